@@ -1,0 +1,118 @@
+//! The command line, as clap sees it: flags and sub-commands only, no logic.
+//! [`crate::config::Config`] turns it into resolved settings.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The truth about your roadmap, read from OpenSpec.
+///
+/// `spec` reads a repository's `openspec/` folder (specs, changes, tasks,
+/// archived changes) exactly as the official OpenSpec CLI does and tells you
+/// where the work stands.
+#[derive(Debug, Parser)]
+#[command(name = "spec", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Directory to read (default: the nearest ancestor of the working
+    /// directory that has an `openspec/` folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Only this project: the path, relative to the root, of the folder that
+    /// holds an `openspec/` folder (for monorepos with several).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub project: Option<String>,
+
+    /// When to use colours. `auto` uses them on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List changes (or specs) with their task progress and status.
+    List(ListArgs),
+    /// Show everything parsed for one change or spec.
+    Show(ShowArgs),
+    /// The dashboard: totals, changes grouped by status with progress bars, specs.
+    Status(JsonArg),
+    /// Validate every change and spec with the official OpenSpec rules, plus
+    /// spec's own checks of the files it read.
+    ///
+    /// Exit code 0 when clean, 1 when an item fails or a finding is an error,
+    /// 2 on usage or I/O errors.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JsonArg {
+    /// Print JSON (the model, serialised; see docs/json.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// List specs instead of changes.
+    #[arg(long)]
+    pub specs: bool,
+    /// List archived changes only.
+    #[arg(long, conflicts_with_all = ["all", "specs"])]
+    pub archived: bool,
+    /// List active and archived changes.
+    #[arg(long, conflicts_with = "specs")]
+    pub all: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A change id (active or archived, with or without its date prefix) or a spec id.
+    pub id: String,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Fail items on warnings too (`openspec validate --strict`).
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Compiler-style lines: `file:line: level: message`.
+    Text,
+    /// Every item as `{id, type, valid, issues}` plus spec's own findings.
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,68 @@
+//! Resolved settings: the raw [`Cli`](crate::cli::Cli) turned once into
+//! absolute paths, the chosen projects and a colour decision.
+
+use crate::cli::{Cli, ColorChoice};
+use crate::discover;
+use crate::error::{Error, Result};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub struct Config {
+    /// The root all paths are shown relative to.
+    pub root: PathBuf,
+    /// Projects to read, as paths relative to the root (`.` for the root).
+    pub projects: Vec<String>,
+    /// Whether terminal output is coloured.
+    pub color: bool,
+}
+
+impl Config {
+    pub fn from_cli(cli: &Cli, cwd: &Path) -> Result<Self> {
+        let root = discover::find_root(cli.root.as_deref(), cwd)?;
+        let found = discover::find_projects(&root);
+        let projects = match &cli.project {
+            None if found.is_empty() => {
+                return Err(Error::NoRoot(format!("no openspec/ folder found in {} or below it", root.display())));
+            }
+            None => found,
+            Some(wanted) => {
+                let wanted = normalize_project(wanted);
+                if !found.contains(&wanted) {
+                    let known = if found.is_empty() { "none".to_owned() } else { found.join(", ") };
+                    return Err(Error::Usage(format!(
+                        "no project `{wanted}` under {}: projects found: {known}",
+                        root.display()
+                    )));
+                }
+                vec![wanted]
+            }
+        };
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        };
+        Ok(Config { root, projects, color })
+    }
+}
+
+/// `./packages/a/` → `packages/a`; `` and `./` → `.`.
+fn normalize_project(p: &str) -> String {
+    let parts: Vec<&str> = p.split(['/', '\\']).filter(|s| !s.is_empty() && *s != ".").collect();
+    let joined = parts.join("/");
+    let joined = joined.strip_suffix("/openspec").or_else(|| (joined == "openspec").then_some("")).unwrap_or(&joined);
+    if joined.is_empty() { ".".into() } else { joined.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_names() {
+        assert_eq!(normalize_project("./packages/a/"), "packages/a");
+        assert_eq!(normalize_project("."), ".");
+        assert_eq!(normalize_project("packages/a/openspec"), "packages/a");
+        assert_eq!(normalize_project("openspec"), ".");
+    }
+}

@@ -1,0 +1,26 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = spec::cli::Cli::parse();
+    let cwd = match std::env::current_dir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: cannot read the working directory: {e}");
+            return ExitCode::from(spec::error::exit::ERROR);
+        }
+    };
+    match spec::run(&cli, &cwd) {
+        Ok(outcome) => match spec::emit(&outcome) {
+            Ok(()) => ExitCode::from(outcome.code),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(spec::error::exit::ERROR)
+            }
+        },
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(spec::error::exit::ERROR)
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Stage 4, rendering: the model and analysis as text. Renderers are pure and
+//! return `String`s; [`terminal`] is the only place colour is used, and JSON
+//! ([`json`]) is the serde serialisation of the same structs.
+
+pub mod json;
+pub mod terminal;

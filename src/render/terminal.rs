@@ -1,0 +1,409 @@
+//! Human output for a terminal: `list`, `show`, `status` and `check`.
+//! The only module that emits ANSI colour, and only when [`Style`] says so.
+
+use crate::analyse::validate::ItemReport;
+use crate::analyse::{ChangeSummary, Status};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Change, ChangeStatus, Progress, Spec};
+use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
+
+/// Colours by meaning. Plain when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn new(color: bool) -> Self {
+        Style { color }
+    }
+
+    pub fn plain() -> Self {
+        Style { color: false }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+
+    pub fn error(&self, t: &str) -> String {
+        self.paint("1;31", t)
+    }
+    pub fn warning(&self, t: &str) -> String {
+        self.paint("1;33", t)
+    }
+    pub fn info(&self, t: &str) -> String {
+        self.paint("1;36", t)
+    }
+    pub fn path(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    pub fn heading(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    pub fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    pub fn good(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    pub fn active(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+}
+
+/// A bar of `width` cells, filled in proportion to done/total.
+pub fn bar(progress: Progress, width: usize) -> String {
+    let filled = (progress.done * width).checked_div(progress.total).unwrap_or(0);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// Pad to a display width (wide characters count twice).
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(UnicodeWidthStr::width).max().unwrap_or(0).min(48)
+}
+
+fn status_word(status: ChangeStatus) -> &'static str {
+    match status {
+        ChangeStatus::Draft => "draft",
+        ChangeStatus::InProgress => "in progress",
+        ChangeStatus::Complete => "complete",
+        ChangeStatus::Archived => "archived",
+    }
+}
+
+/// `spec list` for changes.
+pub fn list_changes(changes: &[(&str, &Change)], multi: bool, style: &Style) -> String {
+    if changes.is_empty() {
+        return "No changes.\n".into();
+    }
+    let width = id_width(changes.iter().map(|(_, c)| c.id.as_str()));
+    let mut out = String::new();
+    let mut last_project = None;
+    for (project, c) in changes {
+        if multi && last_project != Some(*project) {
+            let _ = writeln!(out, "{}", style.heading(&format!("{project}:")));
+            last_project = Some(*project);
+        }
+        let progress = match c.status {
+            ChangeStatus::Draft => style.dim("no tasks"),
+            _ => format!("{:>3}/{:<3}", c.tasks.done, c.tasks.total),
+        };
+        let status = match c.status {
+            ChangeStatus::Complete => style.good(status_word(c.status)),
+            ChangeStatus::InProgress => style.active(status_word(c.status)),
+            ChangeStatus::Archived => style.dim(&format!("archived {}", c.archived_on.as_deref().unwrap_or(""))),
+            ChangeStatus::Draft => style.dim(status_word(c.status)),
+        };
+        let title = if c.title != c.id { format!("  {}", style.dim(&c.title)) } else { String::new() };
+        let _ = writeln!(out, "  {}  {}  {}{title}", pad(&c.id, width), pad_ansi(&progress, 8), status);
+    }
+    out
+}
+
+/// Pad text that may hold ANSI codes, measuring only the visible part.
+fn pad_ansi(s: &str, width: usize) -> String {
+    let visible = strip_ansi(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(UnicodeWidthStr::width(visible.as_str()))))
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `spec list --specs`.
+pub fn list_specs(specs: &[(&str, &Spec)], multi: bool, style: &Style) -> String {
+    if specs.is_empty() {
+        return "No specs.\n".into();
+    }
+    let width = id_width(specs.iter().map(|(_, s)| s.id.as_str()));
+    let mut out = String::new();
+    let mut last_project = None;
+    for (project, s) in specs {
+        if multi && last_project != Some(*project) {
+            let _ = writeln!(out, "{}", style.heading(&format!("{project}:")));
+            last_project = Some(*project);
+        }
+        let note = match &s.parse_error {
+            Some(e) => format!("  {}", style.warning(e)),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {:>3} requirements  {:>3} scenarios{note}",
+            pad(&s.id, width),
+            s.requirements.len(),
+            s.scenario_count()
+        );
+    }
+    out
+}
+
+/// `spec status`.
+pub fn status(st: &Status, style: &Style) -> String {
+    let mut out = String::new();
+    let t = &st.totals;
+    let name = if st.project == "." { st.openspec_dir.clone() } else { format!("{} ({})", st.project, st.openspec_dir) };
+    let _ = writeln!(out, "{}", style.heading(&name));
+    let _ = writeln!(
+        out,
+        "  {} specs, {} requirements, {} scenarios · {} active changes · {} archived",
+        t.specs, t.requirements, t.scenarios, t.active_changes, t.archived_changes
+    );
+    let _ = writeln!(
+        out,
+        "  Tasks  {}  {}/{} done ({}%) across active changes",
+        bar(t.tasks, 24),
+        t.tasks.done,
+        t.tasks.total,
+        t.tasks.percent()
+    );
+    let all: Vec<&ChangeSummary> = st.in_progress.iter().chain(&st.complete).chain(&st.draft).collect();
+    let width = id_width(all.iter().map(|c| c.id.as_str()));
+    if !st.in_progress.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("In progress ({})", st.in_progress.len())));
+        for c in &st.in_progress {
+            let _ = writeln!(
+                out,
+                "  {} {}  {}  {:>4}/{:<4} {:>3}%",
+                style.active("◉"),
+                pad(&c.id, width),
+                bar(c.tasks, 20),
+                c.tasks.done,
+                c.tasks.total,
+                c.percent
+            );
+        }
+    }
+    if !st.complete.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading(&format!("Complete ({})", st.complete.len())),
+            style.dim("all tasks done; ready to archive")
+        );
+        for c in &st.complete {
+            let _ = writeln!(out, "  {} {}  {}/{}", style.good("✓"), pad(&c.id, width), c.tasks.done, c.tasks.total);
+        }
+    }
+    if !st.draft.is_empty() {
+        let _ = writeln!(out, "\n{} {}", style.heading(&format!("Draft ({})", st.draft.len())), style.dim("no tasks yet"));
+        for c in &st.draft {
+            let _ = writeln!(out, "  ○ {}", c.id);
+        }
+    }
+    if !st.archived.is_empty() {
+        let latest = &st.archived[0];
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading(&format!("Archived ({})", st.archived.len())),
+            style.dim(&format!("latest: {} {}", latest.archived_on.as_deref().unwrap_or("(undated)"), latest.id))
+        );
+    }
+    if !st.specs.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Specs ({})", st.specs.len())));
+        let width = id_width(st.specs.iter().map(|s| s.id.as_str()));
+        for s in &st.specs {
+            let note = match &s.parse_error {
+                Some(e) => format!("  {}", style.warning(&format!("⚠ {e}"))),
+                None => String::new(),
+            };
+            let _ = writeln!(out, "  ▪ {}  {:>3} requirements  {:>3} scenarios{note}", pad(&s.id, width), s.requirements, s.scenarios);
+        }
+    }
+    if st.in_progress.is_empty() && st.complete.is_empty() && st.draft.is_empty() && st.archived.is_empty() && st.specs.is_empty() {
+        let _ = writeln!(out, "\n  Nothing here yet: add specs under openspec/specs/ and changes under openspec/changes/.");
+    }
+    if st.problems.errors + st.problems.warnings > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} {} errors and {} warnings reading files; run `spec check` for details",
+            style.warning("!"),
+            st.problems.errors,
+            st.problems.warnings
+        );
+    }
+    out
+}
+
+/// `spec show` for a change.
+pub fn show_change(c: &Change, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&c.title));
+    let mut facts = vec![format!("id: {}", c.id), format!("status: {}", status_word(c.status))];
+    if let Some(date) = &c.archived_on {
+        facts.push(format!("archived on {date}"));
+    }
+    if c.tasks.total > 0 {
+        facts.push(format!("tasks: {}/{} ({}%)", c.tasks.done, c.tasks.total, c.tasks.percent()));
+    }
+    let _ = writeln!(out, "{}", style.dim(&facts.join(" · ")));
+    let _ = writeln!(out, "{}", style.dim(&c.path));
+    if let Some(meta) = &c.metadata {
+        let mut m = Vec::new();
+        if let Some(s) = &meta.schema {
+            m.push(format!("schema {s}"));
+        }
+        if let Some(d) = &meta.created {
+            m.push(format!("created {d}"));
+        }
+        if !meta.depends_on.is_empty() {
+            m.push(format!("depends on {}", meta.depends_on.join(", ")));
+        }
+        if let Some(p) = &meta.parent {
+            m.push(format!("parent {p}"));
+        }
+        if !m.is_empty() {
+            let _ = writeln!(out, "{}", style.dim(&m.join(" · ")));
+        }
+    }
+    if let Some(p) = &c.proposal {
+        for (label, text) in [("Why", &p.why), ("What Changes", &p.what_changes)] {
+            if let Some(text) = text {
+                let _ = writeln!(out, "\n{}\n{}", style.heading(label), indent(text));
+            }
+        }
+        if let Some(impact) = &p.impact {
+            let _ = writeln!(out, "\n{}", style.heading("Impact"));
+            if !impact.specs.is_empty() {
+                let _ = writeln!(out, "  specs: {}", impact.specs.join(", "));
+            }
+            for line in &impact.code {
+                let _ = writeln!(out, "  code: {}", line.text);
+            }
+        }
+    } else if !c.archived {
+        let _ = writeln!(out, "\n{}", style.warning("no proposal.md"));
+    }
+    for file in &c.task_files {
+        let _ = writeln!(out, "\n{} {}", style.heading("Tasks"), style.dim(&format!("{} · {}/{}", file.path, file.done, file.total)));
+        let mut current = None;
+        for task in &file.tasks {
+            if task.section != current {
+                current = task.section;
+                if let Some(s) = task.section.map(|i| &file.sections[i]) {
+                    let _ = writeln!(out, "  {}  {}", style.heading(&s.title), style.dim(&format!("{}/{}", s.done, s.total)));
+                }
+            }
+            let mark = if task.done { style.good("[x]") } else { format!("[{}]", if task.mark.is_empty() { " " } else { &task.mark }) };
+            let _ = writeln!(out, "    {}{mark} {}", "  ".repeat(task.depth), task.text);
+        }
+    }
+    if !c.deltas.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Spec deltas"));
+        for d in &c.deltas {
+            let _ = writeln!(out, "  {}", style.path(&d.capability));
+            for r in &d.added {
+                let _ = writeln!(out, "    + {} ({} scenarios)", r.name, r.scenarios.len());
+            }
+            for r in &d.modified {
+                let _ = writeln!(out, "    ~ {} ({} scenarios)", r.name, r.scenarios.len());
+            }
+            for r in &d.removed {
+                let _ = writeln!(out, "    - {}", r.name);
+            }
+            for r in &d.renamed {
+                let _ = writeln!(out, "    → {} → {}", r.from, r.to);
+            }
+        }
+    }
+    out
+}
+
+/// `spec show` for a spec.
+pub fn show_spec(s: &Spec, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&s.title));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!("id: {} · {} requirements · {} scenarios · {}", s.id, s.requirements.len(), s.scenario_count(), s.path))
+    );
+    if let Some(e) = &s.parse_error {
+        let _ = writeln!(out, "{}", style.warning(e));
+    }
+    if let Some(p) = &s.purpose {
+        let _ = writeln!(out, "\n{}\n{}", style.heading("Purpose"), indent(p));
+    }
+    for r in &s.requirements {
+        let _ = writeln!(out, "\n{} {}", style.heading(&format!("Requirement: {}", r.name)), style.dim(&format!("line {}", r.line)));
+        let _ = writeln!(out, "{}", indent(&r.text));
+        for sc in &r.scenarios {
+            let _ = writeln!(out, "  • Scenario: {}", sc.name);
+        }
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("  {l}") }).collect::<Vec<_>>().join("\n")
+}
+
+/// `spec check` text: every diagnostic, then a summary line.
+pub fn check(items: &[(&str, ItemReport)], findings: &[Diagnostic], strict: bool, style: &Style) -> String {
+    let mut out = String::new();
+    for d in findings {
+        let _ = writeln!(out, "{}", d.render(style));
+    }
+    for (_, item) in items {
+        for d in item.diagnostics() {
+            let _ = writeln!(out, "{}", d.render(style));
+        }
+    }
+    let failed: Vec<_> = items.iter().filter(|(_, i)| !i.valid).collect();
+    let errors = findings.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count();
+    if !failed.is_empty() {
+        let _ = writeln!(out);
+        for (_, item) in &failed {
+            let _ = writeln!(out, "{} {}/{}", style.error("✗"), item.kind.as_str(), item.id);
+        }
+    }
+    let passed = items.len() - failed.len();
+    let mode = if strict { " (strict)" } else { "" };
+    let _ = writeln!(
+        out,
+        "{}{mode}: {passed} passed, {} failed ({} items){}",
+        if failed.is_empty() && errors == 0 { style.good("ok") } else { style.error("failed") },
+        failed.len(),
+        items.len(),
+        if findings.is_empty() { String::new() } else { format!("; {} other findings ({errors} errors)", findings.len()) }
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars() {
+        assert_eq!(bar(Progress { done: 1, total: 2 }, 4), "██░░");
+        assert_eq!(bar(Progress { done: 0, total: 0 }, 3), "░░░");
+    }
+
+    #[test]
+    fn ansi_padding_measures_visible_text() {
+        let s = Style::new(true).good("ok");
+        assert_eq!(strip_ansi(&pad_ansi(&s, 4)), "ok  ");
+    }
+}
