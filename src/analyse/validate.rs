@@ -10,11 +10,11 @@
 use super::merge;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::{ChangeDir, Tree};
+use crate::model::Spec;
 use crate::parse::delta::{self, DeltaPlan};
 use crate::parse::spec::{self as spec_parse, RequirementBlock};
 use crate::parse::yaml::{self, Marker};
 use crate::parse::{js, markdown, tasks};
-use crate::model::Spec;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -89,7 +89,13 @@ pub fn validate_all(tree: &Tree, strict: bool) -> Vec<ItemReport> {
 
 /// `validateSpec`.
 pub fn validate_spec(id: &str, file: &str, content: &str, strict: bool) -> ItemReport {
-    let issue = |level, path: &str, line, message: String| Issue { level, path: path.to_owned(), file: file.to_owned(), line, message };
+    let issue = |level, path: &str, line, message: String| Issue {
+        level,
+        path: path.to_owned(),
+        file: file.to_owned(),
+        line,
+        message,
+    };
     let spec = spec_parse::parse(id, file, content);
     let mut issues = Vec::new();
     if let Some(error) = &spec.parse_error {
@@ -104,7 +110,12 @@ pub fn validate_spec(id: &str, file: &str, content: &str, strict: bool) -> ItemR
     if let Some(line) = spec_parse::purpose_placeholder(overview, content) {
         issues.push(issue(Level::Warning, "overview", line, PURPOSE_IS_PLACEHOLDER.into()));
     } else if js::utf16_len(overview) < 50 {
-        issues.push(issue(Level::Warning, "overview", None, "Purpose section is too brief (less than 50 characters)".into()));
+        issues.push(issue(
+            Level::Warning,
+            "overview",
+            None,
+            "Purpose section is too brief (less than 50 characters)".into(),
+        ));
     }
     for (i, req) in spec.requirements.iter().enumerate() {
         if js::utf16_len(&req.text) > 500 {
@@ -268,7 +279,12 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         }
         if plan.entry_count() == 0 {
             if plan.has_sections() {
-                let names = ["## ADDED Requirements", "## MODIFIED Requirements", "## REMOVED Requirements", "## RENAMED Requirements"];
+                let names = [
+                    "## ADDED Requirements",
+                    "## MODIFIED Requirements",
+                    "## REMOVED Requirements",
+                    "## RENAMED Requirements",
+                ];
                 let present = names.iter().zip(plan.presence).filter(|(_, p)| *p).map(|(n, _)| *n).collect();
                 empty_sections.push((entry.clone(), file.to_owned(), present));
             } else {
@@ -280,10 +296,17 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         for (kind, blocks, names) in [("ADDED", &plan.added, &mut added), ("MODIFIED", &plan.modified, &mut modified)] {
             for block in blocks {
                 total_deltas += 1;
-                if names.contains(&block.name) {
-                    issues.push(issue(Level::Error, &entry, file, Some(block.line), format!("Duplicate requirement in {kind}: \"{}\"", block.name)));
+                let key = markdown::normalize_requirement_name(&block.name);
+                if names.contains(&key) {
+                    issues.push(issue(
+                        Level::Error,
+                        &entry,
+                        file,
+                        Some(block.line),
+                        format!("Duplicate requirement in {kind}: \"{}\"", block.name),
+                    ));
                 } else {
-                    names.push(block.name.clone());
+                    names.push(key);
                 }
                 if let Some((level, message)) = shall_issue(&format!("{kind} \"{}\"", block.name), block, true) {
                     issues.push(issue(level, &entry, file, Some(block.line), message));
@@ -317,42 +340,83 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         let mut removed: Vec<String> = Vec::new();
         for r in &plan.removed {
             total_deltas += 1;
-            if removed.contains(&r.name) {
-                issues.push(issue(Level::Error, &entry, file, Some(r.line), format!("Duplicate requirement in REMOVED: \"{}\"", r.name)));
+            let key = markdown::normalize_requirement_name(&r.name);
+            if removed.contains(&key) {
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    Some(r.line),
+                    format!("Duplicate requirement in REMOVED: \"{}\"", r.name),
+                ));
             } else {
-                removed.push(r.name.clone());
+                removed.push(key);
             }
         }
-        let mut from_seen: Vec<&str> = Vec::new();
-        let mut to_seen: Vec<&str> = Vec::new();
+        let mut from_seen: Vec<String> = Vec::new();
+        let mut to_seen: Vec<String> = Vec::new();
         for r in &plan.renamed {
             total_deltas += 1;
-            if from_seen.contains(&r.from.as_str()) {
-                issues.push(issue(Level::Error, &entry, file, Some(r.line), format!("Duplicate FROM in RENAMED: \"{}\"", r.from)));
+            let (from_key, to_key) =
+                (markdown::normalize_requirement_name(&r.from), markdown::normalize_requirement_name(&r.to));
+            if from_seen.contains(&from_key) {
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    Some(r.line),
+                    format!("Duplicate FROM in RENAMED: \"{}\"", r.from),
+                ));
             } else {
-                from_seen.push(&r.from);
+                from_seen.push(from_key);
             }
-            if to_seen.contains(&r.to.as_str()) {
-                issues.push(issue(Level::Error, &entry, file, Some(r.line), format!("Duplicate TO in RENAMED: \"{}\"", r.to)));
+            if to_seen.contains(&to_key) {
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    Some(r.line),
+                    format!("Duplicate TO in RENAMED: \"{}\"", r.to),
+                ));
             } else {
-                to_seen.push(&r.to);
+                to_seen.push(to_key);
             }
         }
         for n in &modified {
             if removed.contains(n) {
-                issues.push(issue(Level::Error, &entry, file, None, format!("Requirement present in both MODIFIED and REMOVED: \"{n}\"")));
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    None,
+                    format!("Requirement present in both MODIFIED and REMOVED: \"{n}\""),
+                ));
             }
             if added.contains(n) {
-                issues.push(issue(Level::Error, &entry, file, None, format!("Requirement present in both MODIFIED and ADDED: \"{n}\"")));
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    None,
+                    format!("Requirement present in both MODIFIED and ADDED: \"{n}\""),
+                ));
             }
         }
         for n in &added {
             if removed.contains(n) {
-                issues.push(issue(Level::Error, &entry, file, None, format!("Requirement present in both ADDED and REMOVED: \"{n}\"")));
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    None,
+                    format!("Requirement present in both ADDED and REMOVED: \"{n}\""),
+                ));
             }
         }
         for r in &plan.renamed {
-            if modified.contains(&r.from) {
+            let (from_key, to_key) =
+                (markdown::normalize_requirement_name(&r.from), markdown::normalize_requirement_name(&r.to));
+            if modified.contains(&from_key) {
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -361,12 +425,18 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     format!("MODIFIED references old name from RENAMED. Use new header for \"{}\"", r.to),
                 ));
             }
-            if added.contains(&r.to) {
-                issues.push(issue(Level::Error, &entry, file, Some(r.line), format!("RENAMED TO collides with ADDED for \"{}\"", r.to)));
+            if added.contains(&to_key) {
+                issues.push(issue(
+                    Level::Error,
+                    &entry,
+                    file,
+                    Some(r.line),
+                    format!("RENAMED TO collides with ADDED for \"{}\"", r.to),
+                ));
             }
             let fold = |s: &str| fold_name(s);
-            if let Some(hit) = removed.iter().find(|n| fold(n) == fold(&r.from)) {
-                let spelled = if *hit == r.from { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
+            if let Some(hit) = removed.iter().find(|n| fold(n) == fold(&from_key)) {
+                let spelled = if *hit == from_key { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -379,7 +449,8 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         plans.push((d.id.as_str(), file.to_owned(), plan));
     }
     // Archive's dry-run merge, reported as INFO for files not already rejected.
-    let mut reported: BTreeSet<String> = issues.iter().filter(|i| i.level == Level::Error).map(|i| i.path.clone()).collect();
+    let mut reported: BTreeSet<String> =
+        issues.iter().filter(|i| i.level == Level::Error).map(|i| i.path.clone()).collect();
     reported.extend(missing_header.iter().map(|(p, _)| p.clone()));
     reported.extend(empty_sections.iter().map(|(p, _, _)| p.clone()));
     for (id, file, plan) in &plans {
@@ -460,7 +531,13 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                 "skip_specs is set in .openspec.yaml: change declares no spec-level behavior changes, zero deltas accepted".into(),
             ));
         } else if !skip {
-            issues.push(issue(Level::Error, "file", &change.path, None, format!("Change must have at least one delta. {GUIDE_NO_DELTAS}")));
+            issues.push(issue(
+                Level::Error,
+                "file",
+                &change.path,
+                None,
+                format!("Change must have at least one delta. {GUIDE_NO_DELTAS}"),
+            ));
         }
     }
     issues.extend(task_file_issues(tree, change));
@@ -468,7 +545,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
 }
 
 /// `foldRequirementName`: case- and whitespace-insensitive.
-fn fold_name(name: &str) -> String {
+pub fn fold_name(name: &str) -> String {
     let lower = markdown::normalize_requirement_name(name).to_lowercase();
     let mut out = String::with_capacity(lower.len());
     let mut space = false;
@@ -517,7 +594,7 @@ fn unread_delta_files(change: &ChangeDir, specs_prefix: &str) -> Vec<(String, St
 
 /// The task-file lint: tasks written without checkboxes, and (for the
 /// built-in schema) numbering that points at the wrong group or repeats.
-fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
+pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
     let prefix = format!("{}/", change.path);
     let docs: Vec<(String, &str, &str)> = change
         .task_files
@@ -568,7 +645,12 @@ fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
                 }
                 if let Some((p, _, l)) = first.iter().find(|(_, i, _)| i == id) {
                     let where_ = if p == path { format!("on line {l}") } else { format!("in {p} on line {l}") };
-                    issues.push(warn(path, file, number, format!("Task ID \"{id}\" is duplicated; it was first declared {where_}.")));
+                    issues.push(warn(
+                        path,
+                        file,
+                        number,
+                        format!("Task ID \"{id}\" is duplicated; it was first declared {where_}."),
+                    ));
                 } else {
                     first.push((path.clone(), id.to_owned(), number));
                 }
@@ -588,7 +670,12 @@ fn is_level_two(line: &str) -> bool {
     if after.starts_with('#') {
         return false;
     }
-    after.starts_with([' ', '\t']) || after.trim_start_matches([' ', '\t']).strip_suffix('\r').unwrap_or(after.trim_start_matches([' ', '\t'])).is_empty()
+    after.starts_with([' ', '\t'])
+        || after
+            .trim_start_matches([' ', '\t'])
+            .strip_suffix('\r')
+            .unwrap_or(after.trim_start_matches([' ', '\t']))
+            .is_empty()
 }
 
 /// `^ {0,3}##[ \t]+(\d+)\.(?:[ \t]|\r?$)`: the group number.
@@ -645,11 +732,26 @@ fn first_list_item_line(content: &str) -> Option<usize> {
             }
             continue;
         }
-        if tasks::is_list_item(line) && tasks::indent_columns(&line[..line.len() - trimmed.len()]) < 4 {
+        if tasks::is_list_item(line) && code_indent_columns(line) < 4 {
             return Some(index);
         }
     }
     None
+}
+
+/// Leading indentation in columns as the official `indentColumns` counts
+/// it: only spaces and tabs (a tab to the next multiple of four); any other
+/// character, even JS whitespace such as a BOM or NBSP, ends the indent.
+fn code_indent_columns(line: &str) -> usize {
+    let mut column = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => column += 1,
+            '\t' => column += 4 - column % 4,
+            _ => break,
+        }
+    }
+    column
 }
 
 /// `^ {0,3}(`{3,}|~{3,})(.*)`.
@@ -700,8 +802,22 @@ mod tests {
 
     #[test]
     fn list_items_skip_code_and_comments() {
-        assert_eq!(first_list_item_line("---\ntags:\n- a\n---\n# T\n```\n- code\n```\n<!--\n- hidden\n-->\n    - indented\n- real\n"), Some(13));
+        assert_eq!(
+            first_list_item_line(
+                "---\ntags:\n- a\n---\n# T\n```\n- code\n```\n<!--\n- hidden\n-->\n    - indented\n- real\n"
+            ),
+            Some(13)
+        );
         assert_eq!(first_list_item_line("no list\n"), None);
+    }
+
+    #[test]
+    fn list_item_indent_stops_at_other_whitespace() {
+        // Official 1.13.2: the BOM ends `indentColumns` at column 0, so this
+        // line is a list item (LIST_ITEM's `\s*` skips the BOM), not code.
+        assert_eq!(first_list_item_line("\u{FEFF}   + ["), Some(1));
+        assert_eq!(first_list_item_line("\u{A0}    - a"), Some(1));
+        assert_eq!(first_list_item_line("  \t- a\n"), None);
     }
 
     #[test]
