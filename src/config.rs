@@ -27,7 +27,8 @@ impl Config {
             None => found,
             Some(wanted) => {
                 let wanted = normalize_project(wanted);
-                if !found.contains(&wanted) {
+                let dir = if wanted == "." { root.clone() } else { root.join(&wanted) };
+                if !found.contains(&wanted) && !dir.join("openspec").is_dir() {
                     let known = if found.is_empty() { "none".to_owned() } else { found.join(", ") };
                     return Err(Error::Usage(format!(
                         "no project `{wanted}` under {}: projects found: {known}",
@@ -40,7 +41,9 @@ impl Config {
         let color = match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
         };
         Ok(Config { root, projects, color })
     }

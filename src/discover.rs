@@ -19,8 +19,25 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are not read (a diagnostic says so).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Directory names never searched for `openspec/` folders.
-const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", ".direnv", "result", ".jj", ".hg", ".svn"];
+/// Directory names not searched for nested `openspec/` folders: build
+/// output, dependencies, and folders that hold test data or vendored code
+/// (whose `openspec/` folders are fixtures, not projects). Hidden folders are
+/// skipped too. `--project PATH` still reaches any of them.
+pub const SKIP_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "result",
+    "dist",
+    "build",
+    "vendor",
+    "third_party",
+    "tests",
+    "test",
+    "testdata",
+    "fixtures",
+    "__fixtures__",
+    "examples",
+];
 
 /// How deep below the root nested `openspec/` folders are looked for.
 const MAX_PROJECT_DEPTH: usize = 6;
@@ -187,8 +204,12 @@ impl Reader {
                         Ok(real) if real.starts_with(&self.canonical_root) => {}
                         Ok(real) => {
                             problems.push(
-                                Diagnostic::warning(rel, None, format!("symlink points outside the root (to {}); not followed", real.display()))
-                                    .with_help("copy the file into the repository or remove the link"),
+                                Diagnostic::warning(
+                                    rel,
+                                    None,
+                                    format!("symlink points outside the root (to {}); not followed", real.display()),
+                                )
+                                .with_help("copy the file into the repository or remove the link"),
                             );
                             return None;
                         }
@@ -201,7 +222,10 @@ impl Reader {
                 }
                 Ok(_) => return None,
                 Err(e) if e.raw_os_error() == Some(40) || e.to_string().contains("symbolic links") => {
-                    problems.push(Diagnostic::warning(rel, None, "symlink loop; not followed").with_help("fix or remove the link"));
+                    problems.push(
+                        Diagnostic::warning(rel, None, "symlink loop; not followed")
+                            .with_help("fix or remove the link"),
+                    );
                     return None;
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -216,6 +240,10 @@ impl Reader {
         } else if meta.is_file() {
             meta.len()
         } else {
+            problems.push(
+                Diagnostic::warning(rel, None, "not a regular file; ignored")
+                    .with_help("replace it with a Markdown or YAML file"),
+            );
             return None;
         };
         if size > MAX_FILE_BYTES {
@@ -261,7 +289,10 @@ pub fn decode(path: String, bytes: Vec<u8>, problems: &mut Vec<Diagnostic>) -> S
                 Diagnostic::warning(
                     path.clone(),
                     Some(line),
-                    format!("not valid UTF-8 (byte 0x{:02x} at column {column}); invalid bytes were read as U+FFFD", bytes[valid]),
+                    format!(
+                        "not valid UTF-8 (byte 0x{:02x} at column {column}); invalid bytes were read as U+FFFD",
+                        bytes[valid]
+                    ),
                 )
                 .with_help("re-save the file as UTF-8"),
             );
@@ -309,7 +340,13 @@ fn spec_files(reader: &Reader, specs_root: &Path, problems: &mut Vec<Diagnostic>
     out
 }
 
-fn walk_specs(reader: &Reader, dir: &Path, segments: &mut Vec<String>, out: &mut Vec<SpecFile>, problems: &mut Vec<Diagnostic>) {
+fn walk_specs(
+    reader: &Reader,
+    dir: &Path,
+    segments: &mut Vec<String>,
+    out: &mut Vec<SpecFile>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound || e.kind() == io::ErrorKind::NotADirectory => return,
@@ -407,7 +444,9 @@ fn nested_changes(dir: &Path, name: &str) -> Vec<String> {
         return Vec::new();
     }
     let own_file = fs::read_dir(dir).map(|entries| {
-        entries.flatten().any(|e| !e.file_name().to_string_lossy().starts_with('.') && !e.file_type().is_ok_and(|t| t.is_dir()))
+        entries
+            .flatten()
+            .any(|e| !e.file_name().to_string_lossy().starts_with('.') && !e.file_type().is_ok_and(|t| t.is_dir()))
     });
     if own_file.unwrap_or(true) {
         return Vec::new();
@@ -446,7 +485,10 @@ pub fn load(root: &Path, name: &str) -> Result<Tree> {
     if !openspec.is_dir() {
         return Err(Error::NoRoot(format!("no openspec/ folder in {}", dir.display())));
     }
-    let reader = Reader { root: root.to_path_buf(), canonical_root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()) };
+    let reader = Reader {
+        root: root.to_path_buf(),
+        canonical_root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+    };
     let mut tree = Tree {
         name: name.to_owned(),
         dir: dir.clone(),
@@ -455,7 +497,9 @@ pub fn load(root: &Path, name: &str) -> Result<Tree> {
         ..Tree::default()
     };
     let mut problems = Vec::new();
-    tree.config = reader.read(&openspec.join("config.yaml"), &mut problems).or_else(|| reader.read(&openspec.join("config.yml"), &mut problems));
+    tree.config = reader
+        .read(&openspec.join("config.yaml"), &mut problems)
+        .or_else(|| reader.read(&openspec.join("config.yml"), &mut problems));
     for (schema, path) in subdirs(&reader, &openspec.join("schemas"), &mut problems) {
         let file = reader.read(&path.join("schema.yaml"), &mut problems);
         tree.schemas.push((schema, file));
@@ -480,8 +524,10 @@ pub fn load(root: &Path, name: &str) -> Result<Tree> {
             .filter(|(n, _)| !n.starts_with('.'))
             .map(|(n, p)| (n, p, true)),
     );
-    let loaded: Vec<(ChangeDir, Vec<Diagnostic>)> =
-        folders.par_iter().map(|(n, p, archived)| load_change(&reader, &tree, &default_schema, n, p, *archived)).collect();
+    let loaded: Vec<(ChangeDir, Vec<Diagnostic>)> = folders
+        .par_iter()
+        .map(|(n, p, archived)| load_change(&reader, &tree, &default_schema, n, p, *archived))
+        .collect();
     for (change, mut found) in loaded {
         problems.append(&mut found);
         tree.changes.push(change);
@@ -490,7 +536,14 @@ pub fn load(root: &Path, name: &str) -> Result<Tree> {
     Ok(tree)
 }
 
-fn load_change(reader: &Reader, tree: &Tree, default_schema: &str, name: &str, dir: &Path, archived: bool) -> (ChangeDir, Vec<Diagnostic>) {
+fn load_change(
+    reader: &Reader,
+    tree: &Tree,
+    default_schema: &str,
+    name: &str,
+    dir: &Path,
+    archived: bool,
+) -> (ChangeDir, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut change = ChangeDir {
         name: name.to_owned(),
@@ -564,9 +617,9 @@ fn match_segments(pat: &[&str], parts: &[&str]) -> bool {
     match pat.split_first() {
         None => parts.is_empty(),
         Some((&"**", rest)) => (0..=parts.len()).any(|i| match_segments(rest, &parts[i..])),
-        Some((first, rest)) => {
-            parts.split_first().is_some_and(|(p, tail)| match_segment(first.as_bytes(), p.as_bytes()) && match_segments(rest, tail))
-        }
+        Some((first, rest)) => parts
+            .split_first()
+            .is_some_and(|(p, tail)| match_segment(first.as_bytes(), p.as_bytes()) && match_segments(rest, tail)),
     }
 }
 

@@ -70,10 +70,14 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
         Some(Command::List(args)) => {
             reading_problems(&mut out);
             if args.specs {
-                let specs: Vec<(&str, &model::Spec)> =
-                    loaded.iter().flat_map(|l| l.project.specs.iter().map(move |s| (l.project.name.as_str(), s))).collect();
+                let specs: Vec<(&str, &model::Spec)> = loaded
+                    .iter()
+                    .flat_map(|l| l.project.specs.iter().map(move |s| (l.project.name.as_str(), s)))
+                    .collect();
                 out.stdout = if args.json.json {
-                    json::to_string(&json::SpecList { specs: specs.iter().map(|(p, s)| json::ListedSpec::of(p, s)).collect() })
+                    json::to_string(&json::SpecList {
+                        specs: specs.iter().map(|(p, s)| json::ListedSpec::of(p, s)).collect(),
+                    })
                 } else {
                     terminal::list_specs(&specs, multi, &style)
                 };
@@ -84,7 +88,9 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
                     .filter(|(_, c)| if args.all { true } else { c.archived == args.archived })
                     .collect();
                 out.stdout = if args.json.json {
-                    json::to_string(&json::ChangeList { changes: changes.iter().map(|(p, c)| json::ListedChange::of(p, c)).collect() })
+                    json::to_string(&json::ChangeList {
+                        changes: changes.iter().map(|(p, c)| json::ListedChange::of(p, c)).collect(),
+                    })
                 } else {
                     terminal::list_changes(&changes, multi, &style)
                 };
@@ -156,9 +162,11 @@ fn find_item<'a>(loaded: &'a [Loaded], id: &str) -> Result<json::Shown<'a>> {
     let mut hits: Vec<json::Shown<'a>> = Vec::new();
     for l in loaded {
         let project = l.project.name.as_str();
-        let change = l.project.active().find(|c| c.id == id).or_else(|| {
-            l.project.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last()
-        });
+        let change = l
+            .project
+            .active()
+            .find(|c| c.id == id)
+            .or_else(|| l.project.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last());
         if let Some(change) = change {
             hits.push(json::Shown::Change { project, change });
         } else if let Some(spec) = l.project.specs.iter().find(|s| s.id == id) {
@@ -170,24 +178,31 @@ fn find_item<'a>(loaded: &'a [Loaded], id: &str) -> Result<json::Shown<'a>> {
         0 => {
             let mut known: Vec<&str> = loaded
                 .iter()
-                .flat_map(|l| l.project.changes.iter().map(|c| c.id.as_str()).chain(l.project.specs.iter().map(|s| s.id.as_str())))
+                .flat_map(|l| {
+                    l.project.changes.iter().map(|c| c.id.as_str()).chain(l.project.specs.iter().map(|s| s.id.as_str()))
+                })
                 .collect();
             known.sort_unstable();
             known.dedup();
-            let close: Vec<&str> = known.iter().copied().filter(|k| similar(k, id)).take(5).collect();
-            let hint = if close.is_empty() { "run `spec list` or `spec list --specs` to see the ids".to_owned() } else { format!("did you mean: {}?", close.join(", ")) };
+            let close = suggestions(&known, id);
+            let hint = if close.is_empty() {
+                "run `spec list` or `spec list --specs` to see the ids".to_owned()
+            } else {
+                format!("did you mean: {}?", close.join(", "))
+            };
             Err(Error::Usage(format!("no change or spec with id `{id}`; {hint}")))
         }
         _ => Err(Error::Usage(format!("`{id}` exists in several projects; choose one with --project"))),
     }
 }
 
-/// Loose similarity for "did you mean": shared prefix or containment.
-fn similar(candidate: &str, wanted: &str) -> bool {
-    candidate.contains(wanted) || wanted.contains(candidate) || {
-        let common = candidate.chars().zip(wanted.chars()).take_while(|(a, b)| a == b).count();
-        common >= 4.min(wanted.len())
-    }
+/// Up to three known ids close to `wanted` (edit distance), closest first.
+fn suggestions<'a>(known: &[&'a str], wanted: &str) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut close: Vec<(usize, &str)> =
+        known.iter().map(|k| (strsim::levenshtein(k, wanted), *k)).filter(|(d, _)| *d <= limit).collect();
+    close.sort();
+    close.into_iter().take(3).map(|(_, k)| k).collect()
 }
 
 /// Write an outcome to the real stdout and stderr. A closed pipe is not an error.

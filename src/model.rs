@@ -82,9 +82,14 @@ impl Progress {
         self.total += other.total;
     }
 
-    /// Whole percent, rounded down; 0 when there are no tasks.
+    /// Whole percent, rounded half up as `openspec view` rounds it, except
+    /// that unfinished work never shows 100; 0 when there are no tasks.
     pub fn percent(self) -> usize {
-        (self.done * 100).checked_div(self.total).unwrap_or(0)
+        if self.total == 0 {
+            return 0;
+        }
+        let rounded = (self.done * 200 + self.total) / (self.total * 2);
+        if self.done < self.total { rounded.min(99) } else { rounded }
     }
 }
 
@@ -303,5 +308,20 @@ impl Project {
     /// Archived changes.
     pub fn archived(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.archived)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_but_never_claims_done() {
+        let p = |done, total| Progress { done, total }.percent();
+        assert_eq!(p(4, 6), 67);
+        assert_eq!(p(1, 3), 33);
+        assert_eq!(p(199, 200), 99);
+        assert_eq!(p(2, 2), 100);
+        assert_eq!(p(0, 0), 0);
     }
 }

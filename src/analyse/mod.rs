@@ -30,16 +30,17 @@ impl Loaded {
 
 /// Sort by file, line, level and message, and drop exact duplicates.
 pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.level, &a.message).cmp(&(&b.file, b.line, b.level, &b.message))
-    });
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.level, &a.message).cmp(&(&b.file, b.line, b.level, &b.message)));
     diagnostics.dedup();
 }
 
 /// The dashboard of one project: totals and changes grouped by status.
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
+    /// The project's path relative to the root (`.` for the root).
     pub project: String,
+    /// A display name: the project folder's name.
+    pub name: String,
     pub openspec_dir: String,
     pub totals: Totals,
     /// Active changes with some tasks open, least advanced first.
@@ -155,8 +156,11 @@ pub fn status(loaded: &Loaded) -> Status {
         errors: loaded.diagnostics.iter().filter(|d| d.level == Level::Error).count(),
         warnings: loaded.diagnostics.iter().filter(|d| d.level == Level::Warning).count(),
     };
+    let name =
+        loaded.tree.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| project.name.clone());
     Status {
         project: project.name.clone(),
+        name,
         openspec_dir: project.openspec_dir.clone(),
         totals,
         in_progress,

@@ -61,7 +61,8 @@ pub struct SkippedHeader {
     pub line: usize,
 }
 
-const KINDS: [&str; 4] = ["ADDED Requirements", "MODIFIED Requirements", "REMOVED Requirements", "RENAMED Requirements"];
+const KINDS: [&str; 4] =
+    ["ADDED Requirements", "MODIFIED Requirements", "REMOVED Requirements", "RENAMED Requirements"];
 
 js_regex!(SECTION, r"^(##)\s+(.+)$");
 js_regex!(TOP_LEVEL, r"^##\s+");
@@ -232,7 +233,13 @@ pub fn requirement(block: &RequirementBlock) -> Requirement {
             text: js::trim(&s.body).to_owned(),
         })
         .collect();
-    Requirement { name: block.name.clone(), line: block.line, normative: js::contains_shall_or_must(&text), text, scenarios }
+    Requirement {
+        name: block.name.clone(),
+        line: block.line,
+        normative: js::contains_shall_or_must(&text),
+        text,
+        scenarios,
+    }
 }
 
 /// Parse a delta file into the model.

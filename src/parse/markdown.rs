@@ -70,10 +70,7 @@ impl Sections {
 fn content_until_next_header(lines: &[&str], mask: &[bool], start: usize, level: usize) -> String {
     let mut end = lines.len();
     for (i, line) in lines.iter().enumerate().skip(start) {
-        if !mask[i]
-            && line.starts_with('#')
-            && HEADER_START.captures(line).is_some_and(|c| c[1].len() <= level)
-        {
+        if !mask[i] && line.starts_with('#') && HEADER_START.captures(line).is_some_and(|c| c[1].len() <= level) {
             end = i;
             break;
         }

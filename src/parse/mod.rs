@@ -61,7 +61,8 @@ pub fn project(tree: &Tree) -> (Project, Vec<Diagnostic>) {
 
 /// A YAML syntax error as a diagnostic.
 pub fn yaml_diagnostic(path: &str, e: &yaml::YamlError) -> Diagnostic {
-    Diagnostic::error(path.to_owned(), e.line, format!("invalid YAML: {}", e.message)).with_help("fix the YAML syntax at this line")
+    Diagnostic::error(path.to_owned(), e.line, format!("invalid YAML: {}", e.message))
+        .with_help("fix the YAML syntax at this line")
 }
 
 fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
@@ -81,7 +82,8 @@ fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
     });
     let proposal = dir.proposal.as_ref().map(|f| proposal::proposal(&f.path, &f.text));
     let title = proposal.as_ref().and_then(|p| p.title.clone()).unwrap_or_else(|| id.to_owned());
-    let status = if dir.archived { ChangeStatus::Archived } else { ChangeStatus::from_tasks(progress.done, progress.total) };
+    let status =
+        if dir.archived { ChangeStatus::Archived } else { ChangeStatus::from_tasks(progress.done, progress.total) };
     let change = Change {
         id: id.to_owned(),
         path: dir.path.clone(),

@@ -38,48 +38,71 @@ fn level_number(level: HeadingLevel) -> usize {
     }
 }
 
-/// Read a Markdown document into its headings and the text under each.
-/// A section's content runs to the next heading of the same or a higher level.
-pub fn document(path: &str, text: &str) -> Document {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let index = LineIndex::new(text);
-    // (level, title, heading start, content start)
-    let mut heads: Vec<(usize, String, usize, usize)> = Vec::new();
-    let mut current: Option<(usize, String, usize)> = None;
-    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+/// A heading found by pulldown-cmark: level, title, where the heading starts
+/// and where its body starts (byte offsets).
+struct Head {
+    level: usize,
+    title: String,
+    start: usize,
+    body: usize,
+}
+
+fn heads(text: &str) -> Vec<Head> {
+    let mut heads = Vec::new();
+    let mut current: Option<Head> = None;
+    for (event, range) in
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter()
+    {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some((level_number(level), String::new(), range.start)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some(Head { level: level_number(level), title: String::new(), start: range.start, body: 0 })
+            }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, title, _)) = current.as_mut() {
-                    title.push_str(&t);
+                if let Some(head) = current.as_mut() {
+                    head.title.push_str(&t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, title, _)) = current.as_mut() {
-                    title.push(' ');
+                if let Some(head) = current.as_mut() {
+                    head.title.push(' ');
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, title, start)) = current.take() {
-                    heads.push((level, title.trim().to_owned(), start, range.end));
+                if let Some(mut head) = current.take() {
+                    head.title = head.title.trim().to_owned();
+                    head.body = range.end;
+                    heads.push(head);
                 }
             }
             _ => {}
         }
     }
-    let sections = heads
-        .iter()
-        .enumerate()
-        .map(|(i, (level, title, start, body))| {
-            let end = heads[i + 1..].iter().find(|h| h.0 <= *level).map_or(text.len(), |h| h.2);
-            DocSection {
-                level: *level,
-                title: title.clone(),
-                line: index.line(*start),
-                content: text.get(*body..end.max(*body)).unwrap_or_default().trim().to_owned(),
-            }
+    heads
+}
+
+/// The text under heading `i`: up to the next heading of any level when
+/// `nested` is false, else up to the next heading of the same or a higher
+/// level (sub-sections included).
+fn body<'a>(text: &'a str, heads: &[Head], i: usize, nested: bool) -> &'a str {
+    let head = &heads[i];
+    let end = heads[i + 1..].iter().find(|h| !nested || h.level <= head.level).map_or(text.len(), |h| h.start);
+    text.get(head.body..end.max(head.body)).unwrap_or_default().trim()
+}
+
+/// Read a Markdown document into its headings, each with its own text (up to
+/// the next heading of any level) and line number.
+pub fn document(path: &str, text: &str) -> Document {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let index = LineIndex::new(text);
+    let heads = heads(text);
+    let sections: Vec<DocSection> = (0..heads.len())
+        .map(|i| DocSection {
+            level: heads[i].level,
+            title: heads[i].title.clone(),
+            line: index.line(heads[i].start),
+            content: body(text, &heads, i, false).to_owned(),
         })
-        .collect::<Vec<_>>();
+        .collect();
     Document { path: path.to_owned(), title: sections.first().map(|s| s.title.clone()), sections }
 }
 
@@ -93,15 +116,14 @@ pub fn title(text: &str) -> Option<String> {
     (!title.is_empty() && title.to_lowercase() != "proposal").then(|| title.to_owned())
 }
 
-fn find<'a>(doc: &'a Document, name: &str) -> Option<&'a DocSection> {
-    doc.sections.iter().find(|s| s.title.eq_ignore_ascii_case(name))
-}
-
-/// Parse a proposal.
+/// Parse a proposal. Why, What Changes and Impact include their sub-sections.
 pub fn proposal(path: &str, text: &str) -> Proposal {
     let doc = document(path, text);
-    let content = |name: &str| find(&doc, name).map(|s| s.content.clone()).filter(|c| !c.is_empty());
-    let impact = find(&doc, "Impact").map(|s| impact(s, text));
+    let stripped = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let heads = heads(stripped);
+    let find = |name: &str| heads.iter().position(|h| h.title.eq_ignore_ascii_case(name));
+    let content = |name: &str| find(name).map(|i| body(stripped, &heads, i, true).to_owned()).filter(|c| !c.is_empty());
+    let impact = find("Impact").map(|i| impact(&doc.sections[i], text));
     Proposal {
         path: path.to_owned(),
         title: title(text),
@@ -138,7 +160,9 @@ fn impact(section: &DocSection, text: &str) -> Impact {
             }
             in_code = None;
         }
-        if let Some(rest) = label_value(&plain, &lower, "affected specs").or_else(|| label_value(&plain, &lower, "affected spec")) {
+        if let Some(rest) =
+            label_value(&plain, &lower, "affected specs").or_else(|| label_value(&plain, &lower, "affected spec"))
+        {
             impact.specs.extend(capabilities(rest));
         } else if let Some(rest) = label_value(&plain, &lower, "affected code") {
             if !rest.trim().is_empty() {
@@ -232,6 +256,6 @@ mod tests {
     fn document_lines() {
         let doc = document("d.md", "intro\n\n# A\ntext\n## B\nmore\n# C\n");
         let s: Vec<_> = doc.sections.iter().map(|s| (s.title.as_str(), s.line, s.content.as_str())).collect();
-        assert_eq!(s, [("A", 3, "text\n## B\nmore"), ("B", 5, "more"), ("C", 7, "")]);
+        assert_eq!(s, [("A", 3, "text"), ("B", 5, "more"), ("C", 7, "")]);
     }
 }

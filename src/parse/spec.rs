@@ -85,9 +85,8 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
     let mask = js::fence_mask(&raw);
     let lines: Vec<&str> = raw.iter().zip(&mask).map(|(l, &f)| if f { "" } else { *l }).collect();
     let header = lines.iter().position(|l| REQUIREMENTS_HEADER.is_match(l));
-    let end = header
-        .and_then(|h| (h + 1..lines.len()).find(|&i| TOP_LEVEL_HEADER.is_match(lines[i])))
-        .unwrap_or(lines.len());
+    let end =
+        header.and_then(|h| (h + 1..lines.len()).find(|&i| TOP_LEVEL_HEADER.is_match(lines[i]))).unwrap_or(lines.len());
     let mut seen: Vec<(String, usize)> = Vec::new();
     let mut issues = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -161,9 +160,8 @@ pub fn requirement_blocks(content: &str) -> Vec<RequirementBlock> {
     let Some(header) = (0..lines.len()).find(|&i| !mask[i] && BLOCK_REQUIREMENTS_HEADER.is_match(lines[i])) else {
         return Vec::new();
     };
-    let end = (header + 1..lines.len())
-        .find(|&i| !mask[i] && TOP_LEVEL_HEADER.is_match(lines[i]))
-        .unwrap_or(lines.len());
+    let end =
+        (header + 1..lines.len()).find(|&i| !mask[i] && TOP_LEVEL_HEADER.is_match(lines[i])).unwrap_or(lines.len());
     blocks_in(&lines[header + 1..end], &mask[header + 1..end], header + 2)
 }
 
@@ -181,7 +179,7 @@ pub fn blocks_in(lines: &[&str], mask: &[bool], first_line: usize) -> Vec<Requir
         };
         let start = i;
         i += 1;
-        while i < lines.len() && header_at(i).is_none() && !(!mask[i] && TOP_LEVEL_HEADER.is_match(lines[i])) {
+        while i < lines.len() && header_at(i).is_none() && (mask[i] || !TOP_LEVEL_HEADER.is_match(lines[i])) {
             i += 1;
         }
         blocks.push(RequirementBlock {
@@ -342,8 +340,12 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        let content = "## Purpose\nTBD - created by archiving change x. Update Purpose after archive.\n## Requirements\n";
-        assert_eq!(purpose_placeholder("TBD - created by archiving change x. Update Purpose after archive.", content), Some(Some(2)));
+        let content =
+            "## Purpose\nTBD - created by archiving change x. Update Purpose after archive.\n## Requirements\n";
+        assert_eq!(
+            purpose_placeholder("TBD - created by archiving change x. Update Purpose after archive.", content),
+            Some(Some(2))
+        );
         assert_eq!(purpose_placeholder("Todo el sistema", "## Purpose\nTodo el sistema\n"), None);
         assert_eq!(purpose_placeholder("todo: write", "## Purpose\n\ntodo: write\n"), Some(Some(3)));
         assert_eq!(purpose_placeholder("TODOs are fine", "## Purpose\nTODOs are fine\n"), None);

@@ -143,9 +143,10 @@ pub fn task_number(text: &str) -> Option<&str> {
 
 /// Count `(done, total)` exactly as the official `countTasksFromContent`.
 pub fn count(content: &str) -> (usize, usize) {
-    content.split('\n').filter_map(match_task_line).fold((0, 0), |(done, total), task| {
-        (done + usize::from(task.done()), total + 1)
-    })
+    content
+        .split('\n')
+        .filter_map(match_task_line)
+        .fold((0, 0), |(done, total), task| (done + usize::from(task.done()), total + 1))
 }
 
 /// Parse a task file: every task with its line, depth and section.
@@ -166,13 +167,7 @@ pub fn parse(path: &str, content: &str) -> TaskFile {
         if !fenced[index]
             && let Some((level, title)) = heading(stripped)
         {
-            file.sections.push(TaskSection {
-                title: title.to_owned(),
-                level,
-                line: number,
-                done: 0,
-                total: 0,
-            });
+            file.sections.push(TaskSection { title: title.to_owned(), level, line: number, done: 0, total: 0 });
             stack.clear();
             continue;
         }

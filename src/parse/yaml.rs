@@ -53,13 +53,13 @@ fn expected(path: &str, want: &str, value: Option<&Value>) -> String {
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
 pub fn is_kebab(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 fn key<'a>(map: &'a serde_yaml::Mapping, name: &str) -> Option<&'a Value> {
@@ -70,7 +70,7 @@ fn key<'a>(map: &'a serde_yaml::Mapping, name: &str) -> Option<&'a Value> {
 fn string_list(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Sequence(items)) => items.iter().filter_map(|v| scalar_string(v)).collect(),
+        Some(Value::Sequence(items)) => items.iter().filter_map(scalar_string).collect(),
         _ => Vec::new(),
     }
 }
@@ -117,7 +117,8 @@ pub fn metadata(path: &str, text: &str) -> Result<Metadata, YamlError> {
     meta.skip_specs = key(map, "skip_specs").and_then(Value::as_bool);
     meta.retire_capabilities = key(map, "retire_capabilities").and_then(Value::as_bool);
     if let Some(Value::Mapping(init)) = key(map, "initiative")
-        && let (Some(store), Some(id)) = (key(init, "store").and_then(scalar_string), key(init, "id").and_then(scalar_string))
+        && let (Some(store), Some(id)) =
+            (key(init, "store").and_then(scalar_string), key(init, "id").and_then(scalar_string))
     {
         meta.initiative = Some(Initiative { store, id });
     }
@@ -322,7 +323,10 @@ mod tests {
         assert_eq!(check("{}").unwrap(), "schema: Invalid input: expected string, received undefined");
         assert_eq!(check("schema: ''").unwrap(), "schema: schema is required");
         assert_eq!(check("schema: x\ncreated: 2024-1-1").unwrap(), "created: created must be YYYY-MM-DD format");
-        assert_eq!(check("schema: x\nskip_specs: 'yes'").unwrap(), "skip_specs: Invalid input: expected boolean, received string");
+        assert_eq!(
+            check("schema: x\nskip_specs: 'yes'").unwrap(),
+            "skip_specs: Invalid input: expected boolean, received string"
+        );
         assert_eq!(check("[]").unwrap(), "Invalid input: expected object, received array");
         assert_eq!(check("").unwrap(), "Invalid input: expected object, received null");
         assert_eq!(

@@ -59,6 +59,11 @@ pub fn bar(progress: Progress, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
+/// `1 spec`, `2 specs`.
+fn count(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 /// Pad to a display width (wide characters count twice).
 fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
@@ -162,12 +167,16 @@ pub fn list_specs(specs: &[(&str, &Spec)], multi: bool, style: &Style) -> String
 pub fn status(st: &Status, style: &Style) -> String {
     let mut out = String::new();
     let t = &st.totals;
-    let name = if st.project == "." { st.openspec_dir.clone() } else { format!("{} ({})", st.project, st.openspec_dir) };
+    let name = format!("{} · {}/", st.name, st.openspec_dir);
     let _ = writeln!(out, "{}", style.heading(&name));
     let _ = writeln!(
         out,
-        "  {} specs, {} requirements, {} scenarios · {} active changes · {} archived",
-        t.specs, t.requirements, t.scenarios, t.active_changes, t.archived_changes
+        "  {}, {}, {} · {} · {} archived",
+        count(t.specs, "spec"),
+        count(t.requirements, "requirement"),
+        count(t.scenarios, "scenario"),
+        count(t.active_changes, "active change"),
+        t.archived_changes
     );
     let _ = writeln!(
         out,
@@ -206,7 +215,8 @@ pub fn status(st: &Status, style: &Style) -> String {
         }
     }
     if !st.draft.is_empty() {
-        let _ = writeln!(out, "\n{} {}", style.heading(&format!("Draft ({})", st.draft.len())), style.dim("no tasks yet"));
+        let _ =
+            writeln!(out, "\n{} {}", style.heading(&format!("Draft ({})", st.draft.len())), style.dim("no tasks yet"));
         for c in &st.draft {
             let _ = writeln!(out, "  ○ {}", c.id);
         }
@@ -228,11 +238,23 @@ pub fn status(st: &Status, style: &Style) -> String {
                 Some(e) => format!("  {}", style.warning(&format!("⚠ {e}"))),
                 None => String::new(),
             };
-            let _ = writeln!(out, "  ▪ {}  {:>3} requirements  {:>3} scenarios{note}", pad(&s.id, width), s.requirements, s.scenarios);
+            let _ = writeln!(
+                out,
+                "  ▪ {}  {:>3} requirements  {:>3} scenarios{note}",
+                pad(&s.id, width),
+                s.requirements,
+                s.scenarios
+            );
         }
     }
-    if st.in_progress.is_empty() && st.complete.is_empty() && st.draft.is_empty() && st.archived.is_empty() && st.specs.is_empty() {
-        let _ = writeln!(out, "\n  Nothing here yet: add specs under openspec/specs/ and changes under openspec/changes/.");
+    if st.in_progress.is_empty()
+        && st.complete.is_empty()
+        && st.draft.is_empty()
+        && st.archived.is_empty()
+        && st.specs.is_empty()
+    {
+        let _ =
+            writeln!(out, "\n  Nothing here yet: add specs under openspec/specs/ and changes under openspec/changes/.");
     }
     if st.problems.errors + st.problems.warnings > 0 {
         let _ = writeln!(
@@ -296,16 +318,30 @@ pub fn show_change(c: &Change, style: &Style) -> String {
         let _ = writeln!(out, "\n{}", style.warning("no proposal.md"));
     }
     for file in &c.task_files {
-        let _ = writeln!(out, "\n{} {}", style.heading("Tasks"), style.dim(&format!("{} · {}/{}", file.path, file.done, file.total)));
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading("Tasks"),
+            style.dim(&format!("{} · {}/{}", file.path, file.done, file.total))
+        );
         let mut current = None;
         for task in &file.tasks {
             if task.section != current {
                 current = task.section;
                 if let Some(s) = task.section.map(|i| &file.sections[i]) {
-                    let _ = writeln!(out, "  {}  {}", style.heading(&s.title), style.dim(&format!("{}/{}", s.done, s.total)));
+                    let _ = writeln!(
+                        out,
+                        "  {}  {}",
+                        style.heading(&s.title),
+                        style.dim(&format!("{}/{}", s.done, s.total))
+                    );
                 }
             }
-            let mark = if task.done { style.good("[x]") } else { format!("[{}]", if task.mark.is_empty() { " " } else { &task.mark }) };
+            let mark = if task.done {
+                style.good("[x]")
+            } else {
+                format!("[{}]", if task.mark.is_empty() { " " } else { &task.mark })
+            };
             let _ = writeln!(out, "    {}{mark} {}", "  ".repeat(task.depth), task.text);
         }
     }
@@ -314,10 +350,10 @@ pub fn show_change(c: &Change, style: &Style) -> String {
         for d in &c.deltas {
             let _ = writeln!(out, "  {}", style.path(&d.capability));
             for r in &d.added {
-                let _ = writeln!(out, "    + {} ({} scenarios)", r.name, r.scenarios.len());
+                let _ = writeln!(out, "    + {} ({})", r.name, count(r.scenarios.len(), "scenario"));
             }
             for r in &d.modified {
-                let _ = writeln!(out, "    ~ {} ({} scenarios)", r.name, r.scenarios.len());
+                let _ = writeln!(out, "    ~ {} ({})", r.name, count(r.scenarios.len(), "scenario"));
             }
             for r in &d.removed {
                 let _ = writeln!(out, "    - {}", r.name);
@@ -337,7 +373,13 @@ pub fn show_spec(s: &Spec, style: &Style) -> String {
     let _ = writeln!(
         out,
         "{}",
-        style.dim(&format!("id: {} · {} requirements · {} scenarios · {}", s.id, s.requirements.len(), s.scenario_count(), s.path))
+        style.dim(&format!(
+            "id: {} · {} · {} · {}",
+            s.id,
+            count(s.requirements.len(), "requirement"),
+            count(s.scenario_count(), "scenario"),
+            s.path
+        ))
     );
     if let Some(e) = &s.parse_error {
         let _ = writeln!(out, "{}", style.warning(e));
@@ -346,7 +388,12 @@ pub fn show_spec(s: &Spec, style: &Style) -> String {
         let _ = writeln!(out, "\n{}\n{}", style.heading("Purpose"), indent(p));
     }
     for r in &s.requirements {
-        let _ = writeln!(out, "\n{} {}", style.heading(&format!("Requirement: {}", r.name)), style.dim(&format!("line {}", r.line)));
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading(&format!("Requirement: {}", r.name)),
+            style.dim(&format!("line {}", r.line))
+        );
         let _ = writeln!(out, "{}", indent(&r.text));
         for sc in &r.scenarios {
             let _ = writeln!(out, "  • Scenario: {}", sc.name);
@@ -386,7 +433,11 @@ pub fn check(items: &[(&str, ItemReport)], findings: &[Diagnostic], strict: bool
         if failed.is_empty() && errors == 0 { style.good("ok") } else { style.error("failed") },
         failed.len(),
         items.len(),
-        if findings.is_empty() { String::new() } else { format!("; {} other findings ({errors} errors)", findings.len()) }
+        if findings.is_empty() {
+            String::new()
+        } else {
+            format!("; {} other findings ({errors} errors)", findings.len())
+        }
     );
     out
 }

@@ -1,0 +1,238 @@
+//! The JSON output schema, pinned: mirror structs with `deny_unknown_fields`
+//! fail this test when a field is added, renamed or removed without updating
+//! `docs/json.md`.
+
+#![allow(dead_code)]
+
+use crate::harness::SpecTest;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Progress {
+    done: u64,
+    total: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListedChange {
+    project: String,
+    id: String,
+    title: String,
+    archived: bool,
+    archived_on: Option<String>,
+    tasks: Progress,
+    status: String,
+    path: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeList {
+    changes: Vec<ListedChange>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListedSpec {
+    project: String,
+    id: String,
+    title: String,
+    requirements: u64,
+    scenarios: u64,
+    path: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecList {
+    specs: Vec<ListedSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Issue {
+    level: String,
+    path: String,
+    file: String,
+    line: Option<u64>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Item {
+    project: String,
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    valid: bool,
+    issues: Vec<Issue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Finding {
+    level: String,
+    file: Option<String>,
+    line: Option<u64>,
+    message: String,
+    help: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckSummary {
+    items: u64,
+    passed: u64,
+    failed: u64,
+    findings: u64,
+    strict: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Check {
+    items: Vec<Item>,
+    findings: Vec<Finding>,
+    summary: CheckSummary,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeSummary {
+    id: String,
+    title: String,
+    status: String,
+    tasks: Progress,
+    percent: u64,
+    archived_on: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecSummary {
+    id: String,
+    title: String,
+    requirements: u64,
+    scenarios: u64,
+    parse_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Totals {
+    specs: u64,
+    requirements: u64,
+    scenarios: u64,
+    active_changes: u64,
+    archived_changes: u64,
+    tasks: Progress,
+    in_progress_tasks: Progress,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Problems {
+    errors: u64,
+    warnings: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectStatus {
+    project: String,
+    name: String,
+    openspec_dir: String,
+    totals: Totals,
+    in_progress: Vec<ChangeSummary>,
+    draft: Vec<ChangeSummary>,
+    complete: Vec<ChangeSummary>,
+    archived: Vec<ChangeSummary>,
+    specs: Vec<SpecSummary>,
+    problems: Problems,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Status {
+    projects: Vec<ProjectStatus>,
+}
+
+#[test]
+fn list_schema() {
+    let t = SpecTest::fixture("basic");
+    let list: ChangeList = serde_json::from_str(&t.run(&["list", "--all", "--json"]).stdout).unwrap();
+    let login = list.changes.iter().find(|c| c.id == "add-login").unwrap();
+    assert_eq!((login.tasks.done, login.tasks.total, login.status.as_str()), (2, 4, "in-progress"));
+    assert_eq!(login.title, "Add login rate limiting");
+    let init = list.changes.iter().find(|c| c.id == "init-repo").unwrap();
+    assert_eq!(
+        (init.archived, init.archived_on.as_deref(), init.status.as_str()),
+        (true, Some("2025-01-10"), "archived")
+    );
+    let draft = list.changes.iter().find(|c| c.id == "draft-idea").unwrap();
+    assert_eq!((draft.status.as_str(), draft.title.as_str()), ("draft", "draft-idea"));
+    let specs: SpecList = serde_json::from_str(&t.run(&["list", "--specs", "--json"]).stdout).unwrap();
+    assert_eq!((specs.specs[0].requirements, specs.specs[0].scenarios), (2, 3));
+}
+
+#[test]
+fn check_schema() {
+    let t = SpecTest::fixture("basic");
+    let check: Check = serde_json::from_str(&t.run(&["check", "--json"]).stdout).unwrap();
+    assert_eq!((check.summary.items, check.summary.passed, check.summary.failed), (4, 3, 1));
+    let draft = check.items.iter().find(|i| i.id == "draft-idea").unwrap();
+    assert_eq!((draft.kind.as_str(), draft.valid), ("change", false));
+    assert_eq!(draft.issues[0].level, "ERROR");
+    assert_eq!(draft.issues[0].file, "openspec/changes/draft-idea");
+}
+
+#[test]
+fn status_schema() {
+    let t = SpecTest::fixture("basic");
+    let status: Status = serde_json::from_str(&t.run(&["status", "--json"]).stdout).unwrap();
+    let p = &status.projects[0];
+    assert_eq!((p.totals.tasks.done, p.totals.tasks.total), (4, 6));
+    assert_eq!(p.in_progress[0].percent, 50);
+    assert_eq!(p.complete[0].id, "add-2fa");
+}
+
+#[test]
+fn show_schema_is_the_model() {
+    let t = SpecTest::fixture("basic");
+    let change = t.run(&["show", "add-login", "--json"]).json();
+    let mut keys: Vec<&str> = change.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "archived",
+            "archived_on",
+            "deltas",
+            "design",
+            "id",
+            "metadata",
+            "path",
+            "project",
+            "proposal",
+            "schema",
+            "status",
+            "task_files",
+            "tasks",
+            "title",
+            "type"
+        ]
+    );
+    let file = &change["task_files"][0];
+    assert_eq!(file["sections"][1]["title"], "1. Limiter");
+    assert_eq!(file["tasks"][2]["depth"], 1);
+    assert_eq!(file["tasks"][2]["number"], "1.2.1");
+    assert_eq!(change["metadata"]["depends_on"], serde_json::json!(["init-repo"]));
+    assert_eq!(change["proposal"]["impact"]["specs"], serde_json::json!(["auth"]));
+    assert_eq!(change["deltas"][0]["modified"][0]["scenarios"].as_array().unwrap().len(), 2);
+    let spec = t.run(&["show", "auth", "--json"]).json();
+    assert_eq!(spec["type"], "spec");
+    assert_eq!(spec["requirements"][0]["name"], "Password Login");
+}

@@ -1,0 +1,8 @@
+//! The integration test suite: runs the real `spec` binary on fixture trees,
+//! the shared real-world corpus and broken input.
+
+mod bad_input;
+mod cli;
+mod harness;
+mod json;
+mod parity;
