@@ -68,6 +68,10 @@ pub struct SpecsDir {
     pub other_markdown: Vec<SourceFile>,
     /// Any non-dot file exists under `specs/` (symlinks count).
     pub has_any_file: bool,
+    /// Why the official spec discovery throws on this folder, aborting the
+    /// change's validation: a symlinked `spec.md` that resolves outside both
+    /// `specs/` and its capability folder, or one that loops.
+    pub discovery_error: Option<String>,
 }
 
 /// One change folder, active or archived.
@@ -87,6 +91,19 @@ pub struct ChangeDir {
     pub task_files: Vec<SourceFile>,
     /// The workflow schema the change resolves to.
     pub schema: String,
+    /// Whether the official `resolveSchemaForChange` succeeds: false when
+    /// `.openspec.yaml` exists but is not valid YAML, breaks the metadata
+    /// schema or names an unknown schema (the official CLI then tracks no task
+    /// file and skips the task-file lint).
+    pub schema_resolves: bool,
+    /// Whether `task_files` are the schema's tracked outputs (the official
+    /// `resolveTaskFilesForChange` found files) rather than the bare
+    /// `tasks.md` fallback that only the counters read.
+    pub tracked: bool,
+    /// Whether the official `resolveArtifactOutputs` throws on the tracked
+    /// task files: one is a symlink leaving the change folder, or dangling.
+    /// `validate` then lints no task file (and `list` aborts).
+    pub tracked_escapes: bool,
     pub deltas: Vec<SpecFile>,
     pub specs_dir: SpecsDir,
     /// Nested change folders, when this folder only wraps others.
@@ -116,8 +133,68 @@ impl Tree {
     /// Whether a schema name resolves: the built-in `spec-driven` or a
     /// project-local `openspec/schemas/<name>/schema.yaml`.
     pub fn schema_known(&self, name: &str) -> bool {
-        name == "spec-driven" || self.schemas.iter().any(|(n, f)| n == name && f.is_some())
+        name == "spec-driven" || self.project_schema(name).is_some()
     }
+
+    /// Whether a schema name is listed and loads, as `readSkipSpecsMarker`
+    /// checks it (`listSchemas`, then `resolveSchema`), or the official reason
+    /// it does not (unknown, or a project `schema.yaml` that fails to parse or
+    /// validate, named by its absolute path).
+    pub fn resolve_schema(&self, name: &str) -> std::result::Result<(), String> {
+        if !self.schema_known(name) {
+            return Err(format!("schema: unknown schema '{name}'"));
+        }
+        let normalized = strip_yaml_suffix(name);
+        let Some(file) = self.project_schema(normalized) else {
+            if normalized == "spec-driven" {
+                return Ok(());
+            }
+            let mut available: Vec<&str> =
+                self.schemas.iter().filter(|(_, f)| f.is_some()).map(|(n, _)| n.as_str()).collect();
+            available.insert(0, "spec-driven");
+            return Err(format!("Schema '{normalized}' not found. Available schemas: {}", available.join(", ")));
+        };
+        let path = self.dir.join("openspec").join("schemas").join(normalized).join("schema.yaml");
+        match parse::yaml::parse_value(&file.text) {
+            Err(e) => Err(format!("Failed to parse schema at '{}': {}", path.display(), e.message)),
+            Ok(value) => match parse::yaml::schema_problem(&value) {
+                Some(problem) => Err(format!("Invalid schema at '{}': {problem}", path.display())),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// The outputs (`generates`) of every artifact of a schema that
+    /// resolves: the built-in `spec-driven` or a valid project schema.
+    pub fn schema_outputs(&self, name: &str) -> Option<Vec<String>> {
+        let name = strip_yaml_suffix(name);
+        match self.project_schema(name) {
+            Some(file) => parse::yaml::schema_outputs(&file.text),
+            None if name == "spec-driven" => {
+                Some(["proposal.md", "specs/**/*.md", "design.md", "tasks.md"].map(String::from).to_vec())
+            }
+            None => None,
+        }
+    }
+
+    /// A project-local schema's `schema.yaml` (`openspec/schemas/<name>/`),
+    /// which shadows a built-in schema of the same name.
+    pub fn project_schema(&self, name: &str) -> Option<&SourceFile> {
+        self.schemas.iter().find(|(n, f)| n == name && f.is_some()).and_then(|(_, f)| f.as_ref())
+    }
+
+    /// Whether a change resolved to `schema` uses the package's own
+    /// `spec-driven` schema (`usesBuiltInSpecDrivenSchema`): the name, less a
+    /// `.yaml`/`.yml` suffix, is `spec-driven` and no project schema shadows it.
+    pub fn builtin_spec_driven(&self, schema: &str) -> bool {
+        let name = strip_yaml_suffix(schema);
+        name == "spec-driven" && self.project_schema(name).is_none()
+    }
+}
+
+/// `name.replace(/\.ya?ml$/, '')`, as the official schema resolver does.
+pub fn strip_yaml_suffix(name: &str) -> &str {
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name)
 }
 
 /// Find the root: `explicit` when given, else the nearest ancestor of `cwd`
@@ -169,7 +246,7 @@ pub fn find_projects(root: &Path) -> Vec<String> {
 
 /// `path` relative to `root`, `/`-separated, `.` for the root itself.
 pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let Ok(rel) = path.strip_prefix(root) else { return path.display().to_string() };
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     if parts.is_empty() { ".".into() } else { parts.join("/") }
 }
@@ -376,13 +453,62 @@ fn walk_specs(
     }
 }
 
+/// What makes the official `discoverSpecFiles` throw under `specs_root`
+/// (walked in name order): a symlinked `spec.md` at depth 1 or more whose
+/// target is a file outside both the root and its capability folder
+/// (`assertDiscoveredSpecPath`), or whose `stat` fails other than by a
+/// missing target (a loop). The message is the official error's.
+fn discovery_error(specs_root: &Path) -> Option<String> {
+    fn walk(root: &Path, dir: &Path, depth: usize) -> Option<String> {
+        let mut entries: Vec<_> = fs::read_dir(dir).ok()?.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if kind.is_dir() {
+                if let Some(error) = walk(root, &path, depth + 1) {
+                    return Some(error);
+                }
+            } else if kind.is_symlink() && name == "spec.md" && depth > 0 {
+                match fs::metadata(&path) {
+                    Ok(meta) if meta.is_file() => {
+                        let within = |base: &Path| {
+                            let (Ok(target), Ok(base)) = (fs::canonicalize(&path), fs::canonicalize(base)) else {
+                                return false;
+                            };
+                            target.starts_with(base)
+                        };
+                        if !within(root) && !within(dir) {
+                            return Some(format!("Path is outside the allowed directory: {}", path.display()));
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) if e.raw_os_error() == Some(40) => {
+                        return Some(format!("ELOOP: too many symbolic links encountered, stat '{}'", path.display()));
+                    }
+                    Err(e) => return Some(format!("{e}, stat '{}'", path.display())),
+                }
+            }
+        }
+        None
+    }
+    walk(specs_root, specs_root, 0)
+}
+
 /// Facts about a change's `specs/` folder beyond its `spec.md` files.
 fn specs_dir_facts(reader: &Reader, specs: &Path, problems: &mut Vec<Diagnostic>) -> SpecsDir {
-    let mut facts = SpecsDir {
-        root_spec: fs::symlink_metadata(specs.join("spec.md")).is_ok_and(|m| m.is_file()),
-        ..SpecsDir::default()
-    };
+    // `fs.stat` follows a symlinked `specs/spec.md` to its file.
+    let mut facts =
+        SpecsDir { root_spec: fs::metadata(specs.join("spec.md")).is_ok_and(|m| m.is_file()), ..SpecsDir::default() };
     if !specs.is_dir() {
+        // `hasAnyFileUnder` throws on anything but a missing `specs/` (a plain
+        // file there, say), and validate then fails closed: it counts as files.
+        facts.has_any_file = fs::symlink_metadata(specs).is_ok();
         return facts;
     }
     let walker = walkdir::WalkDir::new(specs)
@@ -418,8 +544,25 @@ fn specs_dir_facts(reader: &Reader, specs: &Path, problems: &mut Vec<Diagnostic>
 /// Files a change root may hold that mark it as a change.
 const CHANGE_MARKERS: &[&str] = &[".openspec.yaml", "proposal.md", "tasks.md", "design.md"];
 
-fn looks_like_change(dir: &Path) -> bool {
-    CHANGE_MARKERS.iter().any(|m| dir.join(m).is_file()) || has_any_file(&dir.join("specs"))
+/// `looksLikeChange`: a marker file, any file under `specs/`, or an output
+/// of the schema the folder would resolve to (`outputs`; with no
+/// `.openspec.yaml`, which is a marker, that is the project's default).
+fn looks_like_change(dir: &Path, outputs: Option<&[String]>) -> bool {
+    CHANGE_MARKERS.iter().any(|m| dir.join(m).is_file())
+        || has_any_file(&dir.join("specs"))
+        || outputs.is_some_and(|globs| globs.iter().any(|g| output_exists(dir, g)))
+}
+
+/// `artifactOutputExists`: a file at the path, or any file matching the glob.
+fn output_exists(dir: &Path, pattern: &str) -> bool {
+    if !is_glob(pattern) {
+        return dir.join(pattern).is_file();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+        .any(|e| e.file_type().is_file() && glob_match(pattern, &relative(dir, e.path())))
 }
 
 fn has_any_file(dir: &Path) -> bool {
@@ -439,8 +582,9 @@ fn has_any_file(dir: &Path) -> bool {
 
 /// Nested change folders under a folder that holds no file of its own
 /// (`findNestedChangesIn`, up to three levels deep).
-fn nested_changes(dir: &Path, name: &str) -> Vec<String> {
-    if looks_like_change(dir) {
+fn nested_changes(dir: &Path, name: &str, outputs: Option<&[String]>) -> Vec<String> {
+    // `findNestedChangesIn` never probes a dot folder (nor `archive`).
+    if name.starts_with('.') || looks_like_change(dir, outputs) {
         return Vec::new();
     }
     let own_file = fs::read_dir(dir).map(|entries| {
@@ -452,11 +596,13 @@ fn nested_changes(dir: &Path, name: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut found = Vec::new();
-    collect_nested(dir, name, 1, &mut found);
+    collect_nested(dir, name, 1, outputs, &mut found);
+    // Sorted as whole paths (`ns/a-b` before `ns/a/c`), as the official list is.
+    found.sort();
     found
 }
 
-fn collect_nested(dir: &Path, prefix: &str, depth: usize, found: &mut Vec<String>) {
+fn collect_nested(dir: &Path, prefix: &str, depth: usize, outputs: Option<&[String]>, found: &mut Vec<String>) {
     if depth > 3 {
         return;
     }
@@ -470,10 +616,10 @@ fn collect_nested(dir: &Path, prefix: &str, depth: usize, found: &mut Vec<String
     for child in children {
         let path = dir.join(&child);
         let id = format!("{prefix}/{child}");
-        if looks_like_change(&path) {
+        if looks_like_change(&path, outputs) {
             found.push(id);
         } else {
-            collect_nested(&path, &id, depth + 1, found);
+            collect_nested(&path, &id, depth + 1, outputs, found);
         }
     }
 }
@@ -555,40 +701,79 @@ fn load_change(
     change.proposal = reader.read(&dir.join("proposal.md"), &mut problems);
     change.design = reader.read(&dir.join("design.md"), &mut problems);
     change.metadata = reader.read(&dir.join(".openspec.yaml"), &mut problems);
-    change.schema = change
-        .metadata
-        .as_ref()
-        .and_then(|m| parse::yaml::metadata(&m.path, &m.text).ok())
-        .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| tree.schema_known(s)))
-        .and_then(|m| m.schema)
-        .unwrap_or_else(|| default_schema.to_owned());
-    let glob = tracked_glob(tree, &change.schema);
+    // `readChangeMetadata`: a present file must parse, pass the metadata
+    // schema and name a listed schema, else schema resolution throws.
+    let metadata = match &change.metadata {
+        None => Ok(None),
+        Some(m) => parse::yaml::metadata(&m.path, &m.text)
+            .ok()
+            .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| tree.schema_known(s)))
+            .map(|m| m.schema)
+            .ok_or(()),
+    };
+    change.schema_resolves = metadata.is_ok();
+    change.schema = metadata.ok().flatten().unwrap_or_else(|| default_schema.to_owned());
+    let glob = if change.schema_resolves { tracked_glob(tree, &change.schema) } else { None };
     change.task_files = match glob.as_deref() {
-        None | Some("tasks.md") => reader.read(&dir.join("tasks.md"), &mut problems).into_iter().collect(),
+        None => Vec::new(),
+        Some(pattern) if !is_glob(pattern) => reader.read(&dir.join(pattern), &mut problems).into_iter().collect(),
         Some(pattern) => glob_files(reader, dir, pattern, &mut problems),
     };
-    if change.task_files.is_empty() && glob.as_deref().is_some_and(|g| g != "tasks.md") {
+    change.tracked = !change.task_files.is_empty();
+    change.tracked_escapes = glob.as_deref().is_some_and(|pattern| outputs_escape(dir, pattern));
+    if !change.tracked {
         change.task_files.extend(reader.read(&dir.join("tasks.md"), &mut problems));
     }
     let specs = dir.join("specs");
     change.deltas = spec_files(reader, &specs, &mut problems);
     change.specs_dir = specs_dir_facts(reader, &specs, &mut problems);
+    change.specs_dir.discovery_error = discovery_error(&specs);
     if !archived {
-        change.nested = nested_changes(dir, name);
+        change.nested = nested_changes(dir, name, tree.schema_outputs(default_schema).as_deref());
     }
     (change, problems)
 }
 
-/// The tracked task glob of a schema: `tasks.md` for the built-in one.
+/// The tracked task glob of a schema (`resolveTrackedTasksGlob`): a project
+/// schema's own, else `tasks.md` for the built-in `spec-driven`; none for a
+/// schema that does not resolve.
 fn tracked_glob(tree: &Tree, schema: &str) -> Option<String> {
-    if schema == "spec-driven" && !tree.schemas.iter().any(|(n, _)| n == schema) {
-        return Some("tasks.md".into());
+    let name = strip_yaml_suffix(schema);
+    if let Some(file) = tree.project_schema(name) {
+        return parse::yaml::schema_tracked_glob(&file.text).ok().flatten();
     }
-    let (_, file) = tree.schemas.iter().find(|(n, _)| n == schema)?;
-    parse::yaml::schema_tracked_glob(&file.as_ref()?.text).ok().flatten()
+    (name == "spec-driven").then(|| "tasks.md".into())
 }
 
-/// Files under `dir` whose relative path matches a `*`/`**` glob, sorted.
+/// Whether resolving a schema output under a change folder trips the
+/// official `assertPathWithin`: a matching file that is a symlink resolving
+/// outside the folder, or a dangling one.
+fn outputs_escape(dir: &Path, pattern: &str) -> bool {
+    let Ok(base) = fs::canonicalize(dir) else { return false };
+    let escapes = |path: &Path| match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).map_or(true, |real| !real.starts_with(&base))
+        }
+        _ => false,
+    };
+    if !is_glob(pattern) {
+        return escapes(&dir.join(pattern));
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .any(|e| e.file_type().is_symlink() && glob_match(pattern, &relative(dir, e.path())) && escapes(e.path()))
+}
+
+/// `isGlobPattern`, for the wildcards `glob_match` understands.
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[']) || expand_braces(pattern).len() > 1
+}
+
+/// Files under `dir` whose relative path matches a glob, sorted
+/// (`resolveArtifactOutputs` over fast-glob: files only, dot entries only
+/// where the pattern names them).
 fn glob_files(reader: &Reader, dir: &Path, pattern: &str, problems: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
@@ -606,30 +791,122 @@ fn glob_files(reader: &Reader, dir: &Path, pattern: &str, problems: &mut Vec<Dia
     out
 }
 
-/// Match a `/`-separated path against a glob with `*`, `?` and `**`.
+/// Match a `/`-separated path against a glob with `*`, `?`, `[...]`, `**`
+/// and `{a,b}` alternatives. As in fast-glob (`dot: false`), a wildcard
+/// never matches a name starting with `.`; only a literal `.` does.
 pub fn glob_match(pattern: &str, path: &str) -> bool {
-    let pat: Vec<&str> = pattern.split('/').collect();
     let parts: Vec<&str> = path.split('/').collect();
-    match_segments(&pat, &parts)
+    expand_braces(pattern).iter().any(|p| {
+        let pat: Vec<&str> = p.split('/').collect();
+        match_segments(&pat, &parts)
+    })
+}
+
+/// `a/{b,c}/d` → `a/b/d`, `a/c/d` (nested groups too).
+fn expand_braces(pattern: &str) -> Vec<String> {
+    let bytes = pattern.as_bytes();
+    let Some(open) = pattern.find('{') else { return vec![pattern.to_owned()] };
+    let mut depth = 0;
+    let mut commas = Vec::new();
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    if commas.is_empty() {
+                        // `{x}` is literal; expand what follows it.
+                        return expand_braces(&pattern[i + 1..])
+                            .into_iter()
+                            .map(|rest| format!("{}{rest}", &pattern[..=i]))
+                            .collect();
+                    }
+                    let mut bounds = vec![open];
+                    bounds.extend(&commas);
+                    bounds.push(i);
+                    return bounds
+                        .windows(2)
+                        .flat_map(|w| {
+                            expand_braces(&format!(
+                                "{}{}{}",
+                                &pattern[..open],
+                                &pattern[w[0] + 1..w[1]],
+                                &pattern[i + 1..]
+                            ))
+                        })
+                        .collect();
+                }
+            }
+            b',' if depth == 1 => commas.push(i),
+            _ => {}
+        }
+    }
+    vec![pattern.to_owned()]
 }
 
 fn match_segments(pat: &[&str], parts: &[&str]) -> bool {
     match pat.split_first() {
         None => parts.is_empty(),
-        Some((&"**", rest)) => (0..=parts.len()).any(|i| match_segments(rest, &parts[i..])),
-        Some((first, rest)) => parts
-            .split_first()
-            .is_some_and(|(p, tail)| match_segment(first.as_bytes(), p.as_bytes()) && match_segments(rest, tail)),
+        Some((&"**", rest)) => (0..=parts.len())
+            .any(|i| parts[..i].iter().all(|p| !p.starts_with('.')) && match_segments(rest, &parts[i..])),
+        Some((first, rest)) => parts.split_first().is_some_and(|(p, tail)| {
+            (!p.starts_with('.') || first.starts_with('.'))
+                && match_segment(&first.chars().collect::<Vec<_>>(), &p.chars().collect::<Vec<_>>())
+                && match_segments(rest, tail)
+        }),
     }
 }
 
-fn match_segment(pat: &[u8], s: &[u8]) -> bool {
+fn match_segment(pat: &[char], s: &[char]) -> bool {
     match pat.split_first() {
         None => s.is_empty(),
-        Some((b'*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
-        Some((b'?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
+        Some(('*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
+        Some(('?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
+        Some(('[', rest)) => match (class_end(rest), s.split_first()) {
+            (Some(end), Some((c, tail))) => in_class(&rest[..end], *c) && match_segment(&rest[end + 1..], tail),
+            (Some(_), None) => false,
+            (None, _) => s.first() == Some(&'[') && match_segment(rest, &s[1..]),
+        },
         Some((c, rest)) => s.first() == Some(c) && match_segment(rest, &s[1..]),
     }
+}
+
+/// Index of the `]` closing a class that starts right after `[`.
+fn class_end(rest: &[char]) -> Option<usize> {
+    let skip = usize::from(matches!(rest.first(), Some('!' | '^')));
+    (skip + 1..rest.len()).find(|&i| rest[i] == ']')
+}
+
+fn in_class(class: &[char], c: char) -> bool {
+    let (negated, class) = match class.split_first() {
+        Some(('!' | '^', rest)) => (true, rest),
+        _ => (false, class),
+    };
+    let mut i = 0;
+    let mut hit = false;
+    while i < class.len() {
+        if i + 2 < class.len() && class[i + 1] == '-' {
+            hit |= (class[i]..=class[i + 2]).contains(&c);
+            i += 3;
+        } else {
+            hit |= class[i] == c;
+            i += 1;
+        }
+    }
+    hit != negated
+}
+
+/// Read one more file under the root (the roadmap file, say) with the same
+/// rules as the tree: symlinks out of the root, oversized files and
+/// non-UTF-8 bytes become diagnostics. `None` when it does not exist.
+pub fn read_file(root: &Path, path: &Path) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let reader = Reader {
+        root: root.to_path_buf(),
+        canonical_root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+    };
+    let mut problems = Vec::new();
+    let file = reader.read(path, &mut problems);
+    (file, problems)
 }
 
 #[cfg(test)]
@@ -643,6 +920,154 @@ mod tests {
         assert!(!glob_match("plan/*.md", "plan/x/a.md"));
         assert!(glob_match("**/tasks.md", "a/b/tasks.md"));
         assert!(glob_match("**/tasks.md", "tasks.md"));
+        // fast-glob, as the official CLI runs it (1.13.2): `dot: false`,
+        // character classes and brace alternatives.
+        assert!(!glob_match("plan/*.md", "plan/.x.md"));
+        assert!(!glob_match("*/*.md", ".hidden/x.md"));
+        assert!(!glob_match("**/tasks.md", ".git/tasks.md"));
+        assert!(glob_match(".hidden/*.md", ".hidden/x.md"));
+        assert!(glob_match("plan/[ab].md", "plan/b.md"));
+        assert!(!glob_match("plan/[!ab].md", "plan/b.md"));
+        assert!(glob_match("{a,b}.md", "b.md"));
+        assert!(glob_match("x/{a,{b,c}}/y.md", "x/c/y.md"));
+        assert!(glob_match("t?.md", "tä.md"));
+    }
+
+    #[test]
+    fn invalid_metadata_leaves_tasks_md_untracked() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("openspec/changes/bad/.openspec.yaml", "schema: spec-driven\nskip_specs: 0x1\n");
+        write("openspec/changes/bad/tasks.md", "- [ ] a\n");
+        write("openspec/changes/good/.openspec.yaml", "schema: spec-driven\n");
+        write("openspec/changes/good/tasks.md", "- [ ] a\n");
+        write("openspec/changes/other/.openspec.yaml", "schema: nope\n");
+        write("openspec/changes/yml/tasks.md", "- [ ] a\n");
+        write("openspec/config.yaml", "schema: spec-driven.yml\n");
+        let tree = load(dir.path(), ".").unwrap();
+        let facts: Vec<_> =
+            tree.changes.iter().map(|c| (c.name.as_str(), c.schema_resolves, c.tracked, c.task_files.len())).collect();
+        // Official 1.13.2: `list` still counts the fallback tasks.md of `bad`,
+        // but `validate` tracks no task file for it (schema resolution throws).
+        assert_eq!(
+            facts,
+            [("bad", false, false, 1), ("good", true, true, 1), ("other", false, false, 0), ("yml", true, true, 1)]
+        );
+        assert!(tree.builtin_spec_driven(&tree.changes[3].schema));
+    }
+
+    #[test]
+    fn a_specs_file_counts_as_spec_content() {
+        // Official 1.13.2: `hasAnyFileUnder(specs)` throws ENOTDIR on a file,
+        // which validate takes as "files exist" (skip_specs conflict).
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("specs"), "not a folder\n").unwrap();
+        let facts = specs_dir_facts(
+            &Reader { root: dir.path().to_path_buf(), canonical_root: dir.path().to_path_buf() },
+            &dir.path().join("specs"),
+            &mut Vec::new(),
+        );
+        assert!(facts.has_any_file);
+        assert!(!facts.root_spec);
+    }
+
+    #[test]
+    fn dot_folders_are_never_namespace_folders() {
+        // Official 1.13.2 `list --json`: `.draft/one/tasks.md` gives `.draft`
+        // no `nested` entry, while `ns/one/tasks.md` does.
+        let dir = tempfile::tempdir().unwrap();
+        for name in [".draft", "ns"] {
+            let child = dir.path().join(name).join("one");
+            fs::create_dir_all(&child).unwrap();
+            fs::write(child.join("tasks.md"), "- [ ] a\n").unwrap();
+        }
+        assert!(nested_changes(&dir.path().join(".draft"), ".draft", None).is_empty());
+        assert_eq!(nested_changes(&dir.path().join("ns"), "ns", None), ["ns/one"]);
+    }
+
+    #[test]
+    fn schema_outputs_mark_nested_changes() {
+        // Official 1.13.2 with config `schema: custom` whose artifact
+        // generates `*.md`: `ns/deep/three/notes.md` makes `ns/deep/three` a
+        // nested change; without the schema it is nothing. Nested ids are
+        // sorted as whole strings.
+        let dir = tempfile::tempdir().unwrap();
+        for child in ["deep/three", "a/b", "a-c"] {
+            let path = dir.path().join("ns").join(child);
+            fs::create_dir_all(&path).unwrap();
+            fs::write(path.join("notes.md"), "x\n").unwrap();
+        }
+        let outputs = ["*.md".to_owned()];
+        assert_eq!(nested_changes(&dir.path().join("ns"), "ns", Some(&outputs)), ["ns/a-c", "ns/a/b", "ns/deep/three"]);
+        assert!(nested_changes(&dir.path().join("ns"), "ns", None).is_empty());
+    }
+
+    #[test]
+    fn broken_project_schema_is_named_by_its_path() {
+        // Official 1.13.2 `readSkipSpecsMarker` on an empty project schema
+        // that shadows `spec-driven`.
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("openspec/schemas/spec-driven")).unwrap();
+        fs::write(dir.path().join("openspec/schemas/spec-driven/schema.yaml"), "").unwrap();
+        let tree = load(dir.path(), ".").unwrap();
+        let path = dir.path().join("openspec/schemas/spec-driven/schema.yaml");
+        assert_eq!(
+            tree.resolve_schema("spec-driven"),
+            Err(format!(
+                "Invalid schema at '{}': Invalid schema: : Invalid input: expected object, received null",
+                path.display()
+            ))
+        );
+        assert_eq!(tree.resolve_schema("x"), Err("schema: unknown schema 'x'".into()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn task_file_linked_out_of_its_change() {
+        // Official 1.13.2: `tasks.md -> ../other/tasks.md` makes the tracked
+        // output resolution throw (`validate` lints no task file, `list`
+        // aborts); a link inside the change folder is fine.
+        let dir = tempfile::tempdir().unwrap();
+        let change = dir.path().join("c");
+        fs::create_dir_all(&change).unwrap();
+        fs::create_dir_all(dir.path().join("other")).unwrap();
+        fs::write(dir.path().join("other/tasks.md"), "- a\n").unwrap();
+        fs::write(change.join("real.md"), "- a\n").unwrap();
+        std::os::unix::fs::symlink("real.md", change.join("tasks.md")).unwrap();
+        assert!(!outputs_escape(&change, "tasks.md"));
+        fs::remove_file(change.join("tasks.md")).unwrap();
+        std::os::unix::fs::symlink("../other/tasks.md", change.join("tasks.md")).unwrap();
+        assert!(outputs_escape(&change, "tasks.md"));
+        assert!(outputs_escape(&change, "*.md"));
+        fs::remove_file(change.join("tasks.md")).unwrap();
+        std::os::unix::fs::symlink("nowhere.md", change.join("tasks.md")).unwrap();
+        assert!(outputs_escape(&change, "tasks.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn delta_spec_linked_out_of_its_capability() {
+        // Official 1.13.2 `validate --all`: a delta `spec.md` symlinked to the
+        // main spec aborts the change's validation with this one error; a
+        // link inside its capability folder is fine.
+        let dir = tempfile::tempdir().unwrap();
+        let specs = dir.path().join("changes/c/specs");
+        fs::create_dir_all(specs.join("auth")).unwrap();
+        fs::create_dir_all(dir.path().join("main/auth")).unwrap();
+        fs::write(dir.path().join("main/auth/spec.md"), "# x\n").unwrap();
+        fs::write(specs.join("auth/real.md"), "# x\n").unwrap();
+        std::os::unix::fs::symlink("real.md", specs.join("auth/spec.md")).unwrap();
+        assert_eq!(discovery_error(&specs), None);
+        fs::create_dir_all(specs.join("b")).unwrap();
+        std::os::unix::fs::symlink("../../../../main/auth/spec.md", specs.join("b/spec.md")).unwrap();
+        assert_eq!(
+            discovery_error(&specs),
+            Some(format!("Path is outside the allowed directory: {}", specs.join("b/spec.md").display()))
+        );
     }
 
     #[test]

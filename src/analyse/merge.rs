@@ -2,6 +2,7 @@
 //! guard (`findScenarioLossIssues`) and the dry-run merge whose refusals
 //! `validate` reports as INFO (`findArchiveBlockers` over `specs-apply.ts`).
 
+use super::keys::{FoldIndex, OrderedSet};
 use super::validate::fold_name;
 use crate::model::Rename;
 use crate::parse::delta::DeltaPlan;
@@ -171,7 +172,7 @@ fn dry_run(spec: &str, change: &str, plan: &DeltaPlan, main: Option<&str>) -> Re
 /// Checks on the delta alone, before the target is read: unpaired renames,
 /// duplicates within a section and names claimed by two sections. Gives the
 /// ADDED keys, in order.
-fn delta_refusal(spec: &str, plan: &DeltaPlan) -> Result<Vec<String>, String> {
+fn delta_refusal(spec: &str, plan: &DeltaPlan) -> Result<OrderedSet, String> {
     let failed = |what: String| format!("{spec} validation failed - {what}");
     if let Some(first) = plan.unpaired_renames.first() {
         let missing = if first.side == "FROM" { "TO" } else { "FROM" };
@@ -185,21 +186,21 @@ fn delta_refusal(spec: &str, plan: &DeltaPlan) -> Result<Vec<String>, String> {
     let added = unique_keys(plan.added.iter().map(|b| b.name.as_str())).map_err(|n| duplicate("ADDED", n))?;
     let modified = unique_keys(plan.modified.iter().map(|b| b.name.as_str())).map_err(|n| duplicate("MODIFIED", n))?;
     let removed = unique_keys(plan.removed.iter().map(|r| r.name.as_str())).map_err(|n| duplicate("REMOVED", n))?;
-    let mut froms: Vec<String> = Vec::new();
-    let mut tos: Vec<String> = Vec::new();
+    let mut froms = OrderedSet::default();
+    let mut tos = OrderedSet::default();
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(plan.renamed.len());
     for r in &plan.renamed {
         let (from, to) = (normalize_requirement_name(&r.from), normalize_requirement_name(&r.to));
-        if froms.contains(&from) {
+        if !froms.insert(from.clone()) {
             return Err(failed(format!("duplicate FROM in RENAMED for header {}", header(&r.from))));
         }
-        if tos.contains(&to) {
+        if !tos.insert(to.clone()) {
             return Err(failed(format!("duplicate TO in RENAMED for header {}", header(&r.to))));
         }
-        froms.push(from);
-        tos.push(to);
+        pairs.push((from, to));
     }
     let mut conflicts: Vec<(&str, &str, &str)> = Vec::new();
-    for name in &modified {
+    for name in modified.iter() {
         if removed.contains(name) {
             conflicts.push((name, "MODIFIED", "REMOVED"));
         }
@@ -207,13 +208,14 @@ fn delta_refusal(spec: &str, plan: &DeltaPlan) -> Result<Vec<String>, String> {
             conflicts.push((name, "MODIFIED", "ADDED"));
         }
     }
-    for name in &added {
+    for name in added.iter() {
         if removed.contains(name) {
             conflicts.push((name, "ADDED", "REMOVED"));
         }
     }
-    for (r, (from, to)) in plan.renamed.iter().zip(froms.iter().zip(&tos)) {
-        if let Some(hit) = removed.iter().find(|n| fold_name(n) == fold_name(from)) {
+    let removed_folds = FoldIndex::new(removed.iter(), fold_name);
+    for (r, (from, to)) in plan.renamed.iter().zip(&pairs) {
+        if let Some(hit) = removed_folds.first(&fold_name(from)) {
             let spelled = if hit == from { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
             return Err(failed(format!(
                 "requirement present in multiple sections (RENAMED and REMOVED) for header {}{spelled}",
@@ -332,8 +334,8 @@ fn apply_modifications(spec: &str, plan: &DeltaPlan, blocks: &mut Blocks) -> Res
 
 /// ADDED: a name already present must carry the same text (an early sync);
 /// a case or spacing variant of a present name is refused.
-fn apply_additions(spec: &str, plan: &DeltaPlan, blocks: &mut Blocks, keys: &[String]) -> Result<(), String> {
-    for (added, key) in plan.added.iter().zip(keys) {
+fn apply_additions(spec: &str, plan: &DeltaPlan, blocks: &mut Blocks, keys: &OrderedSet) -> Result<(), String> {
+    for (added, key) in plan.added.iter().zip(keys.iter()) {
         let failed = |why: String| format!("{spec} ADDED failed for header {} - {why}", header(&added.name));
         if let Some(existing) = blocks.get(key) {
             if same_text(&existing.raw, &added.raw) {
@@ -354,45 +356,58 @@ fn apply_additions(spec: &str, plan: &DeltaPlan, blocks: &mut Blocks, keys: &[St
 
 /// The requirement blocks of the spec being rebuilt, by key, in the order a
 /// JavaScript `Map` keeps them: first insertion wins the position, a removed
-/// key loses it.
+/// key loses it. Lookups by key and by folded key are constant-time.
 #[derive(Default)]
-struct Blocks(Vec<(String, RequirementBlock)>);
+struct Blocks {
+    slots: Vec<Option<(String, RequirementBlock)>>,
+    by_key: HashMap<String, usize>,
+    /// Slot indices per folded key, in insertion order.
+    by_fold: HashMap<String, Vec<usize>>,
+}
 
 impl Blocks {
     fn get(&self, key: &str) -> Option<&RequirementBlock> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, b)| b)
+        self.by_key.get(key).and_then(|&i| self.slots[i].as_ref()).map(|(_, b)| b)
     }
 
     fn set(&mut self, key: String, block: RequirementBlock) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = block,
-            None => self.0.push((key, block)),
+        if let Some(&i) = self.by_key.get(&key) {
+            if let Some(slot) = self.slots[i].as_mut() {
+                slot.1 = block;
+            }
+            return;
         }
+        let i = self.slots.len();
+        self.by_fold.entry(fold_name(&key)).or_default().push(i);
+        self.by_key.insert(key.clone(), i);
+        self.slots.push(Some((key, block)));
     }
 
     fn remove(&mut self, key: &str) -> Option<RequirementBlock> {
-        let at = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(at).1)
+        let i = self.by_key.remove(key)?;
+        self.slots[i].take().map(|(_, b)| b)
     }
 
     /// The first block whose key folds like `key`, other than `except`.
     fn near_miss(&self, key: &str, except: Option<&str>) -> Option<&RequirementBlock> {
-        let folded = fold_name(key);
-        self.0.iter().find(|(k, _)| Some(k.as_str()) != except && fold_name(k) == folded).map(|(_, b)| b)
+        self.by_fold
+            .get(&fold_name(key))?
+            .iter()
+            .filter_map(|&i| self.slots[i].as_ref())
+            .find(|(k, _)| Some(k.as_str()) != except)
+            .map(|(_, b)| b)
     }
 }
 
 /// Keys in first-seen order, or the first name whose key repeats. Parsed names
 /// are normalised already; archive normalises them once more for its keys, so
 /// `Foo ## ##` (read as `Foo ##`) has the key `Foo`.
-fn unique_keys<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, &'a str> {
-    let mut keys: Vec<String> = Vec::new();
+fn unique_keys<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<OrderedSet, &'a str> {
+    let mut keys = OrderedSet::default();
     for name in names {
-        let key = normalize_requirement_name(name);
-        if keys.contains(&key) {
+        if !keys.insert(normalize_requirement_name(name)) {
             return Err(name);
         }
-        keys.push(key);
     }
     Ok(keys)
 }

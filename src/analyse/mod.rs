@@ -3,6 +3,7 @@
 //! [`validate`], archive's merge checks in [`merge`]) plus `spec`'s own
 //! findings about the files it read.
 
+pub mod keys;
 pub mod merge;
 pub mod validate;
 

@@ -7,6 +7,7 @@
 //! `validateChangeDeltaSpecs`), `task-checkboxes.ts`, `task-numbering.ts`,
 //! `purpose-placeholder.ts`, `spec-structure.ts`.
 
+use super::keys::{FoldIndex, OrderedSet};
 use super::merge;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::{ChangeDir, Tree};
@@ -205,6 +206,18 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         };
         return ItemReport { id: change.name.clone(), kind: ItemKind::Change, valid: false, issues: vec![issue] };
     }
+    // The official spec discovery throws (a `spec.md` linked out of its
+    // capability, a link loop), and `validate --all` reports that one error.
+    if let Some(message) = &change.specs_dir.discovery_error {
+        let issue = Issue {
+            level: Level::Error,
+            path: "file".into(),
+            file: change.path.clone(),
+            line: None,
+            message: message.clone(),
+        };
+        return ItemReport { id: change.name.clone(), kind: ItemKind::Change, valid: false, issues: vec![issue] };
+    }
     let specs_prefix = format!("{}/specs/", change.path);
     let mut issues: Vec<Issue> = Vec::new();
     let issue = |level, path: &str, file: &str, line, message: String| Issue {
@@ -291,13 +304,12 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                 missing_header.push((entry.clone(), file.to_owned()));
             }
         }
-        let mut added: Vec<String> = Vec::new();
-        let mut modified: Vec<String> = Vec::new();
+        let mut added = OrderedSet::default();
+        let mut modified = OrderedSet::default();
         for (kind, blocks, names) in [("ADDED", &plan.added, &mut added), ("MODIFIED", &plan.modified, &mut modified)] {
             for block in blocks {
                 total_deltas += 1;
-                let key = markdown::normalize_requirement_name(&block.name);
-                if names.contains(&key) {
+                if !names.insert(markdown::normalize_requirement_name(&block.name)) {
                     issues.push(issue(
                         Level::Error,
                         &entry,
@@ -305,8 +317,6 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                         Some(block.line),
                         format!("Duplicate requirement in {kind}: \"{}\"", block.name),
                     ));
-                } else {
-                    names.push(key);
                 }
                 if let Some((level, message)) = shall_issue(&format!("{kind} \"{}\"", block.name), block, true) {
                     issues.push(issue(level, &entry, file, Some(block.line), message));
@@ -328,20 +338,19 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     ));
                 }
             }
-            if kind == "MODIFIED" && !plan.modified.is_empty() {
-                let main = tree.specs.iter().find(|s| s.id == d.id);
-                if let Some(main) = main {
-                    for (line, message) in merge::scenario_loss(&plan.modified, &plan.renamed, &main.file.text) {
-                        issues.push(issue(Level::Error, &entry, file, line, message));
-                    }
+            if kind == "MODIFIED"
+                && !plan.modified.is_empty()
+                && let Some(main) = main_spec(tree, &d.id)
+            {
+                for (line, message) in merge::scenario_loss(&plan.modified, &plan.renamed, main) {
+                    issues.push(issue(Level::Error, &entry, file, line, message));
                 }
             }
         }
-        let mut removed: Vec<String> = Vec::new();
+        let mut removed = OrderedSet::default();
         for r in &plan.removed {
             total_deltas += 1;
-            let key = markdown::normalize_requirement_name(&r.name);
-            if removed.contains(&key) {
+            if !removed.insert(markdown::normalize_requirement_name(&r.name)) {
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -349,17 +358,15 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     Some(r.line),
                     format!("Duplicate requirement in REMOVED: \"{}\"", r.name),
                 ));
-            } else {
-                removed.push(key);
             }
         }
-        let mut from_seen: Vec<String> = Vec::new();
-        let mut to_seen: Vec<String> = Vec::new();
+        let mut from_seen = OrderedSet::default();
+        let mut to_seen = OrderedSet::default();
         for r in &plan.renamed {
             total_deltas += 1;
             let (from_key, to_key) =
                 (markdown::normalize_requirement_name(&r.from), markdown::normalize_requirement_name(&r.to));
-            if from_seen.contains(&from_key) {
+            if !from_seen.insert(from_key) {
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -367,10 +374,8 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     Some(r.line),
                     format!("Duplicate FROM in RENAMED: \"{}\"", r.from),
                 ));
-            } else {
-                from_seen.push(from_key);
             }
-            if to_seen.contains(&to_key) {
+            if !to_seen.insert(to_key) {
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -378,11 +383,9 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     Some(r.line),
                     format!("Duplicate TO in RENAMED: \"{}\"", r.to),
                 ));
-            } else {
-                to_seen.push(to_key);
             }
         }
-        for n in &modified {
+        for n in modified.iter() {
             if removed.contains(n) {
                 issues.push(issue(
                     Level::Error,
@@ -402,7 +405,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                 ));
             }
         }
-        for n in &added {
+        for n in added.iter() {
             if removed.contains(n) {
                 issues.push(issue(
                     Level::Error,
@@ -413,6 +416,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                 ));
             }
         }
+        let removed_folds = FoldIndex::new(removed.iter(), fold_name);
         for r in &plan.renamed {
             let (from_key, to_key) =
                 (markdown::normalize_requirement_name(&r.from), markdown::normalize_requirement_name(&r.to));
@@ -434,9 +438,8 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     format!("RENAMED TO collides with ADDED for \"{}\"", r.to),
                 ));
             }
-            let fold = |s: &str| fold_name(s);
-            if let Some(hit) = removed.iter().find(|n| fold(n) == fold(&from_key)) {
-                let spelled = if *hit == from_key { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
+            if let Some(hit) = removed_folds.first(&fold_name(&from_key)) {
+                let spelled = if hit == from_key { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
                 issues.push(issue(
                     Level::Error,
                     &entry,
@@ -458,7 +461,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
         if reported.contains(&entry) {
             continue;
         }
-        let main = tree.specs.iter().find(|s| s.id == *id).map(|s| s.file.text.as_str());
+        let main = main_spec(tree, id);
         if let Some(message) = merge::archive_blocker(id, &change.name, plan, main) {
             issues.push(issue(Level::Info, &entry, file, None, format!("Archive would refuse this delta: {message}")));
         }
@@ -498,7 +501,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
     }
     let metadata_file = format!("{}/.openspec.yaml", change.path);
     let marker = match &change.metadata {
-        Some(m) => yaml::read_marker(&m.text, "skip_specs", |s| tree.schema_known(s)),
+        Some(m) => yaml::read_marker(&m.text, "skip_specs", |s| tree.resolve_schema(s)),
         None => Marker::NotDeclared,
     };
     if let Marker::Invalid(reason) = &marker {
@@ -542,6 +545,11 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
     }
     issues.extend(task_file_issues(tree, change));
     ItemReport::new(&change.name, ItemKind::Change, issues, strict)
+}
+
+/// The text of the main spec with this id (specs are sorted by id).
+fn main_spec<'a>(tree: &'a Tree, id: &str) -> Option<&'a str> {
+    tree.specs.binary_search_by(|s| s.id.as_str().cmp(id)).ok().map(|i| tree.specs[i].file.text.as_str())
 }
 
 /// `foldRequirementName`: case- and whitespace-insensitive.
@@ -595,6 +603,11 @@ fn unread_delta_files(change: &ChangeDir, specs_prefix: &str) -> Vec<(String, St
 /// The task-file lint: tasks written without checkboxes, and (for the
 /// built-in schema) numbering that points at the wrong group or repeats.
 pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
+    // The official task-file resolution threw (a tracked file linked out of
+    // the change): `collectTaskFileIssues` then reports nothing.
+    if change.tracked_escapes {
+        return Vec::new();
+    }
     let prefix = format!("{}/", change.path);
     let docs: Vec<(String, &str, &str)> = change
         .task_files
@@ -609,16 +622,19 @@ pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
         line: Some(line),
         message,
     };
-    if !docs.is_empty() && docs.iter().all(|(_, _, text)| tasks::count(text).1 == 0) {
+    // Only the schema's tracked files are linted for checkboxes, never the
+    // bare `tasks.md` fallback.
+    if change.tracked && docs.iter().all(|(_, _, text)| tasks::count(text).1 == 0) {
         for (path, file, text) in &docs {
             if let Some(line) = first_list_item_line(text) {
                 issues.push(warn(path, file, line, "This change counts as 0 tasks: no line in its tracked task files is a checkbox, so \"openspec list\" and \"openspec status\" report no work and \"openspec archive\" has nothing to flag as incomplete. Write each task as \"- [ ] 1.1 Description\".".into()));
             }
         }
     }
-    let builtin = change.schema == "spec-driven" && !tree.schemas.iter().any(|(n, _)| n == "spec-driven");
+    let builtin = change.schema_resolves && tree.builtin_spec_driven(&change.schema);
     if builtin {
-        let mut first: Vec<(String, String, usize)> = Vec::new();
+        // Task id → (file, line) where it was first declared.
+        let mut first: std::collections::HashMap<String, (String, usize)> = std::collections::HashMap::new();
         for (path, file, text) in &docs {
             let lines: Vec<&str> = text.split('\n').collect();
             if !lines.iter().any(|l| numbered_group(l).is_some()) {
@@ -643,7 +659,7 @@ pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
                         "Task \"{id}\" is under group {current}, but its leading number points to group {task_group}. Move it to group {task_group} or renumber it."
                     )));
                 }
-                if let Some((p, _, l)) = first.iter().find(|(_, i, _)| i == id) {
+                if let Some((p, l)) = first.get(id) {
                     let where_ = if p == path { format!("on line {l}") } else { format!("in {p} on line {l}") };
                     issues.push(warn(
                         path,
@@ -652,7 +668,7 @@ pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
                         format!("Task ID \"{id}\" is duplicated; it was first declared {where_}."),
                     ));
                 } else {
-                    first.push((path.clone(), id.to_owned(), number));
+                    first.insert(id.to_owned(), (path.clone(), number));
                 }
             }
         }
@@ -818,6 +834,32 @@ mod tests {
         assert_eq!(first_list_item_line("\u{FEFF}   + ["), Some(1));
         assert_eq!(first_list_item_line("\u{A0}    - a"), Some(1));
         assert_eq!(first_list_item_line("  \t- a\n"), None);
+    }
+
+    fn lint(tasks: &str, schema_resolves: bool, tracked: bool) -> Vec<String> {
+        let change = ChangeDir {
+            name: "c".into(),
+            path: "c".into(),
+            schema: "spec-driven".into(),
+            schema_resolves,
+            tracked,
+            task_files: vec![crate::discover::SourceFile { path: "c/tasks.md".into(), text: tasks.into() }],
+            ..ChangeDir::default()
+        };
+        task_file_issues(&Tree::default(), &change).into_iter().map(|i| i.message).collect()
+    }
+
+    #[test]
+    fn task_lint_needs_a_resolved_schema_and_tracked_files() {
+        let text = "## 1. A\n- 2.1 plain item\n## 2. B\n- [ ] 1.1 x\n";
+        assert_eq!(lint(text, true, true).len(), 1);
+        // Official 1.13.2: an invalid `.openspec.yaml` (here `skip_specs: 0x1`)
+        // makes schema resolution throw, so neither check runs.
+        assert!(lint(text, false, false).is_empty());
+        // Untracked fallback `tasks.md` (schema with no tasks artifact): no
+        // checkbox warning, but numbering is still checked for spec-driven.
+        assert!(lint("- a\n", true, false).is_empty());
+        assert_eq!(lint("- a\n", true, true).len(), 1);
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
     let header = lines.iter().position(|l| REQUIREMENTS_HEADER.is_match(l));
     let end =
         header.and_then(|h| (h + 1..lines.len()).find(|&i| TOP_LEVEL_HEADER.is_match(lines[i]))).unwrap_or(lines.len());
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut issues = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let trimmed = js::trim(line);
@@ -115,7 +115,7 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
             continue;
         }
         let name = markdown::normalize_requirement_name(&caps[1]);
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+        if let Some(first) = seen.get(&name) {
             issues.push(StructureIssue {
                 line: i + 1,
                 message: format!(
@@ -123,7 +123,7 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
                 ),
             });
         } else {
-            seen.push((name, i + 1));
+            seen.insert(name, i + 1);
         }
     }
     issues
@@ -240,9 +240,12 @@ fn leading_marker(prose: &str) -> bool {
 /// Where archive's generated placeholder sentence starts: the closest prefix
 /// at or before the first suffix that has one.
 fn generated_prefix_index(text: &str) -> Option<usize> {
-    text.match_indices(PLACEHOLDER_SUFFIX).find_map(|(suffix_at, _)| {
-        text.match_indices(PLACEHOLDER_PREFIX).map(|(p, _)| p).take_while(|&p| p <= suffix_at).last()
-    })
+    // The prefix and the suffix cannot overlap, so the closest prefix at or
+    // before a suffix lies wholly before it. Linear: the first suffix after
+    // the first prefix is the first suffix that has one.
+    let first_prefix = text.find(PLACEHOLDER_PREFIX)?;
+    let suffix_at = first_prefix + text[first_prefix..].find(PLACEHOLDER_SUFFIX)?;
+    text[..suffix_at].rfind(PLACEHOLDER_PREFIX)
 }
 
 js_regex!(PURPOSE_HEADER, r"^ {0,3}##[ \t]+(?i-u:Purpose)[ \t]*$");
@@ -336,6 +339,13 @@ mod tests {
         assert_eq!(blocks[1].name, "Logout");
         assert_eq!(blocks[1].line, 14);
         assert!(blocks[0].raw.ends_with("- THEN in"));
+    }
+
+    #[test]
+    fn closest_generated_prefix_wins() {
+        let text = "x. Update Purpose after archive. TBD - created by archiving change a. TBD - created by archiving change b. Update Purpose after archive.";
+        assert_eq!(generated_prefix_index(text), text.rfind("TBD"));
+        assert_eq!(generated_prefix_index("TBD - created by archiving change a."), None);
     }
 
     #[test]

@@ -18,9 +18,27 @@ pub struct YamlError {
 }
 
 /// Parse YAML text into a value (an empty document is null).
+///
+/// The official CLI's `yaml` package breaks lines at `\n` (and `\r\n`) only:
+/// a lone `\r`, U+0085, U+2028 or U+2029 is an ordinary character of the
+/// scalar or key it sits in (`schema: spec-driven\r` names the schema
+/// `spec-driven\r`). libyaml would break the line there, so each is parsed
+/// as a private-use stand-in and put back into every string afterwards.
+///
+/// The `yaml` package also takes a line of blanks holding a tab, or a
+/// comment indented with one, as nothing, where libyaml refuses the tab: such
+/// lines are emptied first. A tagged scalar libyaml leaves unresolved (`! x`,
+/// `!custom x`) is the plain string the `yaml` package makes of it.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    serde_yaml::from_str::<Value>(body).map_err(|e| {
+    let untabbed = blank_tab_lines(body);
+    let body = untabbed.as_deref().unwrap_or(body);
+    let parsed = match stand_ins(body) {
+        Some(map) => serde_yaml::from_str::<Value>(&replace_breaks(body, &map)).map(|v| restore_breaks(v, &map)),
+        None => serde_yaml::from_str::<Value>(body),
+    }
+    .map(untag);
+    parsed.map_err(|e| {
         let location = e.location();
         let mut message = e.to_string();
         // serde_yaml appends " at line L column C"; the location is reported separately.
@@ -31,12 +49,139 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     })
 }
 
+/// Empty every line that is only blanks and comment with a tab among the
+/// blanks; `None` when there is none. The `yaml` package still refuses such a
+/// line inside a block scalar, or where a value is pending (`key:` or `-`
+/// above it) and the line is the unterminated last one or is followed by a
+/// line no deeper than the key; those stay for libyaml to refuse too.
+fn blank_tab_lines(text: &str) -> Option<String> {
+    let tabbed = |line: &str| {
+        let rest = line.trim_start_matches([' ', '\t']);
+        let lead = &line[..line.len() - rest.len()];
+        lead.contains('\t') && (rest.is_empty() || rest == "\r" || rest.starts_with('#'))
+    };
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if !lines.iter().any(|l| tabbed(l)) {
+        return None;
+    }
+    let is_content = |l: &str| {
+        let t = l.trim_matches([' ', '\t', '\r']);
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let head = |l: &str| l.split(" #").next().unwrap_or_default().trim_end_matches([' ', '\t', '\r']).to_owned();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let content: Vec<usize> = (0..lines.len()).filter(|&i| is_content(lines[i])).collect();
+    let mut block_scalar = false;
+    let mut keep = vec![false; lines.len()];
+    for i in 0..lines.len() {
+        let line = lines[i];
+        if is_content(line) {
+            let h = head(line);
+            let indicator = h.rsplit([' ', '\t']).next().unwrap_or_default();
+            let opens = indicator.starts_with(['|', '>'])
+                && indicator[1..].chars().all(|c| c == '+' || c == '-' || c.is_ascii_digit());
+            if opens {
+                block_scalar = true;
+            } else if !line.starts_with([' ', '\t']) {
+                block_scalar = false;
+            }
+            continue;
+        }
+        if !tabbed(line) {
+            continue;
+        }
+        let before = content.iter().rev().find(|&&c| c < i).copied();
+        let after = content.iter().find(|&&c| c > i).copied();
+        let pending = before.is_some_and(|b| {
+            let h = head(lines[b]);
+            h.ends_with(':') || h.trim_start() == "-" || h.ends_with(" -")
+        });
+        let refused = pending
+            && match after {
+                None => i + 1 == lines.len(),
+                Some(a) => indent(lines[a]) <= before.map_or(0, |b| indent(lines[b])),
+            };
+        keep[i] = block_scalar || refused;
+    }
+    for (i, line) in lines.iter_mut().enumerate() {
+        if tabbed(line) && !keep[i] {
+            *line = "";
+        }
+    }
+    Some(lines.join("\n"))
+}
+
+/// Tagged values libyaml did not resolve become what the `yaml` package
+/// makes of an unknown tag: the scalar as a string.
+fn untag(value: Value) -> Value {
+    match value {
+        Value::Tagged(t) => match t.value {
+            Value::Null => Value::String(String::new()),
+            Value::Bool(b) => Value::String(b.to_string()),
+            Value::Number(n) => Value::String(n.to_string()),
+            other => untag(other),
+        },
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(untag).collect()),
+        Value::Mapping(map) => Value::Mapping(map.into_iter().map(|(k, v)| (untag(k), untag(v))).collect()),
+        other => other,
+    }
+}
+
+/// Characters libyaml (YAML 1.1) breaks lines at but the `yaml` package
+/// (YAML 1.2) reads as ordinary text: a lone `\r`, U+0085, U+2028, U+2029.
+/// Each present one gets a private-use stand-in absent from the text.
+fn stand_ins(text: &str) -> Option<Vec<(char, char)>> {
+    let lone_cr = text.match_indices('\r').any(|(i, _)| !text[i + 1..].starts_with('\n'));
+    let wanted: Vec<char> = ['\r', '\u{85}', '\u{2028}', '\u{2029}']
+        .into_iter()
+        .filter(|&c| if c == '\r' { lone_cr } else { text.contains(c) })
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut free = ('\u{E000}'..='\u{F8FF}').filter(|c| !text.contains(*c));
+    wanted.into_iter().map(|c| free.next().map(|stand_in| (c, stand_in))).collect()
+}
+
+fn replace_breaks(text: &str, map: &[(char, char)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let swap =
+            if c == '\r' && chars.peek() == Some(&'\n') { None } else { map.iter().find(|(from, _)| *from == c) };
+        out.push(swap.map_or(c, |(_, to)| *to));
+    }
+    out
+}
+
+fn restore_breaks(value: Value, map: &[(char, char)]) -> Value {
+    let fix = |s: String| {
+        map.iter().fold(s, |s, (from, to)| if s.contains(*to) { s.replace(*to, &from.to_string()) } else { s })
+    };
+    match value {
+        Value::String(s) => Value::String(fix(s)),
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(|v| restore_breaks(v, map)).collect()),
+        Value::Mapping(m) => {
+            Value::Mapping(m.into_iter().map(|(k, v)| (restore_breaks(k, map), restore_breaks(v, map))).collect())
+        }
+        Value::Tagged(mut t) => {
+            t.value = restore_breaks(t.value, map);
+            Value::Tagged(t)
+        }
+        other => other,
+    }
+}
+
 /// What the official CLI's zod schema calls a value's type.
 fn received(value: Option<&Value>) -> &'static str {
     match value {
         None => "undefined",
         Some(Value::Null) => "null",
         Some(Value::Bool(_)) => "boolean",
+        // zod names a non-finite number by its value.
+        Some(Value::Number(n)) if n.as_f64().is_some_and(f64::is_nan) => "NaN",
+        Some(Value::Number(n)) if n.as_f64() == Some(f64::INFINITY) => "Infinity",
+        Some(Value::Number(n)) if n.as_f64() == Some(f64::NEG_INFINITY) => "-Infinity",
         Some(Value::Number(_)) => "number",
         Some(Value::String(_)) => "string",
         Some(Value::Sequence(_)) => "array",
@@ -219,9 +364,14 @@ pub fn project_config(path: &str, text: &str) -> Result<ProjectConfig, YamlError
 }
 
 /// The task files a workflow schema tracks: the `generates` of the artifact
-/// named by `apply.tracks`, else of the artifact with id `tasks`.
+/// whose `generates` equals `apply.tracks`, else (no `apply.tracks`) of the
+/// artifact with id `tasks`. `None` when the schema is not one the official
+/// `parseSchema` accepts, since the official CLI then tracks nothing.
 pub fn schema_tracked_glob(text: &str) -> Result<Option<String>, YamlError> {
     let value = parse_value(text)?;
+    if !valid_schema(&value) {
+        return Ok(None);
+    }
     let Value::Mapping(map) = &value else { return Ok(None) };
     let artifacts = match key(map, "artifacts") {
         Some(Value::Sequence(items)) => items.as_slice(),
@@ -235,6 +385,266 @@ pub fn schema_tracked_glob(text: &str) -> Result<Option<String>, YamlError> {
     })
 }
 
+/// Every artifact's `generates` of a `schema.yaml` the official
+/// `parseSchema` accepts; `None` otherwise.
+pub fn schema_outputs(text: &str) -> Option<Vec<String>> {
+    let value = parse_value(text).ok()?;
+    if !valid_schema(&value) {
+        return None;
+    }
+    let artifacts = value.get("artifacts")?.as_sequence()?;
+    Some(artifacts.iter().filter_map(|a| a.get("generates").and_then(Value::as_str).map(str::to_owned)).collect())
+}
+
+/// Whether a `schema.yaml` passes the official `parseSchema`.
+pub fn valid_schema(value: &Value) -> bool {
+    schema_problem(value).is_none()
+}
+
+/// Why the official `parseSchema` rejects a parsed `schema.yaml`, in its
+/// words: `Invalid schema: <path>: <message>, ...` for every zod issue of
+/// `SchemaYamlSchema` (name, positive integer version, 1 to 1000 artifacts
+/// with id, relative `generates` and `template`, description; an optional
+/// `apply` with at least one `requires`), else the first graph error
+/// (duplicate artifact id, unknown `requires` or `apply.requires`
+/// reference, dependency cycle). `None` when it loads.
+pub fn schema_problem(value: &Value) -> Option<String> {
+    let type_issue =
+        |want: &str, v: Option<&Value>| format!("Invalid input: expected {want}, received {}", received(v));
+    let Value::Mapping(map) = value else {
+        return Some(format!("Invalid schema: : {}", type_issue("object", Some(value))));
+    };
+    let mut issues: Vec<String> = Vec::new();
+    let mut push = |path: &str, message: String| issues.push(format!("{path}: {message}"));
+    // zod 4 still runs a length check after a type error when the value has
+    // a `.length` (an empty array where a string is due, `''` where an array
+    // is due), so `min(1)` complains twice.
+    let too_short = |v: Option<&Value>| js_length(v).is_some_and(|l| l < 1.0);
+    // A string; `required` is the custom `min(1)` message, if any.
+    let string_field =
+        |path: &str, v: Option<&Value>, required: Option<&str>, push: &mut dyn FnMut(&str, String)| match (v, required)
+        {
+            (Some(Value::String(s)), Some(message)) if s.is_empty() => push(path, message.to_owned()),
+            (Some(Value::String(_)), _) => {}
+            (other, _) => {
+                push(path, type_issue("string", other));
+                if let Some(message) = required.filter(|_| too_short(other)) {
+                    push(path, message.to_owned());
+                }
+            }
+        };
+    let relative_field = |path: &str, label: &str, v: Option<&Value>, push: &mut dyn FnMut(&str, String)| match v {
+        Some(Value::String(s)) if s.is_empty() => push(path, format!("{label} is required")),
+        Some(Value::String(s)) if !is_relative_path(s) => {
+            push(path, format!("{label} must be a relative path inside its allowed directory"))
+        }
+        Some(Value::String(_)) => {}
+        other => {
+            push(path, type_issue("string", other));
+            if too_short(other) {
+                push(path, format!("{label} is required"));
+            }
+        }
+    };
+    let optional_string = |path: &str, v: Option<&Value>, push: &mut dyn FnMut(&str, String)| {
+        if !matches!(v, None | Some(Value::String(_))) {
+            push(path, type_issue("string", v));
+        }
+    };
+    let string_list = |path: &str, v: Option<&Value>, push: &mut dyn FnMut(&str, String)| match v {
+        Some(Value::Sequence(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if !matches!(item, Value::String(_)) {
+                    push(&format!("{path}.{i}"), type_issue("string", Some(item)));
+                }
+            }
+        }
+        other => push(path, type_issue("array", other)),
+    };
+    string_field("name", key(map, "name"), Some("Schema name is required"), &mut push);
+    match key(map, "version") {
+        Some(Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+            const MAX_SAFE: f64 = 9007199254740991.0;
+            let v = n.as_f64().unwrap_or_default();
+            if v.fract() != 0.0 {
+                push("version", "Invalid input: expected int, received number".into());
+            } else {
+                if v > MAX_SAFE {
+                    push("version", "Too big: expected int to be <=9007199254740991".into());
+                } else if v < -MAX_SAFE {
+                    push("version", "Too small: expected int to be >=-9007199254740991".into());
+                }
+                if v <= 0.0 {
+                    push("version", "Version must be a positive integer".into());
+                }
+            }
+        }
+        other => push("version", type_issue("number", other)),
+    }
+    optional_string("description", key(map, "description"), &mut push);
+    let mut graph: Vec<(String, Vec<String>)> = Vec::new();
+    match key(map, "artifacts") {
+        Some(Value::Sequence(artifacts)) => {
+            for (i, artifact) in artifacts.iter().enumerate() {
+                let at = |field: &str| format!("artifacts.{i}.{field}");
+                let Value::Mapping(a) = artifact else {
+                    push(&format!("artifacts.{i}"), type_issue("object", Some(artifact)));
+                    continue;
+                };
+                string_field(&at("id"), key(a, "id"), Some("Artifact ID is required"), &mut push);
+                relative_field(&at("generates"), "generates field", key(a, "generates"), &mut push);
+                string_field(&at("description"), key(a, "description"), None, &mut push);
+                relative_field(&at("template"), "template field", key(a, "template"), &mut push);
+                optional_string(&at("instruction"), key(a, "instruction"), &mut push);
+                if key(a, "requires").is_some() {
+                    string_list(&at("requires"), key(a, "requires"), &mut push);
+                }
+                let id = key(a, "id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let deps = match key(a, "requires") {
+                    Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                    _ => Vec::new(),
+                };
+                graph.push((id, deps));
+            }
+            if artifacts.is_empty() {
+                push("artifacts", "At least one artifact required".into());
+            } else if artifacts.len() > 1000 {
+                push("artifacts", "A schema may declare at most 1000 artifacts".into());
+            }
+        }
+        other => {
+            push("artifacts", type_issue("array", other));
+            match js_length(other) {
+                Some(l) if l < 1.0 => push("artifacts", "At least one artifact required".into()),
+                Some(l) if l > 1000.0 => push("artifacts", "A schema may declare at most 1000 artifacts".into()),
+                _ => {}
+            }
+        }
+    }
+    let mut apply_requires: Vec<String> = Vec::new();
+    match key(map, "apply") {
+        None => {}
+        Some(Value::Mapping(apply)) => {
+            let requires = key(apply, "requires");
+            string_list("apply.requires", requires, &mut push);
+            if too_short(requires) {
+                push("apply.requires", "At least one required artifact".into());
+            }
+            if let Some(Value::Sequence(items)) = requires {
+                apply_requires = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            }
+            match key(apply, "tracks") {
+                None | Some(Value::Null) => {}
+                tracks => relative_field("apply.tracks", "apply.tracks", tracks, &mut push),
+            }
+            optional_string("apply.instruction", key(apply, "instruction"), &mut push);
+        }
+        other => push("apply", type_issue("object", other)),
+    }
+    if !issues.is_empty() {
+        return Some(format!("Invalid schema: {}", issues.join(", ")));
+    }
+    graph_problem(&graph, &apply_requires)
+}
+
+/// What JavaScript's `value.length` is for a YAML value, as a number: a
+/// string's UTF-16 length, an array's length, an object's `length` key
+/// coerced; `None` where it is undefined (or `null`/`undefined` itself).
+fn js_length(value: Option<&Value>) -> Option<f64> {
+    match value? {
+        Value::String(s) => Some(s.encode_utf16().count() as f64),
+        Value::Sequence(items) => Some(items.len() as f64),
+        Value::Mapping(map) => match key(map, "length")? {
+            Value::Number(n) => n.as_f64(),
+            Value::Null => Some(0.0),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            Value::String(s) if s.trim().is_empty() => Some(0.0),
+            Value::String(s) => Some(s.trim().parse().unwrap_or(f64::NAN)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `validateNoDuplicateIds`, `validateRequiresReferences`,
+/// `validateApplyReferences` and `validateNoCycles`, in that order.
+fn graph_problem(graph: &[(String, Vec<String>)], apply_requires: &[String]) -> Option<String> {
+    let ids: Vec<&str> = graph.iter().map(|(id, _)| id.as_str()).collect();
+    if let Some(i) = (0..ids.len()).find(|&i| ids[..i].contains(&ids[i])) {
+        return Some(format!("Duplicate artifact ID: {}", ids[i]));
+    }
+    for (id, deps) in graph {
+        if let Some(dep) = deps.iter().find(|d| !ids.contains(&d.as_str())) {
+            return Some(format!("Invalid dependency reference in artifact '{id}': '{dep}' does not exist"));
+        }
+    }
+    if let Some(dep) = apply_requires.iter().find(|d| !ids.contains(&d.as_str())) {
+        return Some(format!(
+            "Invalid apply.requires reference: '{dep}' does not exist (artifacts: {})",
+            ids.join(", ")
+        ));
+    }
+    find_cycle(graph).map(|cycle| format!("Cyclic dependency detected: {}", cycle.join(" \u{2192} ")))
+}
+
+/// The first dependency cycle a depth-first walk in artifact order meets,
+/// spelled as the official `validateNoCycles` spells it (`a → b → a`).
+fn find_cycle(graph: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    struct Walk<'a> {
+        graph: &'a [(String, Vec<String>)],
+        visited: Vec<&'a str>,
+        stack: Vec<&'a str>,
+        parent: Vec<(&'a str, &'a str)>,
+    }
+    impl<'a> Walk<'a> {
+        fn visit(&mut self, id: &'a str) -> Option<Vec<String>> {
+            self.visited.push(id);
+            self.stack.push(id);
+            let deps = self.graph.iter().find(|(n, _)| n == id).map(|(_, d)| d.as_slice()).unwrap_or_default();
+            for dep in deps {
+                let dep = dep.as_str();
+                if !self.visited.contains(&dep) {
+                    self.parent.push((dep, id));
+                    if let Some(cycle) = self.visit(dep) {
+                        return Some(cycle);
+                    }
+                } else if self.stack.contains(&dep) {
+                    let mut path = vec![dep.to_owned()];
+                    let mut current = id;
+                    while current != dep {
+                        path.insert(0, current.to_owned());
+                        current = self.parent.iter().rev().find(|(c, _)| *c == current).map_or(dep, |(_, p)| p);
+                    }
+                    path.insert(0, dep.to_owned());
+                    return Some(path);
+                }
+            }
+            self.stack.retain(|s| *s != id);
+            None
+        }
+    }
+    let mut walk = Walk { graph, visited: Vec::new(), stack: Vec::new(), parent: Vec::new() };
+    for (id, _) in graph {
+        if !walk.visited.contains(&id.as_str())
+            && let Some(cycle) = walk.visit(id)
+        {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+/// `relativePathSchema`: non-empty, not absolute (POSIX, Windows or a drive
+/// letter), no `..` segment, no NUL.
+fn is_relative_path(path: &str) -> bool {
+    let drive = path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && path.as_bytes().get(1) == Some(&b':');
+    !path.is_empty()
+        && !path.starts_with(['/', '\\'])
+        && !drive
+        && !path.split(['/', '\\']).any(|segment| segment == "..")
+        && !path.contains('\0')
+}
+
 /// The `skip_specs` marker as the official `readSkipSpecsMarker` reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Marker {
@@ -245,9 +655,10 @@ pub enum Marker {
 }
 
 /// Read a boolean marker (`skip_specs`, `retire_capabilities`) from
-/// `.openspec.yaml` text. `schema_known` says whether a schema name resolves.
-pub fn read_marker(text: &str, field: &str, schema_known: impl Fn(&str) -> bool) -> Marker {
-    let value = match serde_yaml::from_str::<Value>(text) {
+/// `.openspec.yaml` text. `resolve` says whether a schema name is listed and
+/// loads (`listSchemas` then `resolveSchema`), or why not.
+pub fn read_marker(text: &str, field: &str, resolve: impl Fn(&str) -> Result<(), String>) -> Marker {
+    let value = match parse_value(text) {
         Ok(v) => v,
         Err(_) => {
             return if mentions(text, field) {
@@ -264,10 +675,9 @@ pub fn read_marker(text: &str, field: &str, schema_known: impl Fn(&str) -> bool)
                 return Marker::NotDeclared;
             }
             let schema = key(map, "schema").and_then(Value::as_str).unwrap_or_default();
-            if schema_known(schema) {
-                Marker::Declared
-            } else {
-                Marker::Invalid(format!("schema: unknown schema '{schema}'"))
+            match resolve(schema) {
+                Ok(()) => Marker::Declared,
+                Err(reason) => Marker::Invalid(sanitize(&reason)),
             }
         }
         Some(problem) => {
@@ -334,6 +744,55 @@ mod tests {
             "initiative: Unrecognized key: \"x\""
         );
         assert_eq!(check("schema: x\nskip_specs: true"), None);
+        // Official 1.13.2 (zod 4.6): non-finite numbers are named by value.
+        assert_eq!(
+            check("schema: x\nskip_specs: .inf").unwrap(),
+            "skip_specs: Invalid input: expected boolean, received Infinity"
+        );
+        assert_eq!(
+            check("schema: x\nskip_specs: -.inf").unwrap(),
+            "skip_specs: Invalid input: expected boolean, received -Infinity"
+        );
+        assert_eq!(
+            check("schema: x\nskip_specs: .nan").unwrap(),
+            "skip_specs: Invalid input: expected boolean, received NaN"
+        );
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_not_line_breaks() {
+        // Official 1.13.2 (`yaml` 2.9): `\r` alone stays inside the scalar.
+        let value = parse_value("schema: spec-driven\r").unwrap();
+        assert_eq!(key(value.as_mapping().unwrap(), "schema"), Some(&Value::String("spec-driven\r".into())));
+        assert!(parse_value("schema: spec-driven\rskip_specs: true").is_err());
+        let value = parse_value("\rskip_specs: true\r\nschema: x\r\n").unwrap();
+        assert!(key(value.as_mapping().unwrap(), "\rskip_specs").is_some());
+        assert_eq!(key(value.as_mapping().unwrap(), "schema"), Some(&Value::String("x".into())));
+        // Nor are U+0085, U+2028 and U+2029 (YAML 1.1 breaks, not 1.2 ones).
+        assert_eq!(parse_value("skip_specs:\u{2028}").unwrap(), Value::String("skip_specs:\u{2028}".into()));
+        let value = parse_value("a: x\u{85}y\n").unwrap();
+        assert_eq!(key(value.as_mapping().unwrap(), "a"), Some(&Value::String("x\u{85}y".into())));
+    }
+
+    #[test]
+    fn tab_blank_lines_and_unknown_tags() {
+        // Official 1.13.2 (`yaml` 2.9) accepts all three; libyaml refuses the tabs.
+        let map = |t: &str| parse_value(t).unwrap().as_mapping().cloned().unwrap();
+        assert_eq!(map("a: 1\n\t\nb: 2").len(), 2);
+        assert_eq!(map("a: x\n\t# comment\n").len(), 1);
+        // ...but not as the indentation of a value still pending at the end,
+        // nor inside a block scalar.
+        assert!(parse_value("d:\n\t").is_err());
+        assert!(parse_value("d:\n\t\nx: 1").is_err());
+        assert_eq!(map("d:\n\t\n").len(), 1);
+        assert_eq!(map("a:\n\t\n  b: 1").len(), 1);
+        assert!(parse_value("a: |\n  x\n\t\n").is_err());
+        assert_eq!(key(&map("schema: ! spec-driven\n"), "schema"), Some(&Value::String("spec-driven".into())));
+        assert_eq!(key(&map("a: !custom 1\n"), "a"), Some(&Value::String("1".into())));
+        assert_eq!(
+            read_marker("schema: x\ty\nskip_specs: true\n", "skip_specs", builtin_only),
+            Marker::Invalid("schema: unknown schema 'x?y'".into())
+        );
     }
 
     #[test]
@@ -342,9 +801,13 @@ mod tests {
         assert!(err.line.is_some());
     }
 
+    fn builtin_only(name: &str) -> Result<(), String> {
+        if name == "spec-driven" { Ok(()) } else { Err(format!("schema: unknown schema '{name}'")) }
+    }
+
     #[test]
     fn skip_specs_marker() {
-        let known = |s: &str| s == "spec-driven";
+        let known = builtin_only;
         assert_eq!(read_marker("schema: spec-driven\nskip_specs: true\n", "skip_specs", known), Marker::Declared);
         assert_eq!(read_marker("schema: spec-driven\n", "skip_specs", known), Marker::NotDeclared);
         assert_eq!(
@@ -356,6 +819,11 @@ mod tests {
             Marker::Invalid("the file is not valid YAML".into())
         );
         assert_eq!(read_marker("a: [\n", "skip_specs", known), Marker::NotDeclared);
+        // Official 1.13.2: the `yaml` package reads a leading BOM as nothing.
+        assert_eq!(
+            read_marker("\u{FEFF}schema: spec-driven\nskip_specs: true\n", "skip_specs", known),
+            Marker::Declared
+        );
         assert_eq!(
             read_marker("skip_specs: true\n", "skip_specs", known),
             Marker::Invalid("schema: Invalid input: expected string, received undefined".into())
@@ -364,7 +832,73 @@ mod tests {
 
     #[test]
     fn schema_tracking() {
-        let text = "name: x\nartifacts:\n  - id: plan\n    generates: plan/*.md\n  - id: tasks\n    generates: tasks.md\napply:\n  tracks: plan/*.md\n";
-        assert_eq!(schema_tracked_glob(text).unwrap().as_deref(), Some("plan/*.md"));
+        let schema = |artifacts: &str, apply: &str| format!("name: x\nversion: 1\nartifacts:\n{artifacts}{apply}");
+        let plan = "  - id: plan\n    generates: plan/*.md\n    description: d\n    template: t.md\n";
+        let tasks =
+            "  - id: tasks\n    generates: tasks.md\n    description: d\n    template: t.md\n    requires: [plan]\n";
+        let both = format!("{plan}{tasks}");
+        let glob = |text: String| schema_tracked_glob(&text).unwrap();
+        assert_eq!(
+            glob(schema(&both, "apply:\n  requires: [tasks]\n  tracks: plan/*.md\n")).as_deref(),
+            Some("plan/*.md")
+        );
+        assert_eq!(glob(schema(&both, "")).as_deref(), Some("tasks.md"));
+        // `apply.tracks` matching no `generates` tracks nothing (no fallback).
+        assert_eq!(glob(schema(&both, "apply:\n  requires: [tasks]\n  tracks: x.md\n")), None);
+        // Official 1.13.2 `parseSchema` rejects each of these, so nothing is tracked.
+        assert_eq!(glob(schema(&both, "apply:\n  requires: []\n")), None);
+        assert_eq!(glob(schema(&both.replace("template: t.md\n    requires", "requires"), "")), None);
+        assert_eq!(glob(schema(&both.replace("[plan]", "[nope]"), "")), None);
+        assert_eq!(glob(schema(&format!("{both}{tasks}"), "")), None);
+        assert_eq!(glob(schema(&both.replace("tasks.md\n", "../tasks.md\n"), "")), None);
+        assert_eq!(
+            glob(schema(&format!("{}{tasks}", plan.replace("t.md\n", "t.md\n    requires: [tasks]\n")), "")),
+            None
+        );
+        assert_eq!(glob(schema(&both, "").replace("version: 1", "version: 1.5")), None);
+        assert_eq!(glob(schema(&both, "").replace("version: 1", "version: 2.0")).as_deref(), Some("tasks.md"));
+    }
+
+    #[test]
+    fn schema_problems_in_official_words() {
+        // Each message as official 1.13.2 `parseSchema` (zod 4.6) words it.
+        let problem = |t: &str| schema_problem(&parse_value(t).unwrap());
+        let art = "artifacts:\n  - id: a\n    generates: a.md\n    description: d\n    template: t.md\n";
+        assert_eq!(problem("").unwrap(), "Invalid schema: : Invalid input: expected object, received null");
+        assert_eq!(
+            problem("name: x").unwrap(),
+            "Invalid schema: version: Invalid input: expected number, received undefined, artifacts: Invalid input: expected array, received undefined"
+        );
+        assert_eq!(
+            problem(&format!("name: x\nversion: -1.5\n{art}")).unwrap(),
+            "Invalid schema: version: Invalid input: expected int, received number"
+        );
+        assert_eq!(
+            problem(&format!("name: ''\nversion: 9007199254740993\n{art}")).unwrap(),
+            "Invalid schema: name: Schema name is required, version: Too big: expected int to be <=9007199254740991"
+        );
+        assert_eq!(
+            problem(
+                "name: x\nversion: 1\nartifacts:\n  - id: ''\n    generates: ''\n    template: ../t\n    requires: [1]"
+            )
+            .unwrap(),
+            "Invalid schema: artifacts.0.id: Artifact ID is required, artifacts.0.generates: generates field is required, artifacts.0.description: Invalid input: expected string, received undefined, artifacts.0.template: template field must be a relative path inside its allowed directory, artifacts.0.requires.0: Invalid input: expected string, received number"
+        );
+        assert_eq!(
+            problem(&format!("name: x\nversion: 1\n{art}apply: {{requires: [], tracks: /x}}")).unwrap(),
+            "Invalid schema: apply.requires: At least one required artifact, apply.tracks: apply.tracks must be a relative path inside its allowed directory"
+        );
+        assert_eq!(
+            problem(&format!("name: x\nversion: 1\n{art}apply: {{requires: [b]}}")).unwrap(),
+            "Invalid apply.requires reference: 'b' does not exist (artifacts: a)"
+        );
+        let cyclic = "name: x\nversion: 1\nartifacts:\n  - id: a\n    generates: a.md\n    description: d\n    template: t\n    requires: [b]\n  - id: b\n    generates: a.md\n    description: d\n    template: t\n    requires: [a]";
+        assert_eq!(problem(cyclic).unwrap(), "Cyclic dependency detected: a \u{2192} b \u{2192} a");
+        assert_eq!(problem(&format!("name: x\nversion: 2.0\n{art}")), None);
+        // zod 4 runs `min(1)` on anything with a `.length` after a type error.
+        assert_eq!(
+            problem(&format!("name: []\nversion: 1\n{art}apply:\n  requires: ''\n  tracks: {{length: 0}}\n")).unwrap(),
+            "Invalid schema: name: Invalid input: expected string, received array, name: Schema name is required, apply.requires: Invalid input: expected array, received string, apply.requires: At least one required artifact, apply.tracks: Invalid input: expected string, received object, apply.tracks: apply.tracks is required"
+        );
     }
 }
