@@ -22,6 +22,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub project: Option<String>,
 
+    /// The roadmap file (default: `roadmap/roadmap.yaml` in the project's folder).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read dependencies from proposal and design prose; use only
+    /// declared ones (`.openspec.yaml`, the roadmap file).
+    #[arg(long, global = true)]
+    pub no_infer: bool,
+
     /// When to use colours. `auto` uses them on a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -44,6 +53,53 @@ pub enum Command {
     /// Exit code 0 when clean, 1 when an item fails or a finding is an error,
     /// 2 on usage or I/O errors.
     Check(CheckArgs),
+    /// Write ROADMAP.md from the changes, their tasks and the roadmap file,
+    /// or with `--check` fail when the committed one is stale.
+    Roadmap(RoadmapArgs),
+    /// The dependency graph between changes (mermaid, dot or JSON).
+    Graph(GraphArgs),
+    /// Changes that can be worked on now: unfinished, every dependency met;
+    /// in phase order, then dependency order.
+    Next(JsonArg),
+    /// Unfinished changes waiting for others, and what they wait for.
+    Blocked(JsonArg),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RoadmapArgs {
+    /// Where to write (default: ROADMAP.md in the project's folder).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write nothing; print a diff and exit 1 when the file is not current.
+    #[arg(long)]
+    pub check: bool,
+    /// Show an "Updated" date (today in UTC, or the date given). Without it
+    /// the output has no date, so it only changes when the data does.
+    #[arg(long, value_name = "YYYY-MM-DD", num_args = 0..=1, default_missing_value = "today")]
+    pub date: Option<String>,
+    /// Print the roadmap to stdout instead of writing a file.
+    #[arg(long, conflicts_with_all = ["out", "check"])]
+    pub stdout: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// Only the changes of this phase (and what they depend on).
+    #[arg(long, value_name = "ID")]
+    pub phase: Option<String>,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

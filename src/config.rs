@@ -14,6 +14,10 @@ pub struct Config {
     pub projects: Vec<String>,
     /// Whether terminal output is coloured.
     pub color: bool,
+    /// The roadmap file given with `--config`, absolute.
+    pub roadmap_file: Option<PathBuf>,
+    /// Read dependencies from prose.
+    pub infer: bool,
 }
 
 impl Config {
@@ -45,7 +49,13 @@ impl Config {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
             }
         };
-        Ok(Config { root, projects, color })
+        let roadmap_file = cli.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) });
+        if let Some(file) = &roadmap_file
+            && !file.is_file()
+        {
+            return Err(Error::Usage(format!("--config {}: no such file", file.display())));
+        }
+        Ok(Config { root, projects, color, roadmap_file, infer: !cli.no_infer })
     }
 }
 

@@ -9,6 +9,9 @@ pub enum Error {
     /// No `openspec/` folder where one was expected.
     #[error("{0}")]
     NoRoot(String),
+    /// Rendered diagnostics that stop the command (printed as they are).
+    #[error("{0}")]
+    Diagnostics(String),
     /// The command line named something that does not exist.
     #[error("{0}")]
     Usage(String),

@@ -18,6 +18,10 @@ fn main() -> ExitCode {
                 ExitCode::from(spec::error::exit::ERROR)
             }
         },
+        Err(spec::error::Error::Diagnostics(text)) => {
+            eprintln!("{text}");
+            ExitCode::from(spec::error::exit::ERROR)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(spec::error::exit::ERROR)

@@ -3,8 +3,10 @@
 //! [`validate`], archive's merge checks in [`merge`]) plus `spec`'s own
 //! findings about the files it read.
 
+pub mod graph;
 pub mod keys;
 pub mod merge;
+pub mod roadmap;
 pub mod validate;
 
 use crate::diagnostic::{Diagnostic, Level};
@@ -26,6 +28,63 @@ impl Loaded {
         diagnostics.extend(tree.problems.iter().cloned());
         sort_diagnostics(&mut diagnostics);
         Loaded { tree, project, diagnostics }
+    }
+}
+
+/// A parsed roadmap file and where it came from.
+pub struct RoadmapSource {
+    pub file: crate::parse::roadmap::RoadmapFile,
+    /// Path relative to the root.
+    pub path: String,
+    pub text: String,
+}
+
+/// What the planning commands need beyond the model: the roadmap file (if
+/// any), the dependency graph, and problems met reading them.
+pub struct Plan {
+    pub source: Option<RoadmapSource>,
+    pub graph: graph::Graph,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Plan {
+    /// Read the roadmap file (`explicit`, else `roadmap/roadmap.yaml` in the
+    /// project's folder) and build the graph.
+    pub fn new(loaded: &Loaded, root: &std::path::Path, explicit: Option<&std::path::Path>, infer: bool) -> Self {
+        let path = explicit.map_or_else(|| loaded.tree.dir.join("roadmap/roadmap.yaml"), std::path::Path::to_path_buf);
+        let (file, mut diagnostics) = crate::discover::read_file(root, &path);
+        let source = file.and_then(|f| match crate::parse::roadmap::parse(&f.text) {
+            Ok(file) => Some(RoadmapSource { file, path: f.path, text: f.text }),
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error(f.path.clone(), e.line, format!("invalid roadmap file: {}", e.message))
+                        .with_help("see docs/roadmap.md for the fields a roadmap file may have"),
+                );
+                None
+            }
+        });
+        let graph = graph::Graph::build(
+            &loaded.project,
+            &loaded.tree,
+            source.as_ref().map(|s| (&s.file, s.path.as_str(), s.text.as_str())),
+            graph::Options { infer },
+        );
+        Plan { source, graph, diagnostics }
+    }
+
+    /// The roadmap file as the analysis functions take it.
+    pub fn file(&self) -> Option<(&crate::parse::roadmap::RoadmapFile, &str, &str)> {
+        self.source.as_ref().map(|s| (&s.file, s.path.as_str(), s.text.as_str()))
+    }
+
+    /// Every planning finding: reading the file, the graph, the roadmap file's content.
+    pub fn findings(&self, loaded: &Loaded) -> Vec<Diagnostic> {
+        let mut out = self.diagnostics.clone();
+        out.extend(self.graph.findings(&loaded.project));
+        if let Some(s) = &self.source {
+            out.extend(roadmap::findings(loaded, &s.file, &s.path, &s.text));
+        }
+        out
     }
 }
 

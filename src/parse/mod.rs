@@ -13,6 +13,7 @@ pub mod delta;
 pub mod js;
 pub mod markdown;
 pub mod proposal;
+pub mod roadmap;
 pub mod spec;
 pub mod tasks;
 pub mod yaml;

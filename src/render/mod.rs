@@ -3,4 +3,6 @@
 //! ([`json`]) is the serde serialisation of the same structs.
 
 pub mod json;
+pub mod markdown;
+pub mod mermaid;
 pub mod terminal;

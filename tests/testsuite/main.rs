@@ -6,3 +6,4 @@ mod cli;
 mod harness;
 mod json;
 mod parity;
+mod roadmap;

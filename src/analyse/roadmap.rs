@@ -1,0 +1,449 @@
+//! The roadmap: phases and milestones (from `roadmap/roadmap.yaml`, or one
+//! implicit phase per status without it) with progress derived from the
+//! changes' tasks, the unplanned and archived changes, and what to do next.
+//! `ROADMAP.md` and the site both render this one structure.
+
+use super::Loaded;
+use super::graph::{Edge, Graph};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Change, ChangeStatus, Progress};
+use crate::parse::roadmap::{Date, PhaseStatus, RoadmapFile};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One change as the roadmap shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub id: String,
+    pub title: String,
+    /// `None` when a phase names a change that does not exist.
+    pub status: Option<ChangeStatus>,
+    pub tasks: Progress,
+    pub percent: usize,
+    pub archived_on: Option<String>,
+    /// Per task-file section, when the change has tasks in several.
+    pub sections: Vec<SectionView>,
+    /// Unmet dependencies.
+    pub waits_for: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub title: String,
+    pub tasks: Progress,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneView {
+    pub title: String,
+    pub status: PhaseStatus,
+    pub changes: Vec<String>,
+    pub blocked_by: Option<String>,
+    pub due: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseView {
+    pub id: String,
+    pub title: String,
+    pub goal: Option<String>,
+    pub status: PhaseStatus,
+    /// The status was set in the roadmap file, not derived.
+    pub status_set: bool,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub changes: Vec<ChangeView>,
+    pub milestones: Vec<MilestoneView>,
+    pub tasks: Progress,
+    pub changes_done: usize,
+    pub percent: usize,
+}
+
+/// A change that can start or go on now.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextAction {
+    pub id: String,
+    pub title: String,
+    pub status: ChangeStatus,
+    pub tasks: Progress,
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockedView {
+    pub id: String,
+    pub waits_for: Vec<String>,
+}
+
+/// Everything ROADMAP.md shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Roadmap {
+    pub title: String,
+    pub summary: Option<String>,
+    pub goals: Vec<String>,
+    pub non_goals: Vec<String>,
+    /// Phases come from a roadmap file (false: one implicit phase per status).
+    pub planned: bool,
+    pub phases: Vec<PhaseView>,
+    pub unplanned: Vec<ChangeView>,
+    pub archived: Vec<ChangeView>,
+    /// Totals over active changes.
+    pub tasks: Progress,
+    pub changes_done: usize,
+    pub changes_total: usize,
+    pub percent: usize,
+    pub next: Vec<NextAction>,
+    pub blocked: Vec<BlockedView>,
+    /// Complete changes not archived yet.
+    pub to_archive: Vec<String>,
+    pub critical_path: Vec<String>,
+    pub critical_weight: usize,
+    pub edges: Vec<Edge>,
+    /// The date shown when `--date` is given.
+    pub date: Option<String>,
+}
+
+/// The status a set of changes adds up to: complete when every change is
+/// complete or archived, in progress when any task of them is checked,
+/// planned otherwise.
+fn derive(changes: &[(Option<ChangeStatus>, Progress)]) -> PhaseStatus {
+    let done = |s: &Option<ChangeStatus>| matches!(s, Some(ChangeStatus::Complete | ChangeStatus::Archived));
+    if !changes.is_empty() && changes.iter().all(|(s, _)| done(s)) {
+        PhaseStatus::Complete
+    } else if changes.iter().any(|(s, p)| done(s) || p.done > 0) {
+        PhaseStatus::InProgress
+    } else {
+        PhaseStatus::Planned
+    }
+}
+
+impl ChangeView {
+    /// Whether work has begun: some task checked, or finished.
+    pub fn started(&self) -> bool {
+        self.tasks.done > 0 || matches!(self.status, Some(ChangeStatus::Complete | ChangeStatus::Archived))
+    }
+}
+
+fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {
+    let waits_for = graph
+        .dependencies(id)
+        .iter()
+        .filter(|e| !graph.node(&e.to).is_some_and(|n| n.done()))
+        .map(|e| e.to.clone())
+        .chain(graph.dangling.iter().filter(|e| e.from == id).map(|e| e.to.clone()))
+        .collect();
+    let Some(c) = change else {
+        return ChangeView {
+            id: id.to_owned(),
+            title: id.to_owned(),
+            status: None,
+            tasks: Progress::default(),
+            percent: 0,
+            archived_on: None,
+            sections: Vec::new(),
+            waits_for,
+        };
+    };
+    let sections = rollup(c);
+    ChangeView {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        status: Some(c.status),
+        tasks: c.tasks,
+        percent: c.tasks.percent(),
+        archived_on: c.archived_on.clone(),
+        sections: if sections.len() > 1 { sections } else { Vec::new() },
+        waits_for,
+    }
+}
+
+/// Task progress per top-level section of the change's task files: each
+/// task counts toward its nearest heading at the file's outline level (the
+/// shallowest level below the title, `##` in most files), so `### 1.1`
+/// sub-sections roll up into their `## Phase 1`.
+fn rollup(c: &Change) -> Vec<SectionView> {
+    let mut out: Vec<SectionView> = Vec::new();
+    for file in &c.task_files {
+        let level = file.sections.iter().map(|s| s.level).filter(|&l| l >= 2).min().unwrap_or(1);
+        let mut group_of: Vec<Option<usize>> = Vec::with_capacity(file.sections.len());
+        let mut current: Option<usize> = None;
+        for s in &file.sections {
+            if s.level <= level {
+                out.push(SectionView { title: s.title.clone(), tasks: Progress::default() });
+                current = Some(out.len() - 1);
+            }
+            group_of.push(current);
+        }
+        let mut other: Option<usize> = None;
+        for task in &file.tasks {
+            let group = match task.section.and_then(|i| group_of[i]) {
+                Some(g) => g,
+                None => *other.get_or_insert_with(|| {
+                    out.push(SectionView { title: "(before the first section)".into(), tasks: Progress::default() });
+                    out.len() - 1
+                }),
+            };
+            out[group].tasks.add(Progress { done: usize::from(task.done), total: 1 });
+        }
+    }
+    out.retain(|s| s.tasks.total > 0);
+    out
+}
+
+/// Build the roadmap of a loaded project. `file` is the parsed roadmap file
+/// with its path and text, when there is one.
+pub fn build(
+    loaded: &Loaded,
+    graph: &Graph,
+    file: Option<(&RoadmapFile, &str, &str)>,
+    date: Option<String>,
+) -> Roadmap {
+    let project = &loaded.project;
+    // Active changes by id, then archived ones (latest folder wins).
+    let mut by_id: BTreeMap<&str, &Change> = BTreeMap::new();
+    for c in project.archived().chain(project.active()) {
+        if c.nested.is_empty() {
+            by_id.insert(&c.id, c);
+        }
+    }
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    let mut phases = Vec::new();
+    if let Some((file, _, _)) = file {
+        for phase in &file.phases {
+            let changes: Vec<ChangeView> = phase
+                .changes
+                .iter()
+                .map(|id| {
+                    placed.insert(id);
+                    view(by_id.get(id.as_str()).copied(), id, graph)
+                })
+                .collect();
+            let milestones = phase
+                .milestones
+                .iter()
+                .map(|m| {
+                    for id in &m.changes {
+                        placed.insert(id);
+                    }
+                    let states: Vec<_> = m
+                        .changes
+                        .iter()
+                        .map(|id| {
+                            by_id.get(id.as_str()).map_or((None, Progress::default()), |c| (Some(c.status), c.tasks))
+                        })
+                        .collect();
+                    let derived = derive(&states);
+                    let status = m.status.unwrap_or(if m.blocked_by.is_some() && derived != PhaseStatus::Complete {
+                        PhaseStatus::Blocked
+                    } else {
+                        derived
+                    });
+                    MilestoneView {
+                        title: m.title.clone(),
+                        status,
+                        changes: m.changes.clone(),
+                        blocked_by: m.blocked_by.clone(),
+                        due: m.due.clone(),
+                    }
+                })
+                .collect();
+            phases.push(phase_view(
+                phase.id.clone(),
+                phase.title.clone().unwrap_or_else(|| phase.id.clone()),
+                phase.goal.clone(),
+                phase.status,
+                (phase.start.clone(), phase.end.clone()),
+                changes,
+                milestones,
+            ));
+        }
+    } else {
+        for (id, title, status) in [
+            ("in-progress", "In progress", ChangeStatus::InProgress),
+            ("draft", "Planned", ChangeStatus::Draft),
+            ("complete", "Complete, ready to archive", ChangeStatus::Complete),
+        ] {
+            let changes: Vec<ChangeView> = project
+                .active()
+                .filter(|c| c.status == status && c.nested.is_empty())
+                .map(|c| view(Some(c), &c.id, graph))
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            for c in &changes {
+                placed.insert(by_id.get_key_value(c.id.as_str()).map_or("", |(k, _)| k));
+            }
+            phases.push(phase_view(id.into(), title.into(), None, None, (None, None), changes, Vec::new()));
+        }
+    }
+    let unplanned: Vec<ChangeView> = project
+        .active()
+        .filter(|c| c.nested.is_empty() && !placed.contains(c.id.as_str()))
+        .map(|c| view(Some(c), &c.id, graph))
+        .collect();
+    let mut archived: Vec<ChangeView> = project.archived().map(|c| view(Some(c), &c.id, graph)).collect();
+    archived.sort_by(|a, b| b.archived_on.cmp(&a.archived_on).then_with(|| a.id.cmp(&b.id)));
+
+    let mut tasks = Progress::default();
+    let (mut changes_done, mut changes_total) = (0, 0);
+    for c in project.active().filter(|c| c.nested.is_empty()) {
+        tasks.add(c.tasks);
+        changes_total += 1;
+        changes_done += usize::from(c.status == ChangeStatus::Complete);
+    }
+    let phase_of: BTreeMap<String, (usize, String)> = phases
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.changes.iter().map(move |c| (c.id.clone(), (i, p.title.clone()))))
+        .collect();
+    let rank = |id: &str| phase_of.get(id).map_or(usize::MAX, |(i, _)| *i);
+    let next = graph
+        .next(rank)
+        .into_iter()
+        .map(|n| NextAction {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            status: n.status,
+            tasks: n.tasks,
+            phase: phase_of.get(&n.id).map(|(_, t)| t.clone()),
+        })
+        .collect();
+    let blocked = graph
+        .blocked()
+        .into_iter()
+        .map(|b| BlockedView { id: b.node.id.clone(), waits_for: b.waits_for.iter().map(|e| e.to.clone()).collect() })
+        .collect();
+    let to_archive = project.active().filter(|c| c.status == ChangeStatus::Complete).map(|c| c.id.clone()).collect();
+    let (path, weight) = graph.critical_path();
+    let (title, summary, goals, non_goals) = match file {
+        Some((f, _, _)) => (
+            f.title.clone().unwrap_or_else(|| format!("{} Roadmap", project_name(loaded))),
+            f.summary.clone(),
+            f.goals.clone(),
+            f.non_goals.clone(),
+        ),
+        None => (format!("{} Roadmap", project_name(loaded)), None, Vec::new(), Vec::new()),
+    };
+    Roadmap {
+        title,
+        summary,
+        goals,
+        non_goals,
+        planned: file.is_some(),
+        phases,
+        unplanned,
+        archived,
+        tasks,
+        changes_done,
+        changes_total,
+        percent: tasks.percent(),
+        next,
+        blocked,
+        to_archive,
+        critical_path: path.iter().map(|n| n.id.clone()).collect(),
+        critical_weight: weight,
+        edges: graph.edges.clone(),
+        date,
+    }
+}
+
+fn project_name(loaded: &Loaded) -> String {
+    loaded.tree.dir.file_name().map_or_else(|| loaded.project.name.clone(), |n| n.to_string_lossy().into_owned())
+}
+
+fn phase_view(
+    id: String,
+    title: String,
+    goal: Option<String>,
+    status: Option<PhaseStatus>,
+    (start, end): (Option<Date>, Option<Date>),
+    changes: Vec<ChangeView>,
+    milestones: Vec<MilestoneView>,
+) -> PhaseView {
+    let mut tasks = Progress::default();
+    for c in &changes {
+        tasks.add(c.tasks);
+    }
+    let states: Vec<_> = changes.iter().map(|c| (c.status, c.tasks)).collect();
+    let changes_done =
+        states.iter().filter(|(s, _)| matches!(s, Some(ChangeStatus::Complete | ChangeStatus::Archived))).count();
+    let percent =
+        if tasks.total > 0 { tasks.percent() } else { (changes_done * 100).checked_div(changes.len()).unwrap_or(0) };
+    PhaseView {
+        id,
+        title,
+        goal,
+        status: status.unwrap_or_else(|| derive(&states)),
+        status_set: status.is_some(),
+        start,
+        end,
+        changes,
+        milestones,
+        tasks,
+        changes_done,
+        percent,
+    }
+}
+
+/// `spec check` findings about the roadmap file: unknown changes, changes in
+/// two phases, repeated phase ids, a phase that ends before it starts.
+pub fn findings(loaded: &Loaded, file: &RoadmapFile, path: &str, text: &str) -> Vec<Diagnostic> {
+    let ids: BTreeSet<&str> = loaded.project.changes.iter().map(|c| c.id.as_str()).collect();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+    let mut out = Vec::new();
+    let mut seen_phase: BTreeSet<&str> = BTreeSet::new();
+    let mut phase_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for phase in &file.phases {
+        if !seen_phase.insert(&phase.id) {
+            out.push(Diagnostic::error(
+                path.to_owned(),
+                line_of(&format!("id: {}", phase.id)),
+                format!("phase id `{}` is used twice", phase.id),
+            ));
+        }
+        if let (Some(start), Some(end)) = (&phase.start, &phase.end)
+            && end < start
+        {
+            out.push(Diagnostic::error(
+                path.to_owned(),
+                line_of(&end.0),
+                format!("phase `{}` ends ({}) before it starts ({})", phase.id, end.0, start.0),
+            ));
+        }
+        let named = phase.changes.iter().chain(phase.milestones.iter().flat_map(|m| m.changes.iter()));
+        for id in named {
+            if !ids.contains(id.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        path.to_owned(),
+                        line_of(id),
+                        format!("phase `{}` names `{id}`, which is not a change (active or archived)", phase.id),
+                    )
+                    .with_help("fix the id, or remove it from the phase"),
+                );
+            }
+        }
+        for id in &phase.changes {
+            if let Some(other) = phase_of.insert(id, &phase.id)
+                && other != phase.id
+            {
+                out.push(Diagnostic::warning(
+                    path.to_owned(),
+                    line_of(id),
+                    format!("`{id}` is in two phases: `{other}` and `{}`", phase.id),
+                ));
+            }
+        }
+    }
+    for from in file.depends_on.keys() {
+        if !ids.contains(from.as_str()) {
+            out.push(Diagnostic::error(
+                path.to_owned(),
+                line_of(&format!("{from}:")),
+                format!("depends_on names `{from}`, which is not a change"),
+            ));
+        }
+    }
+    out
+}

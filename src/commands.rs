@@ -1,0 +1,436 @@
+//! One function per sub-command: load what it needs, analyse, render, and
+//! say what to print and which exit code to return. [`crate::run`] picks one.
+
+use crate::analyse::{self, Loaded, Plan};
+use crate::cli::{CheckArgs, CheckFormat, GraphArgs, GraphFormat, ListArgs, RoadmapArgs, ShowArgs};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::error::{Error, Result, exit};
+use crate::render::json;
+use crate::render::terminal::{self, Style};
+use crate::render::{markdown, mermaid};
+use crate::{Outcome, model, output};
+use serde::Serialize;
+
+impl Outcome {
+    fn new() -> Self {
+        Outcome { stdout: String::new(), stderr: String::new(), code: exit::OK }
+    }
+
+    /// Problems met reading files, on stderr (info-level ones are left for `spec check`).
+    fn reading_problems(mut self, loaded: &[Loaded]) -> Self {
+        for d in loaded.iter().flat_map(|l| &l.diagnostics).filter(|d| d.level != Level::Info) {
+            self.stderr.push_str(&d.render(&Style::plain()));
+            self.stderr.push('\n');
+        }
+        self
+    }
+}
+
+pub fn status(loaded: &[Loaded], as_json: bool, style: &Style) -> Outcome {
+    let statuses: Vec<analyse::Status> = loaded.iter().map(analyse::status).collect();
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout = if as_json {
+        json::to_string(&json::StatusReport { projects: &statuses })
+    } else {
+        statuses.iter().map(|s| terminal::status(s, style)).collect::<Vec<_>>().join("\n")
+    };
+    out
+}
+
+pub fn list(loaded: &[Loaded], args: &ListArgs, style: &Style) -> Outcome {
+    let multi = loaded.len() > 1;
+    let mut out = Outcome::new().reading_problems(loaded);
+    if args.specs {
+        let specs: Vec<(&str, &model::Spec)> =
+            loaded.iter().flat_map(|l| l.project.specs.iter().map(move |s| (l.project.name.as_str(), s))).collect();
+        out.stdout = if args.json.json {
+            json::to_string(&json::SpecList { specs: specs.iter().map(|(p, s)| json::ListedSpec::of(p, s)).collect() })
+        } else {
+            terminal::list_specs(&specs, multi, style)
+        };
+    } else {
+        let changes: Vec<(&str, &model::Change)> = loaded
+            .iter()
+            .flat_map(|l| l.project.changes.iter().map(move |c| (l.project.name.as_str(), c)))
+            .filter(|(_, c)| args.all || c.archived == args.archived)
+            .collect();
+        out.stdout = if args.json.json {
+            json::to_string(&json::ChangeList {
+                changes: changes.iter().map(|(p, c)| json::ListedChange::of(p, c)).collect(),
+            })
+        } else {
+            terminal::list_changes(&changes, multi, style)
+        };
+    }
+    out
+}
+
+pub fn show(loaded: &[Loaded], args: &ShowArgs, style: &Style) -> Result<Outcome> {
+    let shown = find_item(loaded, &args.id)?;
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout = match (&shown, args.json.json) {
+        (_, true) => json::to_string(&shown),
+        (json::Shown::Change { change, .. }, false) => terminal::show_change(change, style),
+        (json::Shown::Spec { spec, .. }, false) => terminal::show_spec(spec, style),
+    };
+    Ok(out)
+}
+
+pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style) -> Outcome {
+    let format = if args.json { CheckFormat::Json } else { args.format };
+    let mut items: Vec<(&str, analyse::validate::ItemReport)> = Vec::new();
+    let mut findings: Vec<Diagnostic> = Vec::new();
+    for l in loaded {
+        let name = l.project.name.as_str();
+        items.extend(analyse::validate::validate_all(&l.tree, args.strict).into_iter().map(|r| (name, r)));
+        findings.extend(l.diagnostics.iter().cloned());
+        findings.extend(analyse::findings(&l.project));
+        findings.extend(plan(l, config).findings(l));
+    }
+    analyse::sort_diagnostics(&mut findings);
+    let failed = items.iter().filter(|(_, i)| !i.valid).count();
+    let errors = findings.iter().any(|d| d.level == Level::Error);
+    let mut out = Outcome::new();
+    out.stdout = match format {
+        CheckFormat::Text => terminal::check(&items, &findings, args.strict, style),
+        CheckFormat::Json => json::to_string(&json::CheckReport {
+            items: items.iter().map(|(p, r)| json::CheckedItem { project: p, report: r }).collect(),
+            findings: &findings,
+            summary: json::CheckSummary {
+                items: items.len(),
+                passed: items.len() - failed,
+                failed,
+                findings: findings.len(),
+                strict: args.strict,
+            },
+        }),
+        CheckFormat::Github => findings
+            .iter()
+            .cloned()
+            .chain(items.iter().flat_map(|(_, i)| i.diagnostics()))
+            .map(|d| d.github() + "\n")
+            .collect(),
+    };
+    if failed > 0 || errors {
+        out.code = exit::FINDINGS;
+    }
+    out
+}
+
+/// The roadmap file and dependency graph of a project, as configured.
+fn plan(loaded: &Loaded, config: &Config) -> Plan {
+    Plan::new(loaded, &config.root, config.roadmap_file.as_deref(), config.infer)
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+pub fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {
+    match loaded {
+        [one] => Ok(one),
+        _ => Err(Error::Usage(format!(
+            "{what} works on one project at a time; choose one with --project ({})",
+            loaded.iter().map(|l| l.project.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result<Outcome> {
+    if args.out.is_some() && loaded.len() > 1 {
+        one(loaded, "--out")?;
+    }
+    let date = match args.date.as_deref() {
+        None => None,
+        Some("today") => Some(today()),
+        Some(d) if crate::parse::roadmap::is_date(d) => Some(d.to_owned()),
+        Some(d) => return Err(Error::Usage(format!("--date {d}: expected YYYY-MM-DD"))),
+    };
+    let mut out = Outcome::new().reading_problems(loaded);
+    for l in loaded {
+        let plan = plan(l, config);
+        let errors: Vec<String> =
+            plan.diagnostics.iter().filter(|d| d.level == Level::Error).map(|d| d.render(&Style::plain())).collect();
+        if !errors.is_empty() {
+            return Err(Error::Diagnostics(errors.join("\n")));
+        }
+        let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), date.clone());
+        // Paths in the output are relative to the root so it is the same on every machine.
+        let shown_source = |p: &str| {
+            if std::path::Path::new(p).is_absolute() {
+                std::path::Path::new(p).file_name().map_or_else(|| p.to_owned(), |n| n.to_string_lossy().into_owned())
+            } else {
+                p.to_owned()
+            }
+        };
+        let source = match &plan.source {
+            Some(s) => format!("{}/ and {}", l.project.openspec_dir, shown_source(&s.path)),
+            None => format!("{}/", l.project.openspec_dir),
+        };
+        let block = markdown::render(&roadmap, &source);
+        if args.stdout {
+            out.stdout.push_str(&block);
+            continue;
+        }
+        let target = match &args.out {
+            Some(p) if p.is_absolute() => p.clone(),
+            Some(p) => std::env::current_dir().map_err(Error::Io)?.join(p),
+            None => l.tree.dir.join("ROADMAP.md"),
+        };
+        let shown = crate::discover::relative(&config.root, &target);
+        let existing = output::read_existing(&target)?;
+        let wanted = markdown::splice(existing.as_deref(), &block);
+        if args.check {
+            match existing {
+                Some(old) if old == wanted => out.stdout.push_str(&format!("{shown} is up to date\n")),
+                Some(old) => {
+                    out.stdout.push_str(&output::unified_diff(&old, &wanted, &shown));
+                    out.stderr
+                        .push_str(&format!("error: {shown} is stale; run `spec roadmap` and commit the result\n"));
+                    out.code = exit::FINDINGS;
+                }
+                None => {
+                    out.stderr.push_str(&format!(
+                        "error: {shown} does not exist; run `spec roadmap` and commit the result\n"
+                    ));
+                    out.code = exit::FINDINGS;
+                }
+            }
+        } else if existing.as_deref() == Some(wanted.as_str()) {
+            out.stderr.push_str(&format!("{shown} is up to date\n"));
+        } else {
+            output::write_atomic(&target, &wanted)?;
+            out.stderr.push_str(&format!("wrote {shown}\n"));
+        }
+    }
+    Ok(out)
+}
+
+/// The graph as JSON.
+#[derive(Serialize)]
+struct GraphJson<'a> {
+    project: &'a str,
+    nodes: &'a [analyse::graph::Node],
+    edges: &'a [analyse::graph::Edge],
+    missing: &'a [analyse::graph::Edge],
+    cycles: Vec<Vec<String>>,
+    critical_path: Vec<&'a str>,
+    critical_weight: usize,
+}
+
+pub fn graph(loaded: &[Loaded], config: &Config, args: &GraphArgs) -> Result<Outcome> {
+    let format = if args.json { GraphFormat::Json } else { args.format };
+    let mut out = Outcome::new().reading_problems(loaded);
+    let mut docs = Vec::new();
+    for l in loaded {
+        let plan = plan(l, config);
+        let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
+        if let Some(phase) = &args.phase
+            && !roadmap.phases.iter().any(|p| &p.id == phase)
+        {
+            let known = roadmap.phases.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
+            return Err(Error::Usage(format!("no phase `{phase}`; phases: {known}")));
+        }
+        match format {
+            GraphFormat::Mermaid => out.stdout.push_str(&mermaid::graph(&roadmap, args.phase.as_deref())),
+            GraphFormat::Dot => out.stdout.push_str(&dot(&plan.graph)),
+            GraphFormat::Json => {
+                let (path, weight) = plan.graph.critical_path();
+                docs.push(
+                    serde_json::to_value(GraphJson {
+                        project: &l.project.name,
+                        nodes: &plan.graph.nodes,
+                        edges: &plan.graph.edges,
+                        missing: &plan.graph.dangling,
+                        cycles: plan.graph.cycles(),
+                        critical_path: path.iter().map(|n| n.id.as_str()).collect(),
+                        critical_weight: weight,
+                    })
+                    .expect("graph serialises"),
+                );
+            }
+        }
+    }
+    if format == GraphFormat::Json {
+        out.stdout = json::to_string(&serde_json::json!({ "projects": docs }));
+    }
+    Ok(out)
+}
+
+/// Graphviz: `dependency -> dependent`, dashed when inferred.
+fn dot(graph: &analyse::graph::Graph) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut s = String::from(
+        "digraph changes {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white];\n",
+    );
+    for n in &graph.nodes {
+        let fill = match n.status {
+            model::ChangeStatus::Complete => "#b7e4c7",
+            model::ChangeStatus::InProgress => "#ffe066",
+            model::ChangeStatus::Draft => "#cfe2ff",
+            model::ChangeStatus::Archived => "#e9ecef",
+        };
+        s.push_str(&format!("  {} [fillcolor=\"{fill}\", tooltip={}];\n", quote(&n.id), quote(&n.title)));
+    }
+    for e in &graph.edges {
+        let style = if e.kind == analyse::graph::EdgeKind::Inferred { " [style=dashed]" } else { "" };
+        s.push_str(&format!("  {} -> {}{style};\n", quote(&e.to), quote(&e.from)));
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[derive(Serialize)]
+struct NextJson<'a> {
+    project: &'a str,
+    next: Vec<analyse::roadmap::NextAction>,
+}
+
+#[derive(Serialize)]
+struct BlockedJson<'a> {
+    project: &'a str,
+    blocked: Vec<analyse::graph::Blocked<'a>>,
+}
+
+pub fn next(loaded: &[Loaded], config: &Config, as_json: bool) -> Outcome {
+    let mut out = Outcome::new().reading_problems(loaded);
+    let mut docs = Vec::new();
+    for l in loaded {
+        let plan = plan(l, config);
+        let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
+        if as_json {
+            docs.push(
+                serde_json::to_value(NextJson { project: &l.project.name, next: roadmap.next }).expect("serialises"),
+            );
+            continue;
+        }
+        if roadmap.next.is_empty() {
+            out.stdout.push_str("Nothing can start: every unfinished change waits for another (see `spec blocked`).\n");
+        }
+        for (i, n) in roadmap.next.iter().enumerate() {
+            let phase = n.phase.as_deref().map(|p| format!("  [{p}]")).unwrap_or_default();
+            out.stdout.push_str(&format!(
+                "{:>3}. {}  {}/{} tasks  {}{phase}\n",
+                i + 1,
+                n.id,
+                n.tasks.done,
+                n.tasks.total,
+                if n.title == n.id { "" } else { &n.title }
+            ));
+        }
+    }
+    if as_json {
+        out.stdout = json::to_string(&serde_json::json!({ "projects": docs }));
+    }
+    out
+}
+
+pub fn blocked(loaded: &[Loaded], config: &Config, as_json: bool) -> Outcome {
+    let mut out = Outcome::new().reading_problems(loaded);
+    let mut docs = Vec::new();
+    for l in loaded {
+        let plan = plan(l, config);
+        let blocked = plan.graph.blocked();
+        if as_json {
+            docs.push(serde_json::to_value(BlockedJson { project: &l.project.name, blocked }).expect("serialises"));
+            continue;
+        }
+        if blocked.is_empty() {
+            out.stdout.push_str("Nothing is blocked.\n");
+        }
+        for b in &blocked {
+            let waits: Vec<String> = b
+                .waits_for
+                .iter()
+                .map(|e| {
+                    let state = plan.graph.node(&e.to).map_or("missing", |n| n.status.as_str());
+                    let how = if e.kind == analyse::graph::EdgeKind::Inferred { ", inferred" } else { "" };
+                    format!("{} ({state}{how})", e.to)
+                })
+                .collect();
+            out.stdout.push_str(&format!("{} waits for {}\n", b.node.id, waits.join(", ")));
+        }
+    }
+    if as_json {
+        out.stdout = json::to_string(&serde_json::json!({ "projects": docs }));
+    }
+    out
+}
+
+/// Find a change (active first, then archived, by id or folder name) or a
+/// spec by id, in every loaded project.
+fn find_item<'a>(loaded: &'a [Loaded], id: &str) -> Result<json::Shown<'a>> {
+    let mut hits: Vec<json::Shown<'a>> = Vec::new();
+    for l in loaded {
+        let project = l.project.name.as_str();
+        let change = l
+            .project
+            .active()
+            .find(|c| c.id == id)
+            .or_else(|| l.project.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last());
+        if let Some(change) = change {
+            hits.push(json::Shown::Change { project, change });
+        } else if let Some(spec) = l.project.specs.iter().find(|s| s.id == id) {
+            hits.push(json::Shown::Spec { project, spec });
+        }
+    }
+    match hits.len() {
+        1 => Ok(hits.remove(0)),
+        0 => {
+            let mut known: Vec<&str> = loaded
+                .iter()
+                .flat_map(|l| {
+                    l.project.changes.iter().map(|c| c.id.as_str()).chain(l.project.specs.iter().map(|s| s.id.as_str()))
+                })
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let close = suggestions(&known, id);
+            let hint = if close.is_empty() {
+                "run `spec list` or `spec list --specs` to see the ids".to_owned()
+            } else {
+                format!("did you mean: {}?", close.join(", "))
+            };
+            Err(Error::Usage(format!("no change or spec with id `{id}`; {hint}")))
+        }
+        _ => Err(Error::Usage(format!("`{id}` exists in several projects; choose one with --project"))),
+    }
+}
+
+/// Up to three known ids close to `wanted` (edit distance), closest first.
+fn suggestions<'a>(known: &[&'a str], wanted: &str) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut close: Vec<(usize, &str)> =
+        known.iter().map(|k| (strsim::levenshtein(k, wanted), *k)).filter(|(d, _)| *d <= limit).collect();
+    close.sort();
+    close.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_417), "2025-11-25");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+    }
+}

@@ -1,0 +1,321 @@
+//! `ROADMAP.md`: the roadmap rendered with the askama template
+//! `templates/roadmap.md`. Everything shown is computed in
+//! [`analyse::roadmap`](crate::analyse::roadmap); this module only formats it.
+//! The output is wrapped in `<!-- spec:begin -->` / `<!-- spec:end -->`
+//! markers so a file can keep hand-written text around the generated block.
+
+use super::mermaid;
+use crate::analyse::roadmap::{ChangeView, MilestoneView, PhaseView, Roadmap};
+use crate::model::{ChangeStatus, Progress};
+use crate::parse::roadmap::PhaseStatus;
+use askama::Template;
+
+pub const BEGIN: &str = "<!-- spec:begin -->";
+pub const END: &str = "<!-- spec:end -->";
+
+#[derive(Template)]
+#[template(path = "roadmap.md", escape = "none")]
+struct RoadmapMd {
+    begin: String,
+    title: String,
+    date: Option<String>,
+    summary: Option<String>,
+    goals: Vec<String>,
+    non_goals: Vec<String>,
+    progress: Vec<ProgressRow>,
+    phases: Vec<PhaseMd>,
+    unplanned: Vec<String>,
+    graph: String,
+    critical_path: Option<String>,
+    critical_weight: String,
+    gantt: Option<String>,
+    legend: Vec<(&'static str, &'static str)>,
+    colours: String,
+    next: Vec<String>,
+    blocked: Vec<String>,
+    to_archive: Vec<String>,
+    archived_summary: String,
+    archived: Vec<String>,
+    end: &'static str,
+}
+
+struct ProgressRow {
+    name: String,
+    status: String,
+    changes: String,
+    tasks: String,
+    bar: String,
+}
+
+struct PhaseMd {
+    heading: String,
+    goal: Option<String>,
+    status: String,
+    dates: Option<String>,
+    milestones: Vec<String>,
+    changes: Vec<String>,
+}
+
+/// Emoji and word for a phase or milestone status.
+pub fn phase_status(status: PhaseStatus) -> &'static str {
+    match status {
+        PhaseStatus::Complete => "✅ Complete",
+        PhaseStatus::InProgress => "🔄 In progress",
+        PhaseStatus::Planned => "📋 Planned",
+        PhaseStatus::Research => "🔬 Research",
+        PhaseStatus::Blocked => "⛔ Blocked",
+    }
+}
+
+fn phase_mark(status: PhaseStatus) -> &'static str {
+    phase_status(status).split(' ').next().unwrap_or_default()
+}
+
+/// Emoji for a change: ✅ complete, 🔄 started, 📋 not started, 📦 archived,
+/// ❓ named but missing.
+pub fn change_mark(c: &ChangeView) -> &'static str {
+    match c.status {
+        Some(ChangeStatus::Complete) => "✅",
+        Some(ChangeStatus::Archived) => "📦",
+        None => "❓",
+        _ if c.started() => "🔄",
+        _ => "📋",
+    }
+}
+
+const LEGEND: &[(&str, &str)] = &[
+    ("✅", "complete: every task checked (phases: every change complete or archived)"),
+    ("🔄", "in progress: some tasks checked"),
+    ("📋", "planned: no task checked yet"),
+    ("🔬", "research (set in the roadmap file)"),
+    ("⛔", "blocked (set in the roadmap file, or a milestone waiting on something outside the repository)"),
+    ("📦", "archived"),
+    ("❓", "named in the roadmap file but not found in openspec/changes"),
+];
+
+/// A ten-cell text bar and the percentage.
+fn bar(percent: usize) -> String {
+    let filled = (percent / 10).min(10);
+    format!("`{}{}` {percent}%", "█".repeat(filled), "░".repeat(10 - filled))
+}
+
+fn fraction(p: Progress) -> String {
+    format!("{}/{}", p.done, p.total)
+}
+
+/// Markdown-safe inline text: no line breaks, `|` escaped for tables.
+fn inline(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+}
+
+/// `` `id` `` as inline code, with a longer fence when the id holds a backtick.
+fn code(id: &str) -> String {
+    if id.contains('`') { format!("`` {id} ``") } else { format!("`{id}`") }
+}
+
+fn change_line(c: &ChangeView) -> String {
+    let title = if c.title != c.id { format!(": {}", inline(&c.title)) } else { String::new() };
+    let progress = match c.status {
+        None => " (not found in openspec/changes)".to_owned(),
+        Some(ChangeStatus::Draft) => " (no tasks yet)".to_owned(),
+        Some(ChangeStatus::Archived) => {
+            format!(" (archived {})", c.archived_on.as_deref().unwrap_or("")).replace(" )", ")")
+        }
+        _ => format!(" ({} tasks)", fraction(c.tasks)),
+    };
+    let waits = if c.waits_for.is_empty() || c.status.is_none() {
+        String::new()
+    } else {
+        format!(", waits for {}", c.waits_for.iter().map(|w| code(w)).collect::<Vec<_>>().join(", "))
+    };
+    let mut line = format!("- {} {}{title}{progress}{waits}", change_mark(c), code(&c.id));
+    for s in &c.sections {
+        line.push_str(&format!("\n  - {}: {}", inline(&s.title), fraction(s.tasks)));
+    }
+    line
+}
+
+fn milestone_line(m: &MilestoneView) -> String {
+    let mut line = format!("{} {}", phase_mark(m.status), inline(&m.title));
+    let mut notes = Vec::new();
+    if let Some(b) = &m.blocked_by
+        && m.status != PhaseStatus::Complete
+    {
+        notes.push(format!("blocked by {}", inline(b)));
+    }
+    if let Some(d) = &m.due {
+        notes.push(format!("due {}", d.0));
+    }
+    if !m.changes.is_empty() {
+        notes.push(m.changes.iter().map(|c| code(c)).collect::<Vec<_>>().join(", "));
+    }
+    if !notes.is_empty() {
+        line.push_str(&format!(" ({})", notes.join("; ")));
+    }
+    line
+}
+
+fn phase_md(index: usize, p: &PhaseView, planned: bool) -> PhaseMd {
+    let heading = if planned {
+        format!("Phase {}: {} {}", index + 1, inline(&p.title), phase_status(p.status))
+    } else {
+        inline(&p.title)
+    };
+    let status = format!(
+        "{}{} · {} of {} changes done · {} tasks",
+        phase_status(p.status),
+        if p.status_set { " (set in the roadmap file)" } else { "" },
+        p.changes_done,
+        p.changes.len(),
+        fraction(p.tasks)
+    );
+    let dates = match (&p.start, &p.end) {
+        (Some(s), Some(e)) => Some(format!("{} → {}", s.0, e.0)),
+        (Some(s), None) => Some(format!("from {}", s.0)),
+        (None, Some(e)) => Some(format!("until {}", e.0)),
+        (None, None) => None,
+    };
+    let mut changes: Vec<String> = p.changes.iter().map(change_line).collect();
+    if changes.is_empty() {
+        changes.push("- none yet".into());
+    }
+    PhaseMd {
+        heading,
+        goal: p.goal.as_deref().map(inline),
+        status,
+        dates,
+        milestones: p.milestones.iter().map(milestone_line).collect(),
+        changes,
+    }
+}
+
+/// Render ROADMAP.md (the managed block, markers included, newline-terminated).
+pub fn render(roadmap: &Roadmap, source: &str) -> String {
+    let mut progress: Vec<ProgressRow> = roadmap
+        .phases
+        .iter()
+        .map(|p| ProgressRow {
+            name: inline(&p.title),
+            status: phase_status(p.status).to_owned(),
+            changes: format!("{}/{}", p.changes_done, p.changes.len()),
+            tasks: fraction(p.tasks),
+            bar: bar(p.percent),
+        })
+        .collect();
+    progress.push(ProgressRow {
+        name: "**All active changes**".into(),
+        status: String::new(),
+        changes: format!("{}/{}", roadmap.changes_done, roadmap.changes_total),
+        tasks: fraction(roadmap.tasks),
+        bar: bar(roadmap.percent),
+    });
+    let next = roadmap
+        .next
+        .iter()
+        .map(|n| {
+            let what = match n.status {
+                ChangeStatus::Draft => "write its tasks".to_owned(),
+                _ if n.tasks.done == 0 => format!("start: {} tasks", n.tasks.total),
+                _ => format!("continue: {} of {} tasks done", n.tasks.done, n.tasks.total),
+            };
+            let phase = n.phase.as_deref().map(|p| format!(" · {}", inline(p))).unwrap_or_default();
+            let title = if n.title != n.id { format!(" {}", inline(&n.title)) } else { String::new() };
+            format!("{}{title} ({what}{phase})", code(&n.id))
+        })
+        .collect();
+    let blocked = roadmap
+        .blocked
+        .iter()
+        .map(|b| {
+            format!("{} waits for {}", code(&b.id), b.waits_for.iter().map(|w| code(w)).collect::<Vec<_>>().join(", "))
+        })
+        .collect();
+    let colours = mermaid::CLASSES
+        .iter()
+        .map(|(_, style, meaning)| {
+            let fill = style.split(',').next().unwrap_or_default().trim_start_matches("fill:");
+            format!("{meaning} `{fill}`")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = RoadmapMd {
+        begin: format!(
+            "{BEGIN}\n<!-- Generated by `spec roadmap` from {source}. Edit those files, then run `spec roadmap`; edits inside this block are overwritten. -->"
+        ),
+        title: inline(&roadmap.title),
+        date: roadmap.date.clone(),
+        summary: roadmap.summary.as_deref().map(|s| s.trim().to_owned()),
+        goals: roadmap.goals.iter().map(|g| inline(g)).collect(),
+        non_goals: roadmap.non_goals.iter().map(|g| inline(g)).collect(),
+        progress,
+        phases: roadmap.phases.iter().enumerate().map(|(i, p)| phase_md(i, p, roadmap.planned)).collect(),
+        unplanned: roadmap.unplanned.iter().map(change_line).collect(),
+        graph: mermaid::graph(roadmap, None),
+        critical_path: (!roadmap.critical_path.is_empty())
+            .then(|| roadmap.critical_path.iter().map(|c| code(c)).collect::<Vec<_>>().join(" → ")),
+        critical_weight: format!(
+            "{} open task{} along the longest chain of unfinished dependencies",
+            roadmap.critical_weight,
+            if roadmap.critical_weight == 1 { "" } else { "s" }
+        ),
+        gantt: mermaid::gantt(roadmap),
+        legend: LEGEND.to_vec(),
+        colours,
+        next,
+        blocked,
+        to_archive: roadmap.to_archive.iter().map(|c| code(c)).collect(),
+        archived_summary: format!(
+            "{} archived change{}",
+            roadmap.archived.len(),
+            if roadmap.archived.len() == 1 { "" } else { "s" }
+        ),
+        archived: roadmap
+            .archived
+            .iter()
+            .map(|c| {
+                format!("{} | {} | {}", code(&c.id), c.archived_on.as_deref().unwrap_or("undated"), fraction(c.tasks))
+            })
+            .collect(),
+        end: END,
+    };
+    let mut out = page.render().expect("the roadmap template renders");
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Put a freshly rendered block into an existing file: between its markers
+/// when it has both, else the block replaces the whole file.
+pub fn splice(existing: Option<&str>, block: &str) -> String {
+    if let Some(text) = existing
+        && let (Some(start), Some(end)) = (text.find(BEGIN), text.find(END))
+        && start < end
+    {
+        let after = &text[end + END.len()..];
+        let after = after.strip_prefix('\n').unwrap_or(after);
+        return format!("{}{}{}", &text[..start], block, after);
+    }
+    block.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_keeps_text_around_markers() {
+        let block = format!("{BEGIN}\nnew\n{END}\n");
+        let old = format!("# Intro\n\n{BEGIN}\nold\n{END}\n\nFooter\n");
+        assert_eq!(splice(Some(&old), &block), format!("# Intro\n\n{BEGIN}\nnew\n{END}\n\nFooter\n"));
+        assert_eq!(splice(Some("hand written\n"), &block), block);
+        assert_eq!(splice(None, &block), block);
+    }
+
+    #[test]
+    fn bars_and_code() {
+        assert_eq!(bar(45), "`████░░░░░░` 45%");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(inline("a |\n b"), "a \\| b");
+    }
+}

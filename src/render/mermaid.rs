@@ -1,0 +1,212 @@
+//! Mermaid diagrams: the dependency graph (flowchart, coloured by status,
+//! a subgraph per phase, dashed arrows for inferred edges) and the timeline
+//! (gantt). Node ids are generated (`c0`, `c1`, …) and every label is
+//! escaped, so odd change names cannot break the diagram.
+
+use crate::analyse::graph::EdgeKind;
+use crate::analyse::roadmap::{ChangeView, Roadmap};
+use crate::model::ChangeStatus;
+use crate::parse::roadmap::PhaseStatus;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Escape text for a quoted mermaid label (entity codes for the characters
+/// mermaid or Markdown would read).
+pub fn label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            '&' => out.push_str("#38;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a gantt task name: no `:`, `;` or `#`, which the gantt syntax reads.
+fn gantt_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ':' | ';' | '#' => ' ',
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn class(c: &ChangeView) -> &'static str {
+    match c.status {
+        Some(ChangeStatus::Complete) => "complete",
+        Some(ChangeStatus::Archived) => "archived",
+        None => "missing",
+        _ if c.started() => "inprogress",
+        _ => "planned",
+    }
+}
+
+/// The class definitions, also listed in the legend.
+pub const CLASSES: &[(&str, &str, &str)] = &[
+    ("complete", "fill:#b7e4c7,stroke:#2d6a4f,color:#081c15", "complete"),
+    ("inprogress", "fill:#ffe066,stroke:#b08900,color:#3d2e00", "in progress"),
+    ("planned", "fill:#cfe2ff,stroke:#3a5a99,color:#0b1f44", "planned"),
+    ("archived", "fill:#e9ecef,stroke:#6c757d,color:#343a40", "archived"),
+    ("missing", "fill:#ffffff,stroke:#c92a2a,color:#c92a2a,stroke-dasharray:4 3", "named but missing"),
+];
+
+fn node_label(c: &ChangeView) -> String {
+    let progress = match c.status {
+        Some(ChangeStatus::Draft) => "no tasks".to_owned(),
+        Some(ChangeStatus::Archived) => {
+            format!("archived {}", c.archived_on.as_deref().unwrap_or("")).trim_end().to_owned()
+        }
+        None => "missing".to_owned(),
+        _ => format!("{}/{} tasks", c.tasks.done, c.tasks.total),
+    };
+    format!("\"{}<br/>{}\"", label(&c.id), label(&progress))
+}
+
+/// The dependency graph as a mermaid flowchart. `phase` limits it to one
+/// phase (and the changes its changes depend on).
+pub fn graph(roadmap: &Roadmap, phase: Option<&str>) -> String {
+    // Every change shown, in phase order, with its group.
+    let mut groups: Vec<(String, Vec<&ChangeView>)> = Vec::new();
+    for p in roadmap.phases.iter().filter(|p| phase.is_none_or(|id| p.id == id)) {
+        groups.push((p.title.clone(), p.changes.iter().collect()));
+    }
+    if phase.is_none() && !roadmap.unplanned.is_empty() {
+        groups.push(("Unplanned".into(), roadmap.unplanned.iter().collect()));
+    }
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut views: Vec<&ChangeView> = Vec::new();
+    for (_, changes) in &groups {
+        for c in changes {
+            if !ids.contains_key(c.id.as_str()) {
+                ids.insert(&c.id, views.len());
+                views.push(c);
+            }
+        }
+    }
+    // Dependencies outside the shown groups (archived, other phases).
+    let archived: BTreeMap<&str, &ChangeView> = roadmap.archived.iter().map(|c| (c.id.as_str(), c)).collect();
+    let all: BTreeMap<&str, &ChangeView> = roadmap
+        .phases
+        .iter()
+        .flat_map(|p| p.changes.iter())
+        .chain(&roadmap.unplanned)
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    let mut outside: Vec<&ChangeView> = Vec::new();
+    for e in &roadmap.edges {
+        if ids.contains_key(e.from.as_str())
+            && !ids.contains_key(e.to.as_str())
+            && let Some(c) = all.get(e.to.as_str()).or_else(|| archived.get(e.to.as_str()))
+        {
+            ids.insert(&c.id, views.len());
+            views.push(c);
+            outside.push(c);
+        }
+    }
+    let mut out = String::from("graph TD\n");
+    for (g, (title, changes)) in groups.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph g{g}[\"{}\"]", label(title));
+        for c in changes {
+            let _ = writeln!(out, "    c{}[{}]", ids[c.id.as_str()], node_label(c));
+        }
+        out.push_str("  end\n");
+    }
+    if !outside.is_empty() {
+        out.push_str("  subgraph gx[\"Other dependencies\"]\n");
+        for c in &outside {
+            let _ = writeln!(out, "    c{}[{}]", ids[c.id.as_str()], node_label(c));
+        }
+        out.push_str("  end\n");
+    }
+    for e in &roadmap.edges {
+        if let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
+            let arrow = if e.kind == EdgeKind::Inferred { "-.->" } else { "-->" };
+            let _ = writeln!(out, "  c{to} {arrow} c{from}");
+        }
+    }
+    for (name, style, _) in CLASSES {
+        let _ = writeln!(out, "  classDef {name} {style}");
+    }
+    for (name, _, _) in CLASSES {
+        let members: Vec<String> =
+            views.iter().filter(|c| class(c) == *name).map(|c| format!("c{}", ids[c.id.as_str()])).collect();
+        if !members.is_empty() {
+            let _ = writeln!(out, "  class {} {name}", members.join(","));
+        }
+    }
+    out
+}
+
+fn gantt_tag(status: PhaseStatus) -> &'static str {
+    match status {
+        PhaseStatus::Complete => "done, ",
+        PhaseStatus::InProgress => "active, ",
+        PhaseStatus::Blocked => "crit, ",
+        PhaseStatus::Planned | PhaseStatus::Research => "",
+    }
+}
+
+/// The timeline as a mermaid gantt chart from the phases' planned dates and
+/// the milestones' due dates; `None` when no date is set anywhere.
+pub fn gantt(roadmap: &Roadmap) -> Option<String> {
+    let dated = roadmap
+        .phases
+        .iter()
+        .any(|p| p.start.is_some() && p.end.is_some() || p.milestones.iter().any(|m| m.due.is_some()));
+    if !dated {
+        return None;
+    }
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "gantt\n  title {}\n  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m-%d", gantt_text(&roadmap.title));
+    for (i, p) in roadmap.phases.iter().enumerate() {
+        let bars: Vec<String> = match (&p.start, &p.end) {
+            (Some(s), Some(e)) => {
+                vec![format!("  {} :{}p{i}, {}, {}", gantt_text(&p.title), gantt_tag(p.status), s.0, e.0)]
+            }
+            _ => Vec::new(),
+        };
+        let marks: Vec<String> = p
+            .milestones
+            .iter()
+            .enumerate()
+            .filter_map(|(j, m)| {
+                m.due.as_ref().map(|d| {
+                    format!("  {} :{}milestone, p{i}m{j}, {}, 0d", gantt_text(&m.title), gantt_tag(m.status), d.0)
+                })
+            })
+            .collect();
+        if bars.is_empty() && marks.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  section {}", gantt_text(&p.title));
+        for line in bars.into_iter().chain(marks) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(label("a\"b#c<d>`e`&"), "a#quot;b#35;c#lt;d#gt;#96;e#96;#38;");
+        assert_eq!(gantt_text("Phase: one; #2"), "Phase one 2");
+    }
+}

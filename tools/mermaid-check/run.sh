@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Render every mermaid block `spec` generates in real mermaid (headless
+# Chromium): this repository's ROADMAP.md, the corpus roadmap with the seed's
+# phases, all graph and phase views, and a tree of changes with hostile names.
+# Installs Debian's chromium and the npm packages when missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+spec=${SPEC_BIN:-$repo/target/debug/spec}
+command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+[ -d "$here/node_modules/mermaid" ] || (cd "$here" && npm ci --silent --no-audit --no-fund)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+corpus="$repo/../shared/corpus/pantheros-20cbe1f"
+config="$repo/tests/fixtures/pantheros/roadmap.yaml"
+"$spec" --root "$corpus" --config "$config" roadmap --stdout > "$work/pantheros.md"
+for phase in foundation personal-devices ci-cd servers desktop advanced; do
+  { echo '```mermaid'; "$spec" --root "$corpus" --config "$config" graph --phase "$phase"; echo '```'; } > "$work/phase-$phase.md"
+done
+
+# Change ids and titles that could break a diagram if anything were unescaped.
+odd="$work/odd"
+names=('quote"id' 'hash#tag' 'angle<b>x' 'back`tick' 'ünïcödé-名前' 'semi;colon:x' 'end' 'subgraph' 'class' 'a--b' 'x-->y' '[brackets]' '(parens)' '{braces}' 'pipe|bar' 'amp&nbsp;')
+mkdir -p "$odd/roadmap"
+{
+  echo 'title: "Odd: names; #1 <script>alert(1)</script>"'
+  echo 'phases:'
+  echo '  - id: odd'
+  echo '    title: "Phase: #1 \"quoted\" <b>"'
+  echo '    start: 2025-01-01'
+  echo '    end: 2025-02-01'
+  echo '    milestones:'
+  echo '      - title: "Milestone: end; #x"'
+  echo '        due: 2025-01-15'
+  echo '    changes:'
+  for n in "${names[@]}"; do printf '      - %s\n' "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$n")"; done
+} > "$odd/roadmap/roadmap.yaml"
+prev=""
+for n in "${names[@]}"; do
+  d="$odd/openspec/changes/$n"
+  mkdir -p "$d"
+  printf '# Change: Title with "quotes", `code`, #hash, <tag> & %s\n' "$n" > "$d/proposal.md"
+  printf -- '- [x] one\n- [ ] two\n' > "$d/tasks.md"
+  if [ -n "$prev" ]; then printf 'schema: spec-driven\ndependsOn: [%s]\n' "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$prev")" > "$d/.openspec.yaml"; fi
+  prev=$n
+done
+"$spec" --root "$odd" roadmap --stdout > "$work/odd.md"
+{ echo '```mermaid'; "$spec" --root "$odd" graph; echo '```'; } > "$work/odd-graph.md"
+
+node "$here/check.mjs" "$repo/ROADMAP.md" "$work"/*.md
