@@ -311,7 +311,15 @@ impl Graph {
     /// Unfinished changes whose dependencies are all met, in phase then
     /// dependency order.
     pub fn next(&self, rank: impl Fn(&str) -> usize) -> Vec<&Node> {
-        self.order(rank).into_iter().filter_map(|id| self.node(id)).filter(|n| !n.done() && self.ready(&n.id)).collect()
+        let mut ready: Vec<&Node> = self
+            .order(&rank)
+            .into_iter()
+            .filter_map(|id| self.node(id))
+            .filter(|n| !n.done() && self.ready(&n.id))
+            .collect();
+        // Phase first; the dependency order (already applied) breaks ties.
+        ready.sort_by_key(|n| rank(&n.id));
+        ready
     }
 
     /// Unfinished changes waiting for others, with what they wait for.

@@ -236,3 +236,113 @@ fn show_schema_is_the_model() {
     assert_eq!(spec["type"], "spec");
     assert_eq!(spec["requirements"][0]["name"], "Password Login");
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Node {
+    id: String,
+    title: String,
+    status: String,
+    tasks: Progress,
+    path: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GraphEdge {
+    from: String,
+    to: String,
+    kind: String,
+    via: String,
+    file: String,
+    line: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectGraph {
+    project: String,
+    nodes: Vec<Node>,
+    edges: Vec<GraphEdge>,
+    missing: Vec<GraphEdge>,
+    cycles: Vec<Vec<String>>,
+    critical_path: Vec<String>,
+    critical_weight: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Graphs {
+    projects: Vec<ProjectGraph>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NextItem {
+    id: String,
+    title: String,
+    status: String,
+    tasks: Progress,
+    phase: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectNext {
+    project: String,
+    next: Vec<NextItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nexts {
+    projects: Vec<ProjectNext>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockedItem {
+    id: String,
+    title: String,
+    status: String,
+    tasks: Progress,
+    path: String,
+    waits_for: Vec<GraphEdge>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectBlocked {
+    project: String,
+    blocked: Vec<BlockedItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Blockeds {
+    projects: Vec<ProjectBlocked>,
+}
+
+#[test]
+fn graph_next_blocked_schemas() {
+    let t = SpecTest::fixture("basic")
+        .file(
+            "openspec/changes/add-2fa/.openspec.yaml",
+            "schema: spec-driven\nskip_specs: true\ndependsOn: [draft-idea]\n",
+        )
+        .file("openspec/changes/add-2fa/tasks.md", "- [ ] 1.1 open\n");
+    let graph: Graphs = serde_json::from_str(&t.run(&["graph", "--json"]).stdout).unwrap();
+    let g = &graph.projects[0];
+    let edge = g.edges.iter().find(|e| e.from == "add-login").unwrap();
+    assert_eq!(
+        (edge.to.as_str(), edge.kind.as_str(), edge.via.as_str(), edge.line),
+        ("init-repo", "declared", "dependsOn", Some(3))
+    );
+    assert!(g.nodes.iter().any(|n| n.id == "init-repo" && n.status == "archived"));
+    let next: Nexts = serde_json::from_str(&t.run(&["next", "--json"]).stdout).unwrap();
+    let ids: Vec<&str> = next.projects[0].next.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["add-login", "draft-idea"]);
+    let blocked: Blockeds = serde_json::from_str(&t.run(&["blocked", "--json"]).stdout).unwrap();
+    assert_eq!(blocked.projects[0].blocked[0].id, "add-2fa");
+    assert_eq!(blocked.projects[0].blocked[0].waits_for[0].to, "draft-idea");
+}
