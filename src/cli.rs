@@ -63,6 +63,19 @@ pub enum Command {
     Next(JsonArg),
     /// Unfinished changes waiting for others, and what they wait for.
     Blocked(JsonArg),
+    /// Build the static progress site: a dashboard, a page per change and
+    /// spec, the dependency graph, the archive and an offline search.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SiteArgs {
+    /// Where to write the site (default: `site/` in the project's folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write into a folder that `spec site` did not create (nothing there is deleted).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,7 +2,7 @@
 //! say what to print and which exit code to return. [`crate::run`] picks one.
 
 use crate::analyse::{self, Loaded, Plan};
-use crate::cli::{CheckArgs, CheckFormat, GraphArgs, GraphFormat, ListArgs, RoadmapArgs, ShowArgs};
+use crate::cli::{CheckArgs, CheckFormat, GraphArgs, GraphFormat, ListArgs, RoadmapArgs, ShowArgs, SiteArgs};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::{Error, Result, exit};
@@ -219,6 +219,61 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
             output::write_atomic(&target, &wanted)?;
             out.stderr.push_str(&format!("wrote {shown}\n"));
         }
+    }
+    Ok(out)
+}
+
+pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcome> {
+    use std::io::IsTerminal;
+    if args.out.is_some() && loaded.len() > 1 {
+        one(loaded, "--out")?;
+    }
+    let mut out = Outcome::new().reading_problems(loaded);
+    for l in loaded {
+        let started = std::time::Instant::now();
+        let plan = plan(l, config);
+        if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
+            return Err(Error::Diagnostics(error.render(&Style::plain())));
+        }
+        let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
+        let source = match &plan.source {
+            Some(s) => format!("{}/ and {}", l.project.openspec_dir, s.path),
+            None => format!("{}/", l.project.openspec_dir),
+        };
+        let files = crate::render::html::build(&crate::render::html::SiteInput {
+            loaded: l,
+            graph: &plan.graph,
+            roadmap: &roadmap,
+            source,
+        });
+        let dir = match &args.out {
+            Some(p) if p.is_absolute() => p.clone(),
+            Some(p) => std::env::current_dir().map_err(Error::Io)?.join(p),
+            None => l.tree.dir.join("site"),
+        };
+        let bar = if std::io::stderr().is_terminal() && files.len() > 200 {
+            let bar = indicatif::ProgressBar::new(files.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_message("writing site");
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let report = output::write_site(&dir, &files, args.force, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        out.stderr.push_str(&format!(
+            "site: {} pages and assets in {} ({} written, {} unchanged, {} removed) in {} ms\n",
+            files.len(),
+            crate::discover::relative(&config.root, &dir),
+            report.written,
+            report.unchanged,
+            report.removed,
+            started.elapsed().as_millis()
+        ));
     }
     Ok(out)
 }

@@ -60,6 +60,7 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
         Some(Command::Graph(args)) => commands::graph(&loaded, &config, args)?,
         Some(Command::Next(args)) => commands::next(&loaded, &config, args.json),
         Some(Command::Blocked(args)) => commands::blocked(&loaded, &config, args.json),
+        Some(Command::Site(args)) => commands::site(&loaded, &config, args)?,
     })
 }
 

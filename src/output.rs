@@ -64,3 +64,122 @@ mod tests {
         assert!(d.contains("-b\n+c\n"), "{d}");
     }
 }
+
+/// The file in a site folder listing what `spec site` wrote there.
+pub const MANIFEST: &str = ".spec-site-manifest";
+const MANIFEST_HEADER: &str = "# Files written by `spec site`; it removes only files listed here.";
+
+/// What writing a site did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SiteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Write a site's files into `dir`, each atomically and only when changed.
+/// Files an earlier `spec site` wrote (listed in the manifest) and no longer
+/// produced are removed; no other file is ever removed. A non-empty folder
+/// without a manifest is refused unless `force` (then files are added and
+/// overwritten, nothing removed). `tick` is called once per file.
+pub fn write_site(dir: &Path, files: &[(String, String)], force: bool, tick: &(dyn Fn() + Sync)) -> Result<SiteReport> {
+    let manifest_path = dir.join(MANIFEST);
+    let previous: Vec<String> = match read_existing(&manifest_path)? {
+        Some(text) => text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(str::to_owned).collect(),
+        None => {
+            let occupied = std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+            if occupied && !force {
+                return Err(Error::Usage(format!(
+                    "{} is not empty and was not made by `spec site` (no {MANIFEST}); choose another --out, or pass --force to write into it (spec never deletes files it did not write)",
+                    dir.display()
+                )));
+            }
+            Vec::new()
+        }
+    };
+    for (path, _) in files {
+        if path.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+            return Err(Error::Usage(format!("refusing to write outside the site folder: {path}")));
+        }
+    }
+    use rayon::prelude::*;
+    let results: Vec<Result<bool>> = files
+        .par_iter()
+        .map(|(path, contents)| {
+            let target = dir.join(path);
+            let same = std::fs::read(&target).is_ok_and(|old| old == contents.as_bytes());
+            let written = if same { false } else { write_atomic(&target, contents).map(|()| true)? };
+            tick();
+            Ok(written)
+        })
+        .collect();
+    let mut report = SiteReport::default();
+    for r in results {
+        if r? {
+            report.written += 1;
+        } else {
+            report.unchanged += 1;
+        }
+    }
+    let current: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for old in previous.iter().filter(|p| !current.contains(p.as_str())) {
+        if old.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+            continue;
+        }
+        let path = dir.join(old);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                report.removed += 1;
+                // Folders the site made and that are now empty go too.
+                let mut parent = path.parent();
+                while let Some(p) = parent.filter(|p| *p != dir) {
+                    if std::fs::remove_dir(p).is_err() {
+                        break;
+                    }
+                    parent = p.parent();
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Write { path, source }),
+        }
+    }
+    let mut manifest = String::from(MANIFEST_HEADER);
+    manifest.push('\n');
+    for (path, _) in files {
+        manifest.push_str(path);
+        manifest.push('\n');
+    }
+    write_atomic(&manifest_path, &manifest)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(p, c)| ((*p).to_owned(), (*c).to_owned())).collect()
+    }
+
+    #[test]
+    fn site_writes_removes_only_its_own_files_and_refuses_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let r = write_site(&site, &files(&[("index.html", "a"), ("changes/x.html", "x")]), false, &|| {}).unwrap();
+        assert_eq!(r, SiteReport { written: 2, unchanged: 0, removed: 0 });
+        std::fs::write(site.join("mine.txt"), "user file").unwrap();
+        let r = write_site(&site, &files(&[("index.html", "a")]), false, &|| {}).unwrap();
+        assert_eq!(r, SiteReport { written: 0, unchanged: 1, removed: 1 });
+        assert!(!site.join("changes").exists(), "emptied folder removed");
+        assert!(site.join("mine.txt").exists(), "user file kept");
+
+        let foreign = dir.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.md"), "x").unwrap();
+        let err = write_site(&foreign, &files(&[("index.html", "a")]), false, &|| {}).unwrap_err();
+        assert!(err.to_string().contains("was not made by `spec site`"), "{err}");
+        write_site(&foreign, &files(&[("index.html", "a")]), true, &|| {}).unwrap();
+        assert!(foreign.join("keep.md").exists() && foreign.join("index.html").exists());
+        assert!(write_site(&site, &files(&[("../escape", "x")]), false, &|| {}).is_err());
+    }
+}

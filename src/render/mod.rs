@@ -2,7 +2,9 @@
 //! return `String`s; [`terminal`] is the only place colour is used, and JSON
 //! ([`json`]) is the serde serialisation of the same structs.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod svg;
 pub mod terminal;

@@ -7,3 +7,4 @@ mod harness;
 mod json;
 mod parity;
 mod roadmap;
+mod site;
