@@ -368,8 +368,11 @@ fn phase_view(
     let states: Vec<_> = changes.iter().map(|c| (c.status, c.tasks)).collect();
     let changes_done =
         states.iter().filter(|(s, _)| matches!(s, Some(ChangeStatus::Complete | ChangeStatus::Archived))).count();
+    let all_done = !changes.is_empty() && changes_done == changes.len();
     let percent =
         if tasks.total > 0 { tasks.percent() } else { (changes_done * 100).checked_div(changes.len()).unwrap_or(0) };
+    // A phase with a change still to do is never shown as 100%.
+    let percent = if all_done { percent } else { percent.min(99) };
     PhaseView {
         id,
         title,
