@@ -5,6 +5,9 @@
 #
 #   bench/run.sh [SIZE...]          (default: 100 1000 10000)
 #
+# Also times `spec check` against `openspec validate --all`, and `spec status`,
+# `spec roadmap` and `spec site` (built from an empty folder) against the same floor.
+#
 # Needs hyperfine (installed with apt when missing) and npm (for the official
 # CLI, installed into a scratch folder). Results: bench/out/<size>.json and a
 # table on stdout.
@@ -29,15 +32,31 @@ for n in "${sizes[@]}"; do
   [ -d "$tree/openspec" ] || "$gen" "$tree" "$n"
   files=$(find "$tree/openspec" -type f | wc -l)
   runs=10; [ "$n" -ge 10000 ] && runs=3
+  # Reading: spec against the floor (cat every file) and the official CLI.
   (cd "$tree" && hyperfine --style none --warmup 1 --runs "$runs" --export-json "$OLDPWD/bench/out/$n.json" \
     -n cat "find openspec -type f -exec cat {} + > /dev/null" \
     -n spec "$spec list --json > /dev/null" \
     -n openspec "$official list --json > /dev/null" >/dev/null)
-  python3 - "$n" "$files" "bench/out/$n.json" <<'PY'
+  # Validation: `spec check` against `openspec validate --all` (same rules).
+  (cd "$tree" && hyperfine --style none --warmup 1 --runs "$runs" -i --export-json "$OLDPWD/bench/out/$n-check.json" \
+    -n spec-check "$spec check --format json > /dev/null" \
+    -n openspec-validate "$official validate --all --json > /dev/null" >/dev/null)
+  # Outputs: ROADMAP.md, and the site built from nothing (folder removed first).
+  (cd "$tree" && hyperfine --style none --warmup 1 --runs "$runs" --export-json "$OLDPWD/bench/out/$n-out.json" \
+    --prepare "rm -rf $work/site-$n" \
+    -n status "$spec status > /dev/null" \
+    -n roadmap "$spec roadmap --out $work/roadmap-$n.md 2> /dev/null" \
+    -n site "$spec site --out $work/site-$n 2> /dev/null" >/dev/null)
+  python3 - "$n" "$files" bench/out/$n.json bench/out/$n-check.json bench/out/$n-out.json <<'PY'
 import json, sys
-n, files, path = sys.argv[1], sys.argv[2], sys.argv[3]
-r = {x["command"]: x["mean"] for x in json.load(open(path))["results"]}
-print(f"{n:>6} changes ({files} files): cat {r['cat']*1000:8.1f} ms | spec {r['spec']*1000:8.1f} ms "
-      f"= {r['spec']/r['cat']:.2f}x cat | openspec {r['openspec']*1000:9.1f} ms = {r['openspec']/r['spec']:.1f}x slower than spec")
+n, files, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+r = {x["command"]: x["mean"] for p in paths for x in json.load(open(p))["results"]}
+ms = lambda k: f"{r[k]*1000:8.1f} ms"
+cat = r["cat"]
+print(f"{n:>6} changes ({files} files), cat floor {ms('cat')}")
+print(f"        list     spec {ms('spec')} = {r['spec']/cat:5.2f}x cat | openspec list     {ms('openspec')} = {r['openspec']/r['spec']:5.1f}x spec")
+print(f"        check    spec {ms('spec-check')} = {r['spec-check']/cat:5.2f}x cat | openspec validate {ms('openspec-validate')} = {r['openspec-validate']/r['spec-check']:5.1f}x spec")
+for k in ("status", "roadmap", "site"):
+    print(f"        {k:<8} spec {ms(k)} = {r[k]/cat:5.2f}x cat")
 PY
 done

@@ -120,7 +120,7 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
 
 /// The roadmap file and dependency graph of a project, as configured.
 fn plan(loaded: &Loaded, config: &Config) -> Plan {
-    Plan::new(loaded, &config.root, config.roadmap_file.as_deref(), config.infer)
+    Plan::new(loaded, &config.root, config.roadmap_file.as_deref().zip(config.roadmap_shown.as_deref()), config.infer)
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`.
@@ -237,8 +237,8 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
         }
         let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
         let source = match &plan.source {
-            Some(s) => format!("{}/ and {}", l.project.openspec_dir, s.path),
-            None => format!("{}/", l.project.openspec_dir),
+            Some(s) => vec![format!("{}/", l.project.openspec_dir), s.path.clone()],
+            None => vec![format!("{}/", l.project.openspec_dir)],
         };
         let files = crate::render::html::build(&crate::render::html::SiteInput {
             loaded: l,

@@ -16,6 +16,10 @@ pub struct Config {
     pub color: bool,
     /// The roadmap file given with `--config`, absolute.
     pub roadmap_file: Option<PathBuf>,
+    /// How outputs name `roadmap_file`: relative to the root when it is under
+    /// it, else as given on the command line (never an absolute path the
+    /// machine chose, so generated files stay byte-identical across checkouts).
+    pub roadmap_shown: Option<String>,
     /// Read dependencies from prose.
     pub infer: bool,
 }
@@ -55,7 +59,14 @@ impl Config {
         {
             return Err(Error::Usage(format!("--config {}: no such file", file.display())));
         }
-        Ok(Config { root, projects, color, roadmap_file, infer: !cli.no_infer })
+        let roadmap_shown = cli.config.as_ref().zip(roadmap_file.as_ref()).map(|(given, file)| {
+            if file.starts_with(&root) {
+                crate::discover::relative(&root, file)
+            } else {
+                given.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+            }
+        });
+        Ok(Config { root, projects, color, roadmap_file, roadmap_shown, infer: !cli.no_infer })
     }
 }
 

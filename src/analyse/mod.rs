@@ -49,10 +49,19 @@ pub struct Plan {
 
 impl Plan {
     /// Read the roadmap file (`explicit`, else `roadmap/roadmap.yaml` in the
-    /// project's folder) and build the graph.
-    pub fn new(loaded: &Loaded, root: &std::path::Path, explicit: Option<&std::path::Path>, infer: bool) -> Self {
-        let path = explicit.map_or_else(|| loaded.tree.dir.join("roadmap/roadmap.yaml"), std::path::Path::to_path_buf);
-        let (file, mut diagnostics) = crate::discover::read_file(root, &path);
+    /// project's folder) and build the graph. `explicit` is the file's path
+    /// and the name outputs give it.
+    pub fn new(
+        loaded: &Loaded,
+        root: &std::path::Path,
+        explicit: Option<(&std::path::Path, &str)>,
+        infer: bool,
+    ) -> Self {
+        let path = explicit.map_or_else(|| loaded.tree.dir.join("roadmap/roadmap.yaml"), |(p, _)| p.to_path_buf());
+        let (mut file, mut diagnostics) = crate::discover::read_file(root, &path);
+        if let (Some(f), Some((_, shown))) = (file.as_mut(), explicit) {
+            f.path = shown.to_owned();
+        }
         let source = file.and_then(|f| match crate::parse::roadmap::parse(&f.text) {
             Ok(file) => Some(RoadmapSource { file, path: f.path, text: f.text }),
             Err(e) => {

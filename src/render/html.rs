@@ -140,7 +140,7 @@ fn heading(level: u8) -> HeadingLevel {
 struct Layout {
     root: &'static str,
     project: String,
-    source: String,
+    source: Vec<String>,
     nav: Vec<(&'static str, &'static str, bool)>,
 }
 
@@ -151,11 +151,11 @@ const NAV: [(&str, &str); 4] = [
     ("Search", "search.html"),
 ];
 
-fn layout(root: &'static str, project: &str, source: &str, current: &str) -> Layout {
+fn layout(root: &'static str, project: &str, source: &[String], current: &str) -> Layout {
     Layout {
         root,
         project: project.to_owned(),
-        source: source.to_owned(),
+        source: source.to_vec(),
         nav: NAV.iter().map(|(label, href)| (*label, *href, *href == current)).collect(),
     }
 }
@@ -388,8 +388,8 @@ pub struct SiteInput<'a> {
     pub loaded: &'a Loaded,
     pub graph: &'a Graph,
     pub roadmap: &'a Roadmap,
-    /// What the footer says the site was made from.
-    pub source: String,
+    /// What the footer says the site was made from (paths, shown as code).
+    pub source: Vec<String>,
 }
 
 /// One search entry: title, kind, URL (from the site root), text.

@@ -343,7 +343,7 @@ fn nothing(kind: &str, caption: &str) -> String {
     open_svg(&mut out, &id, kind, 240.0, 40.0, caption);
     let _ = write!(
         out,
-        "<style>:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
+        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
          <text x=\"12\" y=\"25\">Nothing to draw</text>\n</svg>"
     );
     out
@@ -958,7 +958,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         out,
         "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" \
          markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">\
-         <path class=\"arrowhead\" d=\"M0,0L10,5L0,10z\"/></marker></defs>\n<style>\n{}</style>\n",
+         <path class=\"arrowhead\" d=\"M0,0L10,5L0,10z\"/></marker></defs>\n<style data-spec=\"\">\n{}</style>\n",
         graph_css(&id)
     );
 
@@ -1189,7 +1189,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
 
     let mut out = String::with_capacity(300 * rows.len() + 4096);
     open_svg(&mut out, &id, "gantt", width, height, caption);
-    let _ = write!(out, "<style>\n{}</style>\n", gantt_css(&id));
+    let _ = write!(out, "<style data-spec=\"\">\n{}</style>\n", gantt_css(&id));
 
     // Month ticks: every `step` months so labels stay >= 60px apart.
     let month_px = 30.44 * ppd;

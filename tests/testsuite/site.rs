@@ -102,6 +102,32 @@ fn site_is_byte_identical_across_builds() {
 }
 
 #[test]
+fn no_machine_path_reaches_the_site() {
+    // A roadmap file outside the root is named as given, not by the absolute
+    // path of this checkout: the same command gives the same site anywhere.
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let corpus = crate::harness::corpus("pantheros-fa3d6fa");
+    let (root, site) = (corpus.to_str().unwrap(), out.path().join("site"));
+    let run = run_in(
+        crate_dir,
+        &["--root", root, "site", "--config", "tests/fixtures/pantheros/roadmap.yaml", "--out", site.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let index = String::from_utf8(std::fs::read(site.join("index.html")).unwrap()).unwrap();
+    assert!(index.contains("<code>tests/fixtures/pantheros/roadmap.yaml</code>"), "{index}");
+    let here = [crate_dir.to_string_lossy().into_owned(), root.to_owned()];
+    for (name, bytes) in read_tree(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!here.iter().any(|p| text.contains(p.as_str())), "{name} names a path of this machine");
+    }
+}
+
+/// Defence in depth: even a sanitiser slip could not run a script inline.
+const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'\">";
+
+#[test]
 fn hostile_markdown_cannot_script_the_site() {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
@@ -114,6 +140,7 @@ fn hostile_markdown_cannot_script_the_site() {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
+        assert!(html.contains(CSP), "{path}: no Content-Security-Policy");
         for tag in tags(&html) {
             let lower = tag.to_lowercase();
             let name: String = lower[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
@@ -122,7 +149,10 @@ fn hostile_markdown_cannot_script_the_site() {
                     .contains(&name.as_str())
                     || (name == "meta"
                         && path.ends_with(".html")
-                        && (lower.contains("charset") || lower.contains("viewport") || lower.contains("generator"))),
+                        && (lower.contains("charset")
+                            || lower.contains("viewport")
+                            || lower.contains("generator")
+                            || tag == CSP)),
                 "{path}: content tag {tag}"
             );
             let attrs = &lower[1 + name.len()..];
