@@ -66,6 +66,34 @@ pub enum Command {
     /// Build the static progress site: a dashboard, a page per change and
     /// spec, the dependency graph, the archive and an offline search.
     Site(SiteArgs),
+    /// What happened, from git: when each change was created, first had a
+    /// task checked, was completed and archived; its task counts over time;
+    /// the burn-up of each phase and of the project.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this change: its dates and every point where its counts moved.
+    #[arg(long, value_name = "ID")]
+    pub change: Option<String>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Print JSON (with the full series) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How history is read from git.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WalkArgs {
+    /// Read every commit reachable from HEAD, not only the first-parent line
+    /// (work on merged branches then counts at its own commit dates).
+    #[arg(long)]
+    pub all_parents: bool,
+    /// The day "stale" is measured from (default: the newest commit's day).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,9 +2,12 @@
 //! say what to print and which exit code to return. [`crate::run`] picks one.
 
 use crate::analyse::{self, Loaded, Plan};
-use crate::cli::{CheckArgs, CheckFormat, GraphArgs, GraphFormat, ListArgs, RoadmapArgs, ShowArgs, SiteArgs};
+use crate::cli::{
+    CheckArgs, CheckFormat, GraphArgs, GraphFormat, HistoryArgs, ListArgs, RoadmapArgs, ShowArgs, SiteArgs, WalkArgs,
+};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::discover::git;
 use crate::error::{Error, Result, exit};
 use crate::render::json;
 use crate::render::terminal::{self, Style};
@@ -126,21 +129,91 @@ fn plan(loaded: &Loaded, config: &Config) -> Plan {
 /// Today's date in UTC, `YYYY-MM-DD`.
 fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
+    crate::date::civil_date((secs / 86_400) as i64)
 }
 
-/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-pub fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// A project's history from git, with the roadmap's phases for the burn-up.
+/// The working tree is the last point when it differs from `HEAD`.
+pub fn history_of(
+    l: &Loaded,
+    roadmap: &analyse::roadmap::Roadmap,
+    stale_after_days: Option<u32>,
+    walk: &WalkArgs,
+) -> std::result::Result<analyse::history::History, git::NoHistory> {
+    let repo = git::open(&l.tree.dir)?;
+    let openspec = l.tree.dir.join(&l.project.openspec_dir);
+    let mut found = git::walk(&repo, &openspec, git::WalkOptions { all_parents: walk.all_parents })?;
+    if git::dirty(&repo, &openspec)?
+        && let Some(step) = git::worktree_step(&found.at_head, &git::worktree(&l.tree))
+    {
+        found.steps.push(step);
+    }
+    let phases: Vec<(String, String, Vec<String>)> = if roadmap.planned {
+        roadmap
+            .phases
+            .iter()
+            .map(|p| (p.id.clone(), p.title.clone(), p.changes.iter().map(|c| c.id.clone()).collect()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(analyse::history::build(&analyse::history::Inputs {
+        steps: &found.steps,
+        commits: found.commits,
+        head: found.head.as_ref(),
+        shallow: found.shallow.as_ref(),
+        phases: &phases,
+        today: walk.date.as_deref(),
+        stale_after_days: stale_after_days.unwrap_or(30),
+    }))
+}
+
+fn check_day(day: &Option<String>) -> Result<()> {
+    match day {
+        Some(d) if crate::date::day_number(d).is_none() => {
+            Err(Error::Usage(format!("--date {d}: not a calendar day; write it as YYYY-MM-DD")))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn history(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &Style) -> Result<Outcome> {
+    check_day(&args.walk.date)?;
+    let l = one(loaded, "history")?;
+    let mut out = Outcome::new().reading_problems(loaded);
+    let plan = plan(l, config);
+    let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
+    let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
+    let history = history_of(l, &roadmap, stale, &args.walk).map_err(|e| match e {
+        git::NoHistory::Failed(m) => Error::Diagnostics(format!("error: reading git history failed: {m}")),
+        other => Error::Usage(format!("{other}: `spec history` needs the project in a git repository with commits")),
+    })?;
+    if let Some(shallow) = &history.shallow_from {
+        out.stderr.push_str(&format!(
+            "note: this is a shallow clone; history starts at {} ({}). Fetch all of it with `git fetch --unshallow` \
+             (in GitHub Actions: actions/checkout with `fetch-depth: 0`).\n",
+            shallow.label(),
+            shallow.commit.as_deref().map_or("", |c| &c[..c.len().min(10)])
+        ));
+    }
+    match &args.change {
+        Some(id) => {
+            let Some(c) = history.change(id) else {
+                let known: Vec<&str> = history.changes.iter().map(|c| c.id.as_str()).collect();
+                let close = suggestions(&known, id);
+                return Err(Error::Usage(format!(
+                    "no change `{id}` in the history of {}/{}",
+                    l.project.openspec_dir,
+                    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+                )));
+            };
+            out.stdout = if args.json { json::to_string(c) } else { terminal::change_history(c, style) };
+        }
+        None => {
+            out.stdout = if args.json { json::to_string(&history) } else { terminal::history(&history, style) };
+        }
+    }
+    Ok(out)
 }
 
 fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {
@@ -476,16 +549,4 @@ fn suggestions<'a>(known: &[&'a str], wanted: &str) -> Vec<&'a str> {
         known.iter().map(|k| (strsim::levenshtein(k, wanted), *k)).filter(|(d, _)| *d <= limit).collect();
     close.sort();
     close.into_iter().take(3).map(|(_, k)| k).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_417), "2025-11-25");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-    }
 }

@@ -18,6 +18,7 @@ pub mod analyse;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
@@ -61,6 +62,7 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
         Some(Command::Next(args)) => commands::next(&loaded, &config, args.json),
         Some(Command::Blocked(args)) => commands::blocked(&loaded, &config, args.json),
         Some(Command::Site(args)) => commands::site(&loaded, &config, args)?,
+        Some(Command::History(args)) => commands::history(&loaded, &config, args, &style)?,
     })
 }
 

@@ -4,6 +4,7 @@
 //! findings about the files it read.
 
 pub mod graph;
+pub mod history;
 pub mod keys;
 pub mod merge;
 pub mod roadmap;

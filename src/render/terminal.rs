@@ -442,6 +442,135 @@ pub fn check(items: &[(&str, ItemReport)], findings: &[Diagnostic], strict: bool
     out
 }
 
+/// `spec history`: one row per change with its dates.
+pub fn history(h: &crate::analyse::history::History, style: &Style) -> String {
+    use crate::analyse::history::Presence;
+    let mut out = String::new();
+    let span = match (h.project.first(), h.head.as_ref()) {
+        (Some(first), Some(head)) => format!(" ({} → {})", first.at.label(), head.label()),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        style.heading(&format!(
+            "History: {} read, {} changed a change folder{span}",
+            count(h.commits, "commit"),
+            count(h.points - usize::from(h.uncommitted), "commit")
+        ))
+    );
+    if h.uncommitted {
+        let _ = writeln!(out, "  {}", style.dim("uncommitted changes in the working tree are the last point"));
+    }
+    if h.changes.is_empty() {
+        let _ = writeln!(out, "\n  No change folder in any commit yet.");
+        return out;
+    }
+    let width = id_width(h.changes.iter().map(|c| c.id.as_str())).max(6);
+    let day = |e: Option<&crate::analyse::history::Event>| e.map_or("-".to_string(), |e| e.label().to_string());
+    let _ = writeln!(
+        out,
+        "\n  {}",
+        style.dim(&format!(
+            "{}  {:<10}  {:<10}  {:<10}  {:<10}  {:<12}  {:>9}",
+            pad("change", width),
+            "created",
+            "1st task",
+            "completed",
+            "archived",
+            "last change",
+            "tasks"
+        ))
+    );
+    for c in &h.changes {
+        let created =
+            if c.created_before_history { format!("≤{}", c.created.label()) } else { day(Some(&c.created)) };
+        let mut flags = Vec::new();
+        if c.stale {
+            flags.push(style.warning("stale"));
+        }
+        if c.presence == Presence::Removed {
+            flags.push(style.dim(&format!("removed {}", day(c.removed.as_ref()))));
+        }
+        if !c.renamed_from.is_empty() {
+            flags.push(style.dim(&format!("was {}", c.renamed_from.join(", "))));
+        }
+        let _ = writeln!(
+            out,
+            "  {}  {:<10}  {:<10}  {:<10}  {:<10}  {:<12}  {:>9}{}",
+            pad(&c.id, width),
+            created,
+            day(c.first_checked.as_ref()),
+            day(c.completed.as_ref()),
+            day(c.archived.as_ref()),
+            day(Some(&c.last_activity)),
+            format!("{}/{}", c.done(), c.total()),
+            if flags.is_empty() { String::new() } else { format!("  {}", flags.join(" ")) }
+        );
+    }
+    if let Some(last) = h.project.last() {
+        let _ = writeln!(
+            out,
+            "\n  Project: {}/{} tasks done over {} (archived included)",
+            last.done,
+            last.total,
+            count(h.changes.iter().filter(|c| c.presence != Presence::Removed).count(), "change")
+        );
+    }
+    for p in &h.phases {
+        if let (Some(first), Some(last)) = (p.series.first(), p.series.last()) {
+            let _ = writeln!(
+                out,
+                "  Phase {}: {}/{} on {} → {}/{} on {}",
+                p.title,
+                first.done,
+                first.total,
+                first.at.label(),
+                last.done,
+                last.total,
+                last.at.label()
+            );
+        }
+    }
+    out
+}
+
+/// `spec history --change ID`: the dates and every point where counts moved.
+pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&format!("{} · changes/{}", c.id, c.folder)));
+    let line = |out: &mut String, what: &str, e: Option<&crate::analyse::history::Event>| {
+        if let Some(e) = e {
+            let commit = e.commit.as_deref().map_or(String::new(), |id| format!("  {}", &id[..id.len().min(10)]));
+            let _ = writeln!(out, "  {what:<12} {}{}", e.label(), style.dim(&commit));
+        }
+    };
+    if c.created_before_history {
+        let _ = writeln!(out, "  {:<12} {} or earlier (shallow clone)", "created", c.created.label());
+    } else {
+        line(&mut out, "created", Some(&c.created));
+    }
+    line(&mut out, "first task", c.first_checked.as_ref());
+    line(&mut out, "completed", c.completed.as_ref());
+    line(&mut out, "archived", c.archived.as_ref());
+    line(&mut out, "removed", c.removed.as_ref());
+    line(&mut out, "last change", Some(&c.last_activity));
+    if !c.renamed_from.is_empty() {
+        let _ = writeln!(out, "  {:<12} {}", "renamed from", c.renamed_from.join(" → "));
+    }
+    if c.stale {
+        let _ = writeln!(out, "  {}", style.warning("stale: no activity for a long while"));
+    }
+    let _ = writeln!(out, "\n  {}", style.dim("day         commit      tasks"));
+    for p in &c.series {
+        let commit = p.at.commit.as_deref().map_or("-", |id| &id[..id.len().min(10)]);
+        let progress = crate::model::Progress { done: p.done as usize, total: p.total as usize };
+        let _ =
+            writeln!(out, "  {:<10}  {:<10}  {} {:>4}/{:<4}", p.at.label(), commit, bar(progress, 20), p.done, p.total);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

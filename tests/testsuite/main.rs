@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod harness;
+mod history;
 mod json;
 mod parity;
 mod roadmap;

@@ -1,0 +1,487 @@
+//! Reading a project's past from git (libgit2, read-only).
+//!
+//! [`walk`] returns the commits that changed the project's
+//! `openspec/changes/` folder, oldest first, each with what it changed: the
+//! change folders (active or archived) that appeared, changed or went away,
+//! with their `tasks.md` counts. It is built for long histories:
+//!
+//! - a commit is skipped when the tree id of `openspec/changes/` equals its
+//!   first parent's (no diff of whole trees, two object lookups);
+//! - otherwise the two folders' entry lists are merged in git's own order,
+//!   so only the folders whose tree id differs are looked at;
+//! - each distinct `tasks.md` blob is counted once (cached by blob id), and
+//!   each distinct change folder tree is read once (cached by tree id).
+//!
+//! [`worktree`] adds the working tree as the last point when it differs from
+//! `HEAD`; [`materialise`] writes a revision's files to a folder so the usual
+//! discovery can read it (`spec diff`).
+
+use crate::parse::tasks;
+use git2::{ObjectType, Oid, Repository, Sort};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// One commit, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub id: String,
+    /// Committer time, seconds since the epoch (UTC).
+    pub time: i64,
+    /// The UTC day of `time`, `YYYY-MM-DD`.
+    pub day: String,
+    /// First line of the message.
+    pub summary: String,
+}
+
+/// A change folder's content at one point, as far as history needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderState {
+    /// Tree id of the folder (for the working tree: a hash of the ids below).
+    pub dir: Oid,
+    pub tasks: Option<Oid>,
+    pub proposal: Option<Oid>,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Where a change folder lives: `changes/<folder>` or `changes/archive/<folder>`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FolderKey {
+    pub archived: bool,
+    pub folder: String,
+}
+
+/// One change folder that differs from the point before: `None` = removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delta {
+    pub key: FolderKey,
+    pub state: Option<FolderState>,
+}
+
+/// A point of history: a commit (or the working tree, `commit: None`) and
+/// the change folders it changed, sorted by key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub commit: Option<CommitInfo>,
+    pub deltas: Vec<Delta>,
+}
+
+/// What [`walk`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Points that changed `openspec/changes/`, oldest first.
+    pub steps: Vec<Step>,
+    /// Commits looked at.
+    pub commits: usize,
+    /// The newest commit (`HEAD`).
+    pub head: Option<CommitInfo>,
+    /// The oldest commit reached, when the clone is shallow (history before
+    /// it is missing).
+    pub shallow: Option<CommitInfo>,
+    /// Every change folder at `HEAD`.
+    pub at_head: BTreeMap<FolderKey, FolderState>,
+    /// The repository's work tree folder.
+    pub workdir: PathBuf,
+}
+
+/// How to walk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Every commit reachable from `HEAD`, not only the first-parent line.
+    pub all_parents: bool,
+}
+
+/// Why there is no history to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoHistory {
+    /// The folder is not inside a git work tree.
+    NotARepo,
+    /// The repository has no commit yet.
+    NoCommits,
+    /// libgit2 failed; the message says where.
+    Failed(String),
+}
+
+impl std::fmt::Display for NoHistory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoHistory::NotARepo => write!(f, "not inside a git repository, so there is no history to read"),
+            NoHistory::NoCommits => write!(f, "the git repository has no commit yet"),
+            NoHistory::Failed(m) => write!(f, "reading git history failed: {m}"),
+        }
+    }
+}
+
+impl From<git2::Error> for NoHistory {
+    fn from(e: git2::Error) -> Self {
+        NoHistory::Failed(e.message().to_owned())
+    }
+}
+
+/// Open the repository whose work tree holds `dir`.
+pub fn open(dir: &Path) -> Result<Repository, NoHistory> {
+    let repo = Repository::discover(dir).map_err(|_| NoHistory::NotARepo)?;
+    if repo.workdir().is_none() {
+        return Err(NoHistory::NotARepo);
+    }
+    Ok(repo)
+}
+
+/// `path` relative to the repository's work tree, as tree path components.
+pub fn repo_path(repo: &Repository, path: &Path) -> Result<Vec<String>, NoHistory> {
+    let workdir = repo.workdir().ok_or(NoHistory::NotARepo)?;
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (workdir, path) = (canon(workdir), canon(path));
+    let rel = path.strip_prefix(&workdir).map_err(|_| NoHistory::NotARepo)?;
+    Ok(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect())
+}
+
+/// `YYYY-MM-DD` of a time in seconds since the epoch, in UTC.
+pub fn utc_day(secs: i64) -> String {
+    crate::date::civil_date(secs.div_euclid(86_400))
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let time = commit.time().seconds();
+    CommitInfo {
+        id: commit.id().to_string(),
+        time,
+        day: utc_day(time),
+        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+    }
+}
+
+/// An entry of a tree: name, id, whether it is a folder.
+type Entries = Vec<(String, Oid, bool)>;
+
+struct Reader<'r> {
+    repo: &'r Repository,
+    /// Tree id of a folder → its entries (the last few only).
+    entries: HashMap<Oid, std::rc::Rc<Entries>>,
+    /// Change folder tree id → state.
+    folders: HashMap<Oid, FolderState>,
+    /// `tasks.md` blob id → (done, total).
+    counts: HashMap<Oid, (u32, u32)>,
+}
+
+impl<'r> Reader<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        Reader { repo, entries: HashMap::new(), folders: HashMap::new(), counts: HashMap::new() }
+    }
+
+    /// The id of the folder at `path` below the tree `root`, if it is one.
+    fn subtree(&self, root: Oid, path: &[String]) -> Result<Option<Oid>, git2::Error> {
+        let mut id = root;
+        for part in path {
+            let tree = self.repo.find_tree(id)?;
+            match tree.get_name(part) {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => id = e.id(),
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(id))
+    }
+
+    fn entries(&mut self, tree: Option<Oid>) -> Result<std::rc::Rc<Entries>, git2::Error> {
+        let Some(id) = tree else { return Ok(std::rc::Rc::default()) };
+        if let Some(e) = self.entries.get(&id) {
+            return Ok(e.clone());
+        }
+        let t = self.repo.find_tree(id)?;
+        let list: Entries = t
+            .iter()
+            .map(|e| (String::from_utf8_lossy(e.name_bytes()).into_owned(), e.id(), e.kind() == Some(ObjectType::Tree)))
+            .collect();
+        // The lists of the last commit or two are what gets asked again.
+        if self.entries.len() > 8 {
+            self.entries.clear();
+        }
+        let list = std::rc::Rc::new(list);
+        self.entries.insert(id, list.clone());
+        Ok(list)
+    }
+
+    fn folder(&mut self, id: Oid) -> Result<FolderState, git2::Error> {
+        if let Some(s) = self.folders.get(&id) {
+            return Ok(*s);
+        }
+        let tree = self.repo.find_tree(id)?;
+        let blob = |name: &str| tree.get_name(name).filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id());
+        let (tasks, proposal) = (blob("tasks.md"), blob("proposal.md"));
+        let (done, total) = match tasks {
+            Some(t) => self.count(t)?,
+            None => (0, 0),
+        };
+        let state = FolderState { dir: id, tasks, proposal, done, total };
+        self.folders.insert(id, state);
+        Ok(state)
+    }
+
+    fn count(&mut self, blob: Oid) -> Result<(u32, u32), git2::Error> {
+        if let Some(c) = self.counts.get(&blob) {
+            return Ok(*c);
+        }
+        let b = self.repo.find_blob(blob)?;
+        let (done, total) = tasks::count(&String::from_utf8_lossy(b.content()));
+        let c = (u32::try_from(done).unwrap_or(u32::MAX), u32::try_from(total).unwrap_or(u32::MAX));
+        self.counts.insert(blob, c);
+        Ok(c)
+    }
+
+    /// The change folders that differ between two `changes/` trees.
+    fn diff(
+        &mut self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        archived: bool,
+        out: &mut Vec<Delta>,
+    ) -> Result<(), git2::Error> {
+        if old == new {
+            return Ok(());
+        }
+        let (a, b) = (self.entries(old)?, self.entries(new)?);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => git_order(x).cmp(&git_order(y)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (before, after) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (Some(&a[i - 1]), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, Some(&b[j - 1]))
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    if a[i - 1].1 == b[j - 1].1 {
+                        continue;
+                    }
+                    (Some(&a[i - 1]), Some(&b[j - 1]))
+                }
+            };
+            let name = before.or(after).map(|e| e.0.clone()).unwrap_or_default();
+            if !archived && name == "archive" {
+                let dir = |e: Option<&(String, Oid, bool)>| e.filter(|e| e.2).map(|e| e.1);
+                self.diff(dir(before), dir(after), true, out)?;
+                continue;
+            }
+            let (was, is) = (before.filter(|e| e.2), after.filter(|e| e.2));
+            if was.is_none() && is.is_none() {
+                continue; // a file directly under changes/
+            }
+            let state = match is {
+                Some(e) => Some(self.folder(e.1)?),
+                None => None,
+            };
+            out.push(Delta { key: FolderKey { archived, folder: name }, state });
+        }
+        Ok(())
+    }
+
+    /// Every change folder of a `changes/` tree.
+    fn all(&mut self, changes: Option<Oid>) -> Result<BTreeMap<FolderKey, FolderState>, git2::Error> {
+        let mut out = Vec::new();
+        self.diff(None, changes, false, &mut out)?;
+        Ok(out.into_iter().filter_map(|d| d.state.map(|s| (d.key, s))).collect())
+    }
+}
+
+/// Git sorts tree entries by name, folders as if their name ended in `/`.
+fn git_order(e: &(String, Oid, bool)) -> impl Ord + '_ {
+    (e.0.as_bytes(), if e.2 { Some(b'/') } else { None })
+}
+
+/// Read the history of the change folders under `openspec_dir`.
+pub fn walk(repo: &Repository, openspec_dir: &Path, options: WalkOptions) -> Result<Walk, NoHistory> {
+    let mut changes_path = repo_path(repo, openspec_dir)?;
+    changes_path.push("changes".into());
+    let head = match repo.head() {
+        Ok(h) => h.peel_to_commit()?,
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+            return Err(NoHistory::NoCommits);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let ids = commit_ids(repo, head.id(), options)?;
+    let mut reader = Reader::new(repo);
+    // Tree id of changes/ for each commit seen (the first parent's is needed).
+    let mut changes_at: HashMap<Oid, Option<Oid>> = HashMap::with_capacity(ids.len());
+    let mut walk = Walk { workdir: repo.workdir().map(Path::to_path_buf).unwrap_or_default(), ..Walk::default() };
+    for id in &ids {
+        let commit = repo.find_commit(*id)?;
+        let here = reader.subtree(commit.tree_id(), &changes_path)?;
+        changes_at.insert(*id, here);
+        walk.commits += 1;
+        let before = match first_parent(&commit) {
+            Some(p) => match changes_at.get(&p) {
+                Some(t) => *t,
+                None => match repo.find_commit(p) {
+                    Ok(pc) => reader.subtree(pc.tree_id(), &changes_path)?,
+                    Err(_) => None,
+                },
+            },
+            None => None,
+        };
+        if before == here {
+            continue;
+        }
+        let mut deltas = Vec::new();
+        reader.diff(before, here, false, &mut deltas)?;
+        if deltas.is_empty() {
+            continue;
+        }
+        deltas.sort_by(|a, b| a.key.cmp(&b.key));
+        walk.steps.push(Step { commit: Some(commit_info(&commit)), deltas });
+    }
+    if repo.is_shallow()
+        && let Some(first) = ids.first()
+    {
+        walk.shallow = Some(commit_info(&repo.find_commit(*first)?));
+    }
+    walk.at_head = reader.all(changes_at.get(&head.id()).copied().flatten())?;
+    walk.head = Some(commit_info(&head));
+    Ok(walk)
+}
+
+/// The first parent, unless the commit has none (root, or a shallow boundary).
+fn first_parent(commit: &git2::Commit<'_>) -> Option<Oid> {
+    if commit.parent_count() == 0 { None } else { commit.parent_id(0).ok() }
+}
+
+/// Commits from the root to `head`, oldest first: the first-parent line, or
+/// every reachable commit in topological order.
+fn commit_ids(repo: &Repository, head: Oid, options: WalkOptions) -> Result<Vec<Oid>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.push(head)?;
+    if !options.all_parents {
+        walk.simplify_first_parent()?;
+    }
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
+    walk.collect()
+}
+
+/// Whether anything under `dir` differs from `HEAD` (modified, staged,
+/// deleted or untracked; ignored files do not count).
+pub fn dirty(repo: &Repository, dir: &Path) -> Result<bool, NoHistory> {
+    let path = repo_path(repo, dir)?.join("/");
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    if !path.is_empty() {
+        opts.pathspec(&path).disable_pathspec_match(true);
+    }
+    Ok(!repo.statuses(Some(&mut opts))?.is_empty())
+}
+
+/// The state of every change folder in the working tree, from the files
+/// discovery read: ids are git blob ids of `tasks.md` and `proposal.md`, so
+/// they compare with the committed ones; a folder's `dir` is a hash of those.
+pub fn worktree(tree: &crate::discover::Tree) -> BTreeMap<FolderKey, FolderState> {
+    let blob = |text: &str| Oid::hash_object(ObjectType::Blob, text.as_bytes()).ok();
+    tree.changes
+        .iter()
+        .map(|c| {
+            let tasks_file = c.task_files.iter().find(|f| f.path == format!("{}/tasks.md", c.path));
+            let tasks = tasks_file.and_then(|f| blob(&f.text));
+            let proposal = c.proposal.as_ref().and_then(|f| blob(&f.text));
+            let (done, total) = tasks_file.map_or((0, 0), |f| tasks::count(&f.text));
+            let mut fingerprint = String::new();
+            for (name, id) in [("tasks", tasks), ("proposal", proposal)] {
+                fingerprint.push_str(&format!("{name} {}\n", id.map(|i| i.to_string()).unwrap_or_default()));
+            }
+            let dir = Oid::hash_object(ObjectType::Tree, fingerprint.as_bytes()).unwrap_or(Oid::ZERO_SHA1);
+            let state = FolderState {
+                dir,
+                tasks,
+                proposal,
+                done: u32::try_from(done).unwrap_or(u32::MAX),
+                total: u32::try_from(total).unwrap_or(u32::MAX),
+            };
+            (FolderKey { archived: c.archived, folder: c.name.clone() }, state)
+        })
+        .collect()
+}
+
+/// The working tree as a last step, when its change folders differ from
+/// `at_head` in presence, `tasks.md` or `proposal.md`.
+pub fn worktree_step(
+    at_head: &BTreeMap<FolderKey, FolderState>,
+    now: &BTreeMap<FolderKey, FolderState>,
+) -> Option<Step> {
+    let mut deltas = Vec::new();
+    for (key, state) in now {
+        match at_head.get(key) {
+            Some(h) if (h.tasks, h.proposal) == (state.tasks, state.proposal) => {}
+            _ => deltas.push(Delta { key: key.clone(), state: Some(*state) }),
+        }
+    }
+    for key in at_head.keys().filter(|k| !now.contains_key(*k)) {
+        deltas.push(Delta { key: key.clone(), state: None });
+    }
+    deltas.sort_by(|a, b| a.key.cmp(&b.key));
+    (!deltas.is_empty()).then_some(Step { commit: None, deltas })
+}
+
+/// Resolve a revision (`main`, `HEAD~3`, a commit id, `origin/main`).
+pub fn resolve(repo: &Repository, rev: &str) -> Result<CommitInfo, String> {
+    let object =
+        repo.revparse_single(rev).map_err(|e| format!("no revision `{rev}` in this repository ({})", e.message()))?;
+    let commit = object.peel_to_commit().map_err(|_| format!("`{rev}` does not name a commit"))?;
+    Ok(commit_info(&commit))
+}
+
+/// Write the files below each of `paths` (work-tree relative, `/`-separated)
+/// at commit `id` into `dest`, keeping their relative paths. A path missing
+/// at that commit is skipped. Symlinks and submodules are not written.
+pub fn materialise(repo: &Repository, id: &str, paths: &[String], dest: &Path) -> Result<(), String> {
+    let fail = |e: git2::Error| format!("reading commit {id}: {}", e.message());
+    let commit = repo.find_commit(Oid::from_str(id).map_err(fail)?).map_err(fail)?;
+    let root = commit.tree().map_err(fail)?;
+    for path in paths {
+        let entry = match root.get_path(Path::new(path)) {
+            Ok(e) => e,
+            Err(_) => continue,
+        };
+        let target = dest.join(path);
+        let object = entry.to_object(repo).map_err(fail)?;
+        write_object(repo, &object, &target).map_err(|e| format!("writing {}: {e}", target.display()))?;
+    }
+    Ok(())
+}
+
+fn write_object(repo: &Repository, object: &git2::Object<'_>, target: &Path) -> std::io::Result<()> {
+    let io = |e: git2::Error| std::io::Error::other(e.message().to_owned());
+    match object.kind() {
+        Some(ObjectType::Blob) => {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(target, object.as_blob().map(git2::Blob::content).unwrap_or_default())
+        }
+        Some(ObjectType::Tree) => {
+            std::fs::create_dir_all(target)?;
+            let tree = object.as_tree().expect("a tree");
+            for entry in tree.iter() {
+                // Regular files and folders only: no symlink can lead the
+                // reader out of the scratch folder.
+                if entry.filemode() == 0o120000 || entry.kind() == Some(ObjectType::Commit) {
+                    continue;
+                }
+                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                if name.contains('/') || name == ".." || name == "." {
+                    continue;
+                }
+                let child = entry.to_object(repo).map_err(io)?;
+                write_object(repo, &child, &target.join(name))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
