@@ -70,6 +70,24 @@ pub enum Command {
     /// task checked, was completed and archived; its task counts over time;
     /// the burn-up of each phase and of the project.
     History(HistoryArgs),
+    /// What moved between two revisions, as Markdown for a pull-request
+    /// comment: changes added, completed, archived and removed, tasks checked
+    /// and unchecked, phase progress before → after, dependencies.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The revision to compare from (a branch, tag, commit or `HEAD~3`;
+    /// in a pull request, the merge base: `$(git merge-base origin/main HEAD)`).
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// The revision to compare to (default: the working tree, uncommitted work included).
+    #[arg(value_name = "HEAD")]
+    pub head: Option<String>,
+    /// Print JSON instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

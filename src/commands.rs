@@ -3,7 +3,8 @@
 
 use crate::analyse::{self, Loaded, Plan};
 use crate::cli::{
-    CheckArgs, CheckFormat, GraphArgs, GraphFormat, HistoryArgs, ListArgs, RoadmapArgs, ShowArgs, SiteArgs, WalkArgs,
+    CheckArgs, CheckFormat, DiffArgs, GraphArgs, GraphFormat, HistoryArgs, ListArgs, RoadmapArgs, ShowArgs, SiteArgs,
+    WalkArgs,
 };
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
@@ -213,6 +214,88 @@ pub fn history(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &S
             out.stdout = if args.json { json::to_string(&history) } else { terminal::history(&history, style) };
         }
     }
+    Ok(out)
+}
+
+/// One side of `spec diff`: a project read from a revision (written to a
+/// scratch folder first) or the working tree.
+struct DiffState {
+    _scratch: tempfile::TempDir,
+    label: String,
+    commit: Option<String>,
+    loaded: Loaded,
+    plan: Plan,
+}
+
+fn diff_state(
+    repo: &git2::Repository,
+    l: &Loaded,
+    config: &Config,
+    rev: &str,
+) -> std::result::Result<DiffState, String> {
+    let commit = git::resolve(repo, rev)?;
+    let project: Vec<String> = git::repo_path(repo, &l.tree.dir).map_err(|e| e.to_string())?;
+    let in_repo = |parts: &[&str]| -> String {
+        project.iter().map(String::as_str).chain(parts.iter().copied()).collect::<Vec<_>>().join("/")
+    };
+    // The roadmap file comes from the revision too when it lives in the project.
+    let roadmap_rel = match &config.roadmap_file {
+        Some(f) => f.strip_prefix(&l.tree.dir).ok().map(|r| r.to_string_lossy().replace('\\', "/")),
+        None => Some("roadmap/roadmap.yaml".to_owned()),
+    };
+    let scratch = tempfile::Builder::new().prefix("spec-diff-").tempdir().map_err(|e| e.to_string())?;
+    let mut paths = vec![in_repo(&["openspec"])];
+    if let Some(r) = &roadmap_rel {
+        paths.push(in_repo(&[r.as_str()]));
+    }
+    git::materialise(repo, &commit.id, &paths, scratch.path())?;
+    let dir = scratch.path().join(project.join("/"));
+    // A revision from before the project adopted OpenSpec is an empty project.
+    std::fs::create_dir_all(dir.join("openspec")).map_err(|e| e.to_string())?;
+    let tree = crate::discover::load(&dir, ".").map_err(|e| e.to_string())?;
+    let loaded = Loaded::new(tree);
+    let explicit = match (&roadmap_rel, &config.roadmap_file) {
+        (Some(r), _) => Some((dir.join(r), r.clone())),
+        (None, Some(f)) => Some((f.clone(), config.roadmap_shown.clone().unwrap_or_default())),
+        (None, None) => None,
+    };
+    let plan = Plan::new(&loaded, &dir, explicit.as_ref().map(|(p, s)| (p.as_path(), s.as_str())), config.infer);
+    Ok(DiffState { _scratch: scratch, label: rev.to_owned(), commit: Some(commit.id), loaded, plan })
+}
+
+pub fn diff(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcome> {
+    let l = one(loaded, "diff")?;
+    let repo = git::open(&l.tree.dir).map_err(|e| Error::Usage(format!("{e}: `spec diff` compares git revisions")))?;
+    let base = diff_state(&repo, l, config, &args.base).map_err(Error::Usage)?;
+    let head = args.head.as_deref().map(|rev| diff_state(&repo, l, config, rev)).transpose().map_err(Error::Usage)?;
+    let worktree_plan;
+    let (head_loaded, head_plan, head_label, head_commit) = match &head {
+        Some(h) => (&h.loaded, &h.plan, h.label.clone(), h.commit.clone()),
+        None => {
+            worktree_plan = plan(l, config);
+            (l, &worktree_plan, "working tree".to_owned(), None)
+        }
+    };
+    let base_roadmap = analyse::roadmap::build(&base.loaded, &base.plan.graph, base.plan.file(), None);
+    let head_roadmap = analyse::roadmap::build(head_loaded, &head_plan.graph, head_plan.file(), None);
+    let moved = analyse::diff::diff(
+        &analyse::diff::Side {
+            label: base.label.clone(),
+            commit: base.commit.clone(),
+            project: &base.loaded.project,
+            graph: &base.plan.graph,
+            roadmap: &base_roadmap,
+        },
+        &analyse::diff::Side {
+            label: head_label,
+            commit: head_commit,
+            project: &head_loaded.project,
+            graph: &head_plan.graph,
+            roadmap: &head_roadmap,
+        },
+    );
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout = if args.json { json::to_string(&moved) } else { markdown::diff(&moved) };
     Ok(out)
 }
 

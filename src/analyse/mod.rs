@@ -3,6 +3,7 @@
 //! [`validate`], archive's merge checks in [`merge`]) plus `spec`'s own
 //! findings about the files it read.
 
+pub mod diff;
 pub mod graph;
 pub mod history;
 pub mod keys;

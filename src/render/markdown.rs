@@ -299,6 +299,128 @@ pub fn splice(existing: Option<&str>, block: &str) -> String {
     block.to_owned()
 }
 
+/// `spec diff` as Markdown for a pull-request comment. The first line is a
+/// hidden marker (`<!-- spec-diff -->`) so a bot can find and update its
+/// comment instead of adding one per push.
+pub fn diff(d: &crate::analyse::diff::Diff) -> String {
+    use crate::analyse::diff::ProgressMove;
+    use std::fmt::Write as _;
+    let short = |c: &Option<String>| c.as_deref().map(|c| format!(" ({})", &c[..c.len().min(7)])).unwrap_or_default();
+    let tasks = |p: &Progress| format!("{}/{}", p.done, p.total);
+    let progress = |m: &ProgressMove| -> (String, String) {
+        let side = |p: &Option<Progress>, pc: Option<usize>| match p {
+            Some(p) => format!("{} · {}%", tasks(p), pc.unwrap_or(0)),
+            None => "—".to_owned(),
+        };
+        (side(&m.before, m.percent_before), side(&m.after, m.percent_after))
+    };
+    let mut out = String::from("<!-- spec-diff -->\n");
+    let _ = writeln!(
+        out,
+        "## Roadmap: `{}`{} → `{}`{}\n",
+        table_cell(&d.base),
+        short(&d.base_commit),
+        table_cell(&d.head),
+        short(&d.head_commit)
+    );
+    let (before, after) = progress(&d.project);
+    let checked: isize = d.changes.iter().map(|c| c.checked.len() as isize - c.unchecked.len() as isize).sum();
+    let _ = writeln!(
+        out,
+        "**Tasks done across active changes:** {before} → {after}{}\n",
+        match checked {
+            0 => String::new(),
+            n => format!(" ({n:+} checked in changes that stayed)"),
+        }
+    );
+    if d.is_empty() {
+        out.push_str("Nothing on the roadmap moved.\n");
+        return out;
+    }
+    let moved: Vec<&ProgressMove> =
+        d.phases.iter().filter(|p| p.before != p.after || p.percent_before != p.percent_after).collect();
+    if !moved.is_empty() {
+        out.push_str("| Phase | Before | After |\n|---|---:|---:|\n");
+        for p in moved {
+            let (b, a) = progress(p);
+            let _ = writeln!(out, "| {} | {b} | {a} |", table_cell(&html_text(&p.title)));
+        }
+        out.push('\n');
+    }
+    let title = |id: &str| {
+        d.changes.iter().find(|c| c.id == id).map(|c| c.title.as_str()).filter(|t| *t != id).unwrap_or_default()
+    };
+    let line = |out: &mut String, label: &str, ids: &[String]| {
+        for id in ids {
+            let t = title(id);
+            let t = if t.is_empty() { String::new() } else { format!(" {}", html_text(t)) };
+            let _ = writeln!(out, "- {label} `{id}`{t}");
+        }
+    };
+    let mut summary = String::new();
+    line(&mut summary, "✨ **Added**", &d.added);
+    line(&mut summary, "✅ **Completed**", &d.completed);
+    line(&mut summary, "↩️ **Re-opened**", &d.reopened);
+    line(&mut summary, "📦 **Archived**", &d.archived);
+    line(&mut summary, "🗑️ **Removed** (not archived)", &d.removed);
+    if !summary.is_empty() {
+        out.push_str("### Changes\n\n");
+        out.push_str(&summary);
+        out.push('\n');
+    }
+    let with_tasks: Vec<_> = d
+        .changes
+        .iter()
+        .filter(|c| !(c.checked.is_empty() && c.unchecked.is_empty() && c.added.is_empty() && c.dropped.is_empty()))
+        .collect();
+    if !with_tasks.is_empty() {
+        out.push_str("### Tasks\n\n");
+        for c in with_tasks {
+            let _ = writeln!(
+                out,
+                "<details><summary><code>{}</code> {}: {} → {}</summary>\n",
+                html_text(&c.id),
+                html_text(&c.title),
+                tasks(&c.tasks_before),
+                tasks(&c.tasks_after)
+            );
+            for t in &c.checked {
+                let _ = writeln!(out, "- [x] {}", t.text);
+            }
+            for t in &c.unchecked {
+                let _ = writeln!(out, "- [ ] {} *(unchecked)*", t.text);
+            }
+            for t in &c.added {
+                let _ = writeln!(out, "- [{}] {} *(new task)*", if t.done { "x" } else { " " }, t.text);
+            }
+            for t in &c.dropped {
+                let _ = writeln!(out, "- ~~{}~~ *(task removed)*", t.text);
+            }
+            out.push_str("\n</details>\n\n");
+        }
+    }
+    if !d.dependencies_added.is_empty() || !d.dependencies_removed.is_empty() {
+        out.push_str("### Dependencies\n\n");
+        for (sign, edges) in [("➕", &d.dependencies_added), ("➖", &d.dependencies_removed)] {
+            for e in edges {
+                let _ = writeln!(out, "- {sign} `{}` depends on `{}` ({})", e.from, e.to, e.kind);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Text for a Markdown table cell: pipes escaped, on one line.
+fn table_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// Text inside raw HTML (`<summary>`): escaped.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod diff;
 mod harness;
 mod history;
 mod json;
