@@ -149,7 +149,7 @@ pub const STATUS_CLASSES: &[(&str, &str, &str, &str)] = &[
     ("blocked", "#ffc9c9", "#c92a2a", "#5c0a0a"),
 ];
 
-const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif";
+pub(crate) const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif";
 
 // ---------------------------------------------------------------------------
 // Text helpers
@@ -161,7 +161,7 @@ fn xml_char(c: char) -> bool {
 
 /// Escape text or an attribute value. Tabs and line breaks become spaces and
 /// characters XML cannot hold become U+FFFD, so the output is well-formed.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -180,7 +180,7 @@ fn esc(text: &str) -> String {
 
 /// Display text: control characters become spaces, runs of whitespace one
 /// space, no leading or trailing whitespace.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -195,7 +195,7 @@ fn cells(text: &str) -> usize {
 }
 
 /// Estimated rendered width of `text` at `per_cell` pixels per cell.
-fn text_px(text: &str, per_cell: f64) -> f64 {
+pub(crate) fn text_px(text: &str, per_cell: f64) -> f64 {
     cells(text) as f64 * per_cell
 }
 
@@ -271,7 +271,7 @@ fn wrap(text: &str, max: usize, max_lines: usize) -> Vec<String> {
 }
 
 /// A coordinate: rounded to one decimal, written without a trailing `.0`.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let tenths = (x * 10.0).round() as i64;
     let (sign, a) = if tenths < 0 { ("-", -tenths) } else { ("", tenths) };
     if a % 10 == 0 { format!("{sign}{}", a / 10) } else { format!("{sign}{}.{}", a / 10, a % 10) }
@@ -303,26 +303,26 @@ fn safe_href(href: &str) -> Option<String> {
 }
 
 /// FNV-1a, for id prefixes.
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Fnv {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
-    fn add(&mut self, text: &str) {
+    pub(crate) fn add(&mut self, text: &str) {
         for b in text.bytes().chain([0xff]) {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
     /// `spec-{kind}-xxxxxxxx`.
-    fn prefix(&self, kind: &str) -> String {
+    pub(crate) fn prefix(&self, kind: &str) -> String {
         format!("spec-{kind}-{:08x}", (self.0 ^ (self.0 >> 32)) as u32)
     }
 }
 
 /// The opening `<svg>` tag and its `<title>`.
-fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, caption: &str) {
+pub(crate) fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, caption: &str) {
     let (w, h) = (num(width.ceil()), num(height.ceil()));
     let _ = write!(
         out,
@@ -350,7 +350,7 @@ fn nothing(kind: &str, caption: &str) -> String {
 }
 
 /// The shared part of the stylesheet.
-fn base_css(id: &str) -> String {
+pub(crate) fn base_css(id: &str) -> String {
     format!(
         ":where(#{id}){{font-family:{FONT};font-size:12px}}\n\
          :where(#{id} text){{fill:var(--text,currentColor)}}\n\
@@ -1054,7 +1054,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
 /// `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -1075,7 +1075,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 
 /// A strict `YYYY-MM-DD` (surrounding whitespace allowed): (year, month,
 /// day, day number), or `None`.
-fn parse_date(text: &str) -> Option<(i64, i64, i64, i64)> {
+pub(crate) fn parse_date(text: &str) -> Option<(i64, i64, i64, i64)> {
     let b = text.trim().as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -1318,13 +1318,13 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A small XML well-formedness check: balanced, properly nested tags,
     /// quoted attributes without duplicates, entities only from the escaper's
     /// set, one root `<svg>`.
-    fn well_formed(s: &str) {
+    pub(crate) fn well_formed(s: &str) {
         assert!(s.starts_with("<svg "), "starts with <svg: {}", &s[..s.len().min(40)]);
         assert!(s.ends_with("</svg>"));
         let check_entities = |text: &str| {

@@ -1,0 +1,816 @@
+//! The burn-up chart of the progress site's timeline page, drawn as a static
+//! SVG by hand: [`burnup`]. Same conventions as [`super::svg`] (and its
+//! helpers): a pure function returning one `<svg>` element, byte-identical
+//! for the same input, no clock, no script, every text escaped.
+//!
+//! # The series
+//!
+//! Points are sorted by day; a day given twice keeps the last point given for
+//! it, an unparsable day is skipped and `done` is clamped to `total`. The
+//! result does not depend on the input order (apart from which duplicate is
+//! last). Sorting costs O(n log n); everything after it is linear.
+//!
+//! # Drawing
+//!
+//! A fixed `viewBox` of 720 × 260 with `width="100%"` and no height, so the
+//! chart scales down with a phone's screen and keeps its aspect ratio. Each
+//! point is a column one calendar day wide, `x` linear in days from the first
+//! point's day to the end of the last point's day: a value holds until the
+//! next point (step lines), and one point, or all on one day, fill a single
+//! column. Done is a filled step area (`--bar`) with a line on top, the scope
+//! (total) a step line (`--scope`). The `y` axis has 3 to 6 ticks at 1, 2 or
+//! 5 × 10^k from 0; the `x` axis ticks days or weeks (`03-14`), months
+//! (`2024-03`) or years (`2024`), whichever is the finest whose labels stay
+//! apart. A legend names the two series and the last values are written at
+//! the right end (`97 / 140`). Paths drop moves that do not change a
+//! coordinate rounded to 0.1, so 10,000 points stay well under a megabyte.
+//!
+//! # Styling and accessibility
+//!
+//! `<style data-spec="">` rules wrapped in `:where(#id …)` (zero specificity,
+//! this SVG only) read `--bar`, `--scope`, `--text`, `--muted` and `--grid`,
+//! with fallbacks that suit light and dark pages. Essential paint (lines
+//! stroked and text filled in `currentColor`, transparent hit areas, a faint
+//! done area) is also given as presentation attributes, which any style rule
+//! overrides, so the chart still reads if the style is stripped. The root is
+//! `role="group"`, labelled by a `<title>` (the caption) and described by a
+//! `<desc>` that sums the data up in words. Each point's column is an invisible
+//! rect with a `<title>` ("2024-03-14: 40 of 120 tasks done"); beyond
+//! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
+//! and the last), each rect covering the columns up to the next titled point.
+
+use super::svg::{Fnv, base_css, clean, days_from_civil, esc, num, open_svg, parse_date, text_px};
+use std::fmt::Write as _;
+
+/// One point of a burn-up series: at the end of `day` (YYYY-MM-DD, UTC),
+/// `done` of `total` tasks were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BurnupPoint {
+    /// `YYYY-MM-DD`; points whose day does not parse are skipped.
+    pub day: String,
+    /// Tasks checked; more than `total` is clamped to `total`.
+    pub done: u64,
+    /// Tasks in scope.
+    pub total: u64,
+}
+
+/// At most this many points get a titled hit area.
+pub const MAX_TITLED: usize = 400;
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 260.0;
+const MARGIN: f64 = 12.0;
+const PLOT_TOP: f64 = 36.0;
+const PLOT_BOTTOM: f64 = 232.0;
+/// Pixels per terminal cell: 11px tick labels (dates), 12px text; numbers
+/// are estimated wider (a digit is about 0.64 em, 0.7 em in bold).
+const TICK_PX: f64 = 6.6;
+const TEXT_PX: f64 = 7.2;
+const TICK_DIGIT_PX: f64 = 7.0;
+const BOLD_DIGIT_PX: f64 = 8.4;
+/// The plot stays at least this wide, whatever the labels.
+const MIN_PLOT_W: f64 = 160.0;
+/// Minimum distance between two date ticks.
+const MIN_TICK_GAP: f64 = 64.0;
+const CAPTION: &str = "Burn-up chart";
+
+/// A point of the cleaned series: day number (days since 1970-01-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Day {
+    day: i64,
+    done: u64,
+    total: u64,
+}
+
+/// Sorted by day, one point a day (the last given), `done <= total`.
+fn series(points: &[BurnupPoint]) -> Vec<Day> {
+    let mut days: Vec<Day> = points
+        .iter()
+        .filter_map(|p| Some(Day { day: parse_date(&p.day)?.3, done: p.done.min(p.total), total: p.total }))
+        .collect();
+    // Stable, so of one day's points the last given is last.
+    days.sort_by_key(|d| d.day);
+    let mut out: Vec<Day> = Vec::with_capacity(days.len());
+    for d in days {
+        match out.last_mut() {
+            Some(last) if last.day == d.day => *last = d,
+            _ => out.push(d),
+        }
+    }
+    out
+}
+
+/// (year, month, day) of a day number; the inverse of `days_from_civil`
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `YYYY-MM-DD` of a day number.
+fn ymd(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The `y` axis from 0: a step of 1, 2 or 5 × 10^k and the top tick, a
+/// multiple of the step at least `max`, so that there are 3 to 6 ticks.
+fn nice_ticks(max: u64) -> (u128, u128) {
+    let m = u128::from(max.max(1));
+    let mut magnitude: u128 = 1;
+    loop {
+        for f in [1, 2, 5] {
+            let step = f * magnitude;
+            let intervals = m.div_ceil(step);
+            if intervals <= 5 {
+                // The previous step needed more than 5 intervals, so this one
+                // needs at least 3, except for the first step (max 1).
+                return (step, step * intervals.max(2));
+            }
+        }
+        magnitude *= 10;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// Date tick steps, finest first.
+const DATE_STEPS: &[(Unit, i64)] = &[
+    (Unit::Day, 1),
+    (Unit::Day, 2),
+    (Unit::Week, 1),
+    (Unit::Week, 2),
+    (Unit::Month, 1),
+    (Unit::Month, 2),
+    (Unit::Month, 3),
+    (Unit::Month, 6),
+    (Unit::Year, 1),
+    (Unit::Year, 2),
+    (Unit::Year, 5),
+    (Unit::Year, 10),
+    (Unit::Year, 20),
+    (Unit::Year, 50),
+    (Unit::Year, 100),
+    (Unit::Year, 200),
+    (Unit::Year, 500),
+    (Unit::Year, 1000),
+    (Unit::Year, 2000),
+    (Unit::Year, 5000),
+];
+
+/// Ticks for the days `lo..hi` at `ppd` pixels a day: (day, label) for the
+/// finest step of [`DATE_STEPS`] whose ticks stay far enough apart for their
+/// labels (shortest month and year counted). Days and weeks (on Mondays) are
+/// labelled `MM-DD`, months `YYYY-MM` (on the first), years `YYYY`.
+fn date_ticks(lo: i64, hi: i64, ppd: f64) -> Vec<(i64, String)> {
+    let (unit, step) = DATE_STEPS
+        .iter()
+        .copied()
+        .find(|&(unit, step)| {
+            let (days, cells) = match unit {
+                Unit::Day => (1, 5),
+                Unit::Week => (7, 5),
+                Unit::Month => (28, 7),
+                Unit::Year => (365, 4),
+            };
+            (days * step) as f64 * ppd >= (cells as f64 * TICK_PX + 16.0).max(MIN_TICK_GAP)
+        })
+        .unwrap_or((Unit::Year, 10_000));
+    let month_day = |d: i64| {
+        let (_, m, d) = civil_from_days(d);
+        format!("{m:02}-{d:02}")
+    };
+    let mut ticks = Vec::new();
+    match unit {
+        Unit::Day | Unit::Week => {
+            // Weeks start on Mondays (day 4 was Monday 1970-01-05).
+            let (first, stride) =
+                if unit == Unit::Day { (lo, step) } else { (lo + (4 - lo).rem_euclid(7 * step), 7 * step) };
+            let mut d = first;
+            while d < hi {
+                ticks.push((d, month_day(d)));
+                d += stride;
+            }
+        }
+        Unit::Month => {
+            let (mut y, mut m, _) = civil_from_days(lo);
+            loop {
+                let d = days_from_civil(y, m, 1);
+                if d >= hi {
+                    break;
+                }
+                if d >= lo && (y * 12 + m - 1).rem_euclid(step) == 0 {
+                    ticks.push((d, format!("{y:04}-{m:02}")));
+                }
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        Unit::Year => {
+            let (y0, _, _) = civil_from_days(lo);
+            let mut y = y0 + (-y0).rem_euclid(step);
+            loop {
+                let d = days_from_civil(y, 1, 1);
+                if d >= hi {
+                    break;
+                }
+                if d >= lo {
+                    ticks.push((d, format!("{y:04}")));
+                }
+                y += step;
+            }
+        }
+    }
+    ticks
+}
+
+/// The data in one sentence, for `<desc>`.
+fn describe(s: &[Day]) -> String {
+    let (Some(first), Some(last)) = (s.first(), s.last()) else { return "No history yet.".to_owned() };
+    let tasks = |n: u64| if n == 1 { "1 task".to_owned() } else { format!("{n} tasks") };
+    let scope = if first.day == last.day {
+        format!("On {} the scope was {}", ymd(last.day), tasks(last.total))
+    } else {
+        let change = match first.total.cmp(&last.total) {
+            std::cmp::Ordering::Less => format!("grew from {} to {}", first.total, tasks(last.total)),
+            std::cmp::Ordering::Greater => format!("shrank from {} to {}", first.total, tasks(last.total)),
+            std::cmp::Ordering::Equal => format!("stayed at {}", tasks(last.total)),
+        };
+        format!("From {} to {} the scope {change}", ymd(first.day), ymd(last.day))
+    };
+    let done = if last.done == 1 { "1 is done".to_owned() } else { format!("{} are done", last.done) };
+    // Rounded down: 100% only when everything is done.
+    let percent = match last.total {
+        0 => String::new(),
+        t => format!(" ({}%)", u128::from(last.done) * 100 / u128::from(t)),
+    };
+    format!("{scope}; {done}{percent}.")
+}
+
+/// The text of a point's `<title>`.
+fn point_title(p: &Day) -> String {
+    let tasks = if p.total == 1 { "task" } else { "tasks" };
+    format!("{}: {} of {} {tasks} done", ymd(p.day), p.done, p.total)
+}
+
+/// Which points get a titled hit area: all of them up to [`MAX_TITLED`],
+/// else that many spread evenly, the first and the last included.
+fn titled(n: usize) -> impl Iterator<Item = usize> {
+    let m = n.min(MAX_TITLED);
+    (0..m).map(move |k| if m < 2 { 0 } else { k * (n - 1) / (m - 1) })
+}
+
+/// A coordinate in tenths, as [`num`] writes it.
+fn tenths(x: f64) -> i64 {
+    (x * 10.0).round() as i64
+}
+
+/// Path data for a step line from `(x0, y0)`: for each run, a vertical move to
+/// its `y`, then a horizontal one to its end `x`. A move that does not change
+/// the rounded coordinate is dropped; horizontal runs at one height merge.
+fn step_path(x0: f64, y0: f64, runs: impl Iterator<Item = (f64, f64)>) -> String {
+    let mut d = format!("M{},{}", num(x0), num(y0));
+    let mut y = tenths(y0);
+    let mut x = tenths(x0);
+    let mut pending: Option<f64> = None;
+    for (ry, rx) in runs {
+        if tenths(ry) != y {
+            if let Some(px) = pending.take() {
+                let _ = write!(d, "H{}", num(px));
+            }
+            let _ = write!(d, "V{}", num(ry));
+            y = tenths(ry);
+        }
+        if tenths(rx) != x {
+            pending = Some(rx);
+            x = tenths(rx);
+        }
+    }
+    if let Some(px) = pending {
+        let _ = write!(d, "H{}", num(px));
+    }
+    d
+}
+
+fn burnup_css(id: &str) -> String {
+    let mut css = base_css(id);
+    let _ = write!(
+        css,
+        ":where(#{id} .grid){{stroke:var(--grid,rgba(128,128,128,.25));stroke-width:1}}\n\
+         :where(#{id} .axis-line){{stroke:var(--muted,#868e96);stroke-width:1}}\n\
+         :where(#{id} .tick){{font-size:11px;fill:var(--muted,currentColor)}}\n\
+         :where(#{id} .tick-mark){{stroke:var(--muted,#868e96);stroke-width:1}}\n\
+         :where(#{id} .done-area){{fill:var(--bar,#2f9e44);fill-opacity:.3;stroke:none}}\n\
+         :where(#{id} .done-line){{fill:none;stroke:var(--bar,#2f9e44);stroke-width:2}}\n\
+         :where(#{id} .scope-line){{fill:none;stroke:var(--scope,#6f86b3);stroke-width:2}}\n\
+         :where(#{id} .swatch-done){{fill:var(--bar,#2f9e44);fill-opacity:.3;stroke:var(--bar,#2f9e44);stroke-width:2}}\n\
+         :where(#{id} .end-label){{font-weight:600}}\n\
+         :where(#{id} .hit){{fill:transparent;stroke:none}}\n\
+         :where(#{id} .hit:hover){{fill:rgba(128,128,128,.18)}}\n"
+    );
+    css
+}
+
+/// The small SVG for a series with no usable point.
+fn no_history(caption: &str) -> String {
+    let mut h = Fnv::new();
+    h.add("burnup");
+    h.add(caption);
+    let id = h.prefix("burnup");
+    let mut out = String::new();
+    open_svg(&mut out, &id, "burnup", 240.0, 40.0, caption);
+    let _ = write!(
+        out,
+        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {}}}</style>\n\
+         <text x=\"12\" y=\"25\">No history yet</text>\n</svg>",
+        super::svg::FONT
+    );
+    out
+}
+
+/// A burn-up chart: the total (scope) as a step line, done as a filled step
+/// area beneath it, x = days (linear in calendar days between first and last
+/// point), y = tasks. See the module documentation; with no point whose day
+/// parses, a small SVG says "No history yet".
+pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
+    let caption = if clean(caption).is_empty() { CAPTION } else { caption };
+    let s = series(points);
+    let (Some(&first), Some(&last)) = (s.first(), s.last()) else { return no_history(caption) };
+
+    let mut hash = Fnv::new();
+    hash.add("burnup");
+    hash.add(caption);
+    let mut buf = String::new();
+    for p in &s {
+        buf.clear();
+        let _ = write!(buf, "{} {} {}", p.day, p.done, p.total);
+        hash.add(&buf);
+    }
+    let id = hash.prefix("burnup");
+
+    // Scales. Day d is the column [x(d), x(d + 1)).
+    let max_total = s.iter().map(|p| p.total).max().unwrap_or(0);
+    let (y_step, y_top) = nice_ticks(max_total);
+    let end_label = format!("{} / {}", last.done, last.total);
+    let left = (MARGIN + text_px(&y_top.to_string(), TICK_DIGIT_PX) + 8.0).ceil();
+    let right = (WIDTH - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
+    let (lo, hi) = (first.day, last.day + 1);
+    let ppd = (right - left) / (hi - lo) as f64;
+    let x = |day: i64| left + (day - lo) as f64 * ppd;
+    let y_of = |v: f64| PLOT_BOTTOM - v / y_top as f64 * (PLOT_BOTTOM - PLOT_TOP);
+    let y = |v: u64| y_of(v as f64);
+    let end_of = |i: usize| s.get(i + 1).map_or(right, |n| x(n.day));
+
+    let mut out = String::with_capacity(40 * s.len() + 150 * s.len().min(MAX_TITLED) + 4096);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"spec-burnup\" viewBox=\"0 0 {} {}\" \
+         width=\"100%\" fill=\"currentColor\" role=\"group\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\">\n\
+         <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n\
+         <style data-spec=\"\">\n{}</style>\n",
+        num(WIDTH),
+        num(HEIGHT),
+        esc(&clean(caption)),
+        esc(&describe(&s)),
+        burnup_css(&id)
+    );
+
+    // Axes and grid.
+    out.push_str("<g class=\"axis\" aria-hidden=\"true\">\n");
+    let mut v: u128 = 0;
+    while v <= y_top {
+        let yy = num(y_of(v as f64));
+        if v > 0 {
+            let _ = write!(
+                out,
+                "<line class=\"grid\" x1=\"{}\" y1=\"{yy}\" x2=\"{}\" y2=\"{yy}\"/>",
+                num(left),
+                num(right)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{v}</text>",
+            num(left - 6.0),
+            num(y_of(v as f64) + 4.0)
+        );
+        v += y_step;
+    }
+    for (day, label) in date_ticks(lo, hi, ppd) {
+        let cx = x(day) + ppd / 2.0;
+        let half = text_px(&label, TICK_PX) / 2.0;
+        let _ = write!(
+            out,
+            "<line class=\"tick-mark\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
+            num(cx),
+            num(PLOT_BOTTOM),
+            num(PLOT_BOTTOM + 4.0)
+        );
+        if cx - half >= 0.0 && cx + half <= WIDTH {
+            let _ = write!(
+                out,
+                "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+                num(cx),
+                num(PLOT_BOTTOM + 17.0)
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "<line class=\"axis-line\" x1=\"{}\" y1=\"{2}\" x2=\"{}\" y2=\"{2}\" stroke=\"currentColor\"/>\n</g>",
+        num(left),
+        num(right),
+        num(PLOT_BOTTOM)
+    );
+
+    // The series.
+    let done_runs = || s.iter().enumerate().map(|(i, p)| (y(p.done), end_of(i)));
+    let area = step_path(x(lo), PLOT_BOTTOM, done_runs());
+    let done_line = step_path(x(lo), y(first.done), done_runs());
+    let scope_line = step_path(x(lo), y(first.total), s.iter().enumerate().map(|(i, p)| (y(p.total), end_of(i))));
+    let _ = write!(
+        out,
+        "<g class=\"series\" aria-hidden=\"true\">\n\
+         <path class=\"done-area\" d=\"{area}V{}Z\" fill-opacity=\"0.3\"/>\n\
+         <path class=\"done-line\" d=\"{done_line}\" fill=\"none\" stroke=\"currentColor\"/>\n\
+         <path class=\"scope-line\" d=\"{scope_line}\" fill=\"none\" stroke=\"currentColor\"/>\n</g>\n",
+        num(PLOT_BOTTOM)
+    );
+
+    // Legend, and the last values at the right end.
+    let lx = left;
+    let scope_x = lx + 20.0 + text_px("Done", TEXT_PX) + 18.0;
+    let _ = writeln!(
+        out,
+        "<g class=\"legend\">\
+         <rect class=\"swatch-done\" x=\"{}\" y=\"11\" width=\"14\" height=\"10\" fill-opacity=\"0.3\"/>\
+         <text x=\"{}\" y=\"20\">Done</text>\
+         <line class=\"scope-line\" x1=\"{}\" y1=\"16\" x2=\"{}\" y2=\"16\" stroke=\"currentColor\"/>\
+         <text x=\"{}\" y=\"20\">Scope</text></g>",
+        num(lx),
+        num(lx + 20.0),
+        num(scope_x),
+        num(scope_x + 14.0),
+        num(scope_x + 20.0)
+    );
+    let label_y = (y(last.done) + 4.0).clamp(PLOT_TOP + 8.0, PLOT_BOTTOM);
+    let _ = writeln!(
+        out,
+        "<text class=\"end-label\" x=\"{}\" y=\"{}\">{}</text>",
+        num(right + 8.0),
+        num(label_y),
+        esc(&end_label)
+    );
+
+    // One titled hit area per point (or per titled point and the columns up
+    // to the next one).
+    out.push_str("<g class=\"points\">\n");
+    let marks: Vec<usize> = titled(s.len()).collect();
+    for (k, &i) in marks.iter().enumerate() {
+        let x0 = x(s[i].day);
+        let x1 = marks.get(k + 1).map_or(right, |&j| x(s[j].day));
+        let _ = writeln!(
+            out,
+            "<rect class=\"hit\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\">\
+             <title>{}</title></rect>",
+            num(x0),
+            num(PLOT_TOP),
+            num((x1 - x0).max(0.5)),
+            num(PLOT_BOTTOM - PLOT_TOP),
+            esc(&point_title(&s[i]))
+        );
+    }
+    out.push_str("</g>\n</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::svg::tests::well_formed;
+
+    fn pt(day: &str, done: u64, total: u64) -> BurnupPoint {
+        BurnupPoint { day: day.into(), done, total }
+    }
+
+    /// A half-year series: scope from 12 to 140, done to 97.
+    fn sample() -> Vec<BurnupPoint> {
+        let mut points = Vec::new();
+        let start = days_from_civil(2024, 1, 3);
+        let end = days_from_civil(2024, 6, 30);
+        for (k, day) in (start..end).step_by(3).chain([end]).enumerate() {
+            let k = k as u64;
+            let total = (12 + k * 2).min(140);
+            let done = (k * 3 / 2).min(97).min(total);
+            points.push(pt(&ymd(day), done, total));
+        }
+        let last = points.last_mut().unwrap();
+        last.done = 97;
+        last.total = 140;
+        points
+    }
+
+    fn id_of(svg: &str) -> String {
+        svg.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+    }
+
+    fn titles(svg: &str) -> Vec<&str> {
+        svg.split("<rect class=\"hit\"")
+            .skip(1)
+            .map(|r| r.split("<title>").nth(1).unwrap().split('<').next().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn output_is_well_formed_and_labelled() {
+        let svg = burnup(&sample(), "Progress over time");
+        well_formed(&svg);
+        let id = id_of(&svg);
+        assert!(id.starts_with("spec-burnup-"));
+        assert!(svg.contains("role=\"group\""));
+        assert!(svg.contains(&format!("aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\"")));
+        assert!(svg.contains(&format!("<title id=\"{id}-title\">Progress over time</title>")));
+        assert!(svg.contains("width=\"100%\""));
+        assert!(svg.contains("viewBox=\"0 0 720 260\""));
+        assert!(svg.contains("<style data-spec=\"\">"));
+        for var in ["--bar", "--scope", "--text", "--muted", "--grid"] {
+            assert!(svg.contains(&format!("var({var},")), "{var}");
+        }
+        assert!(svg.contains(">Done</text>") && svg.contains(">Scope</text>"));
+        assert!(svg.contains(">97 / 140</text>"));
+        assert!(svg.contains("<title>2024-01-03: 0 of 12 tasks done</title>"));
+        assert!(svg.contains("<title>2024-06-30: 97 of 140 tasks done</title>"));
+        // Every id and style rule carries the prefix.
+        for part in svg.split(" id=\"").skip(1) {
+            assert!(part.starts_with(&id));
+        }
+        for part in svg.split(":where(").skip(1) {
+            assert!(part.starts_with(&format!("#{id}")));
+        }
+        // An empty caption still names the chart.
+        assert!(burnup(&sample(), " \n").contains("-title\">Burn-up chart</title>"));
+    }
+
+    #[test]
+    fn deterministic_whatever_the_order() {
+        let points = sample();
+        let a = burnup(&points, "Burn-up");
+        assert_eq!(a, burnup(&points, "Burn-up"));
+        let mut shuffled = points.clone();
+        shuffled.reverse();
+        let n = shuffled.len();
+        for i in 0..n {
+            shuffled.swap(i, (i * 7 + 3) % n);
+        }
+        assert_ne!(shuffled, points);
+        assert_eq!(a, burnup(&shuffled, "Burn-up"));
+        // Another caption or other data: another id.
+        assert_ne!(id_of(&a), id_of(&burnup(&points, "Other")));
+        assert_ne!(id_of(&a), id_of(&burnup(&points[1..], "Burn-up")));
+    }
+
+    #[test]
+    fn hostile_caption_is_escaped() {
+        let evil = "<script>alert(\"x\")</script> & 'q' \u{0}\u{1b}]]>";
+        for svg in [burnup(&sample(), evil), burnup(&[], evil)] {
+            well_formed(&svg);
+            assert!(!svg.contains("<script"));
+            assert!(svg.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"));
+            assert!(!svg.contains('\u{0}') && !svg.contains('\u{1b}'));
+            assert!(!svg.contains("]]>"));
+        }
+        // Hostile days are skipped, never echoed.
+        let svg = burnup(&[pt("<b>2024-01-01</b>", 1, 2), pt("2024-01-02", 1, 2)], "c");
+        well_formed(&svg);
+        assert!(!svg.contains("<b>") && !svg.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn no_points_say_so() {
+        for points in [vec![], vec![pt("yesterday", 1, 2), pt("2024-02-30", 1, 2), pt("", 0, 0)]] {
+            let svg = burnup(&points, "History");
+            well_formed(&svg);
+            assert!(svg.contains("No history yet"));
+            assert!(svg.contains("role=\"group\""));
+            assert!(svg.len() < 1000);
+        }
+    }
+
+    #[test]
+    fn one_point_is_one_column() {
+        let svg = burnup(&[pt("2024-03-14", 40, 120)], "One");
+        well_formed(&svg);
+        assert!(svg.contains("<desc id=\""));
+        assert!(svg.contains(">On 2024-03-14 the scope was 120 tasks; 40 are done (33%).</desc>"));
+        assert_eq!(titles(&svg), ["2024-03-14: 40 of 120 tasks done"]);
+        assert!(svg.contains(">03-14</text>"));
+        assert!(svg.contains(">40 / 120</text>"));
+        // The column spans the plot: the hit rect, the area and the lines reach the right end.
+        let right = svg.split("class=\"axis-line\" x1=\"").nth(1).unwrap();
+        let (left, right) =
+            (right.split('"').next().unwrap(), right.split("x2=\"").nth(1).unwrap().split('"').next().unwrap());
+        assert!(svg.contains(&format!("<rect class=\"hit\" x=\"{left}\"")));
+        assert!(svg.contains(&format!("H{right}V232Z")));
+        assert!(svg.contains(&format!("class=\"scope-line\" d=\"M{left},")));
+        // Several points on one day: the same single column, the last given.
+        let svg = burnup(&[pt("2024-03-14", 1, 2), pt("2024-03-14", 40, 120)], "One");
+        assert_eq!(titles(&svg), ["2024-03-14: 40 of 120 tasks done"]);
+    }
+
+    #[test]
+    fn done_is_clamped_to_total() {
+        let svg = burnup(&[pt("2024-01-01", 9, 5), pt("2024-01-02", 3, 0), pt("2024-01-03", u64::MAX, u64::MAX)], "c");
+        well_formed(&svg);
+        assert_eq!(
+            titles(&svg),
+            [
+                "2024-01-01: 5 of 5 tasks done",
+                "2024-01-02: 0 of 0 tasks done",
+                "2024-01-03: 18446744073709551615 of 18446744073709551615 tasks done"
+            ]
+        );
+        assert!(svg.contains("; 18446744073709551615 are done (100%).</desc>"));
+    }
+
+    #[test]
+    fn duplicate_days_keep_the_last_given() {
+        let points =
+            [pt("2024-01-02", 5, 10), pt("2024-01-01", 1, 10), pt("2024-01-02", 7, 12), pt(" 2024-01-01 ", 2, 10)];
+        let s = series(&points);
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].done, s[0].total), (2, 10));
+        assert_eq!((s[1].done, s[1].total), (7, 12));
+        let svg = burnup(&points, "dup");
+        assert_eq!(titles(&svg), ["2024-01-01: 2 of 10 tasks done", "2024-01-02: 7 of 12 tasks done"]);
+    }
+
+    #[test]
+    fn y_ticks_are_nice() {
+        assert_eq!(nice_ticks(0), (1, 2));
+        assert_eq!(nice_ticks(1), (1, 2));
+        assert_eq!(nice_ticks(2), (1, 2));
+        assert_eq!(nice_ticks(5), (1, 5));
+        assert_eq!(nice_ticks(6), (2, 6));
+        assert_eq!(nice_ticks(12), (5, 15));
+        assert_eq!(nice_ticks(140), (50, 150));
+        assert_eq!(nice_ticks(1000), (200, 1000));
+        assert_eq!(nice_ticks(1001), (500, 1500));
+        for max in (0..3000).chain([u64::MAX / 3, u64::MAX - 1, u64::MAX]) {
+            let (step, top) = nice_ticks(max);
+            let ticks = top / step + 1;
+            assert!((3..=6).contains(&ticks), "{max}: {ticks} ticks");
+            assert!(top >= u128::from(max) && top % step == 0);
+            let mut m = step;
+            while m % 10 == 0 {
+                m /= 10;
+            }
+            assert!([1, 2, 5].contains(&m), "{max}: step {step}");
+        }
+    }
+
+    /// Ticks for the span `from..=to` at the chart's usual plot width.
+    fn ticks_for(from: (i64, i64, i64), to: (i64, i64, i64)) -> Vec<(i64, String)> {
+        let lo = days_from_civil(from.0, from.1, from.2);
+        let hi = days_from_civil(to.0, to.1, to.2) + 1;
+        let ppd = 600.0 / (hi - lo) as f64;
+        let ticks = date_ticks(lo, hi, ppd);
+        // Never overlapping: neighbours further apart than their labels.
+        for w in ticks.windows(2) {
+            let gap = (w[1].0 - w[0].0) as f64 * ppd;
+            assert!(gap >= (text_px(&w[0].1, TICK_PX) + text_px(&w[1].1, TICK_PX)) / 2.0 + 8.0, "{w:?}");
+        }
+        assert!(ticks.iter().all(|t| (lo..hi).contains(&t.0)));
+        ticks
+    }
+
+    #[test]
+    fn date_ticks_by_span() {
+        let labels = |t: Vec<(i64, String)>| t.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+        // 5 days: every day.
+        assert_eq!(labels(ticks_for((2024, 3, 12), (2024, 3, 16))), ["03-12", "03-13", "03-14", "03-15", "03-16"]);
+        // 90 days: every other Monday.
+        let t = ticks_for((2024, 1, 3), (2024, 4, 1));
+        assert_eq!(labels(t.clone()), ["01-08", "01-22", "02-05", "02-19", "03-04", "03-18", "04-01"]);
+        assert!(t.iter().all(|(d, _)| (d - 4).rem_euclid(7) == 0), "Mondays");
+        // 3 years: every six months.
+        assert_eq!(
+            labels(ticks_for((2022, 2, 10), (2025, 2, 9))),
+            ["2022-07", "2023-01", "2023-07", "2024-01", "2024-07", "2025-01"]
+        );
+        // A century: years.
+        let t = labels(ticks_for((1950, 6, 1), (2050, 1, 1)));
+        assert_eq!(t.first().map(String::as_str), Some("1960"));
+        assert!(t.iter().all(|l| l.len() == 4 && l.ends_with('0')));
+        // One day: one tick.
+        assert_eq!(labels(ticks_for((2024, 2, 29), (2024, 2, 29))), ["02-29"]);
+        // The widest span parse_date allows.
+        assert!(!ticks_for((0, 1, 1), (9999, 12, 31)).is_empty());
+    }
+
+    #[test]
+    fn calendar_round_trips() {
+        for day in (-800_000..3_000_000).step_by(997).chain([0, 19_782, 11_017]) {
+            let (y, m, d) = civil_from_days(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+        }
+        assert_eq!(ymd(0), "1970-01-01");
+        assert_eq!(ymd(19_782), "2024-02-29");
+    }
+
+    #[test]
+    fn desc_sums_up_the_data() {
+        let desc = |points: &[BurnupPoint]| {
+            let svg = burnup(points, "c");
+            svg.split("<desc id=\"")
+                .nth(1)
+                .unwrap()
+                .split_once("\">")
+                .unwrap()
+                .1
+                .split("</desc>")
+                .next()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            desc(&sample()),
+            "From 2024-01-03 to 2024-06-30 the scope grew from 12 to 140 tasks; 97 are done (69%)."
+        );
+        assert_eq!(
+            desc(&[pt("2024-01-01", 0, 10), pt("2024-02-01", 1, 1)]),
+            "From 2024-01-01 to 2024-02-01 the scope shrank from 10 to 1 task; 1 is done (100%)."
+        );
+        assert_eq!(
+            desc(&[pt("2024-01-01", 0, 8), pt("2024-02-01", 7, 8)]),
+            "From 2024-01-01 to 2024-02-01 the scope stayed at 8 tasks; 7 are done (87%)."
+        );
+        assert_eq!(desc(&[pt("2024-01-01", 0, 0)]), "On 2024-01-01 the scope was 0 tasks; 0 are done.");
+    }
+
+    #[test]
+    fn ten_thousand_points() {
+        let start = days_from_civil(1990, 1, 1);
+        let points: Vec<BurnupPoint> = (0..10_000u64)
+            .map(|k| {
+                let total = 100 + k / 3 + (k * 7919 % 13);
+                pt(&ymd(start + k as i64), k / 4, total)
+            })
+            .collect();
+        let svg = burnup(&points, "Ten thousand");
+        well_formed(&svg);
+        assert!(svg.len() < 1_000_000, "{} bytes", svg.len());
+        let t = titles(&svg);
+        assert_eq!(t.len(), MAX_TITLED);
+        assert_eq!(t[0], "1990-01-01: 0 of 100 tasks done");
+        assert_eq!(
+            t.last().copied(),
+            Some(format!("{}: 2499 of {} tasks done", ymd(start + 9999), 100 + 3333 + 9999 * 7919 % 13).as_str())
+        );
+        // Every coordinate has one decimal at most.
+        for part in svg.split('"').skip(1).step_by(2) {
+            for token in part.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+                if let Some((_, frac)) = token.split_once('.') {
+                    assert!(frac.len() <= 1, "{token} in {}", &part[..part.len().min(40)]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends() {
+        assert_eq!(titled(0).count(), 0);
+        assert_eq!(titled(1).collect::<Vec<_>>(), [0]);
+        assert_eq!(titled(3).collect::<Vec<_>>(), [0, 1, 2]);
+        let t: Vec<usize> = titled(1001).collect();
+        assert_eq!(t.len(), MAX_TITLED);
+        assert_eq!((t[0], t[MAX_TITLED - 1]), (0, 1000));
+        assert!(t.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn step_paths_merge_runs() {
+        assert_eq!(
+            step_path(10.0, 100.0, [(100.0, 20.0), (100.0, 30.0), (50.0, 40.0)].into_iter()),
+            "M10,100H30V50H40"
+        );
+        assert_eq!(step_path(0.0, 0.0, [(0.04, 0.01)].into_iter()), "M0,0");
+    }
+}
