@@ -396,11 +396,14 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
             Some(s) => vec![format!("{}/", l.project.openspec_dir), s.path.clone()],
             None => vec![format!("{}/", l.project.openspec_dir)],
         };
+        let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
+        let history = history_of(l, &roadmap, stale, &WalkArgs { all_parents: false, date: None });
         let files = crate::render::html::build(&crate::render::html::SiteInput {
             loaded: l,
             graph: &plan.graph,
             roadmap: &roadmap,
             source,
+            history: history.as_ref().map_err(ToString::to_string),
         });
         let dir = match &args.out {
             Some(p) if p.is_absolute() => p.clone(),

@@ -87,6 +87,11 @@ pub struct ChangeHistory {
 }
 
 impl ChangeHistory {
+    /// Whether this history is of the folder a parsed change was read from.
+    pub fn folder_is(&self, c: &crate::model::Change) -> bool {
+        self.presence != Presence::Removed && c.path.ends_with(&format!("changes/{}", self.folder))
+    }
+
     pub fn done(&self) -> u32 {
         self.series.last().map_or(0, |p| p.done)
     }

@@ -9,9 +9,11 @@
 //! site's own files, marked `data-spec`), one `<h1>` and `<main>` per page,
 //! headings that never skip a level.
 
+use super::chart::{self, BurnupPoint};
 use super::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
 use crate::analyse::Loaded;
 use crate::analyse::graph::{EdgeKind, Graph};
+use crate::analyse::history::{BurnPoint, ChangeHistory, History, Presence};
 use crate::analyse::roadmap::{ChangeView, Roadmap};
 use crate::model::{Change, ChangeStatus, Requirement, Spec};
 use crate::parse::roadmap::PhaseStatus;
@@ -144,9 +146,10 @@ struct Layout {
     nav: Vec<(&'static str, &'static str, bool)>,
 }
 
-const NAV: [(&str, &str); 4] = [
+const NAV: [(&str, &str); 5] = [
     ("Dashboard", "index.html"),
     ("Dependencies", "graph.html"),
+    ("Timeline", "timeline.html"),
     ("Archive", "archive.html"),
     ("Search", "search.html"),
 ];
@@ -283,6 +286,7 @@ struct ChangePage {
     dependents: Vec<String>,
     sections: Vec<TaskSectionView>,
     deltas: Vec<DeltaView>,
+    history: Option<String>,
     proposal: Option<String>,
     design: Option<String>,
 }
@@ -390,6 +394,8 @@ pub struct SiteInput<'a> {
     pub roadmap: &'a Roadmap,
     /// What the footer says the site was made from (paths, shown as code).
     pub source: Vec<String>,
+    /// History from git, or why there is none.
+    pub history: std::result::Result<&'a History, String>,
 }
 
 /// One search entry: title, kind, URL (from the site root), text.
@@ -412,6 +418,7 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
         ("index.html".into(), index_page(input, &name, &links)),
         ("graph.html".into(), graph_page(input, &name, &links)),
         ("archive.html".into(), archive_page(input, &name, &links)),
+        ("timeline.html".into(), timeline_page(input, &name, &links)),
         (
             "search.html".into(),
             SearchPage { layout: layout("", &name, &input.source, "search.html") }
@@ -645,6 +652,186 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     .expect("graph page renders")
 }
 
+#[derive(Template)]
+#[template(path = "site/timeline.html")]
+struct TimelinePage {
+    layout: Layout,
+    unavailable: Option<String>,
+    summary: String,
+    project_chart: String,
+    phases: Vec<(String, String, String)>,
+    gantt: Option<String>,
+    stale: Vec<String>,
+    stale_days: u32,
+    reference: String,
+}
+
+fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
+    series
+        .iter()
+        .filter_map(|b| b.at.day.as_ref().map(|d| BurnupPoint { day: d.clone(), done: b.done, total: b.total }))
+        .collect()
+}
+
+fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
+    let mut page = TimelinePage {
+        layout: layout("", name, &input.source, "timeline.html"),
+        unavailable: None,
+        summary: String::new(),
+        project_chart: String::new(),
+        phases: Vec::new(),
+        gantt: None,
+        stale: Vec::new(),
+        stale_days: 0,
+        reference: String::new(),
+    };
+    let h = match &input.history {
+        Ok(h) => h,
+        Err(why) => {
+            page.unavailable = Some(format!("No history: {why}."));
+            return page.render().expect("timeline renders");
+        }
+    };
+    let first = h.project.iter().find_map(|b| b.at.day.clone());
+    page.summary = format!(
+        "From {} commits{}{}.",
+        h.commits,
+        match (&first, h.head.as_ref().and_then(|e| e.day.as_ref())) {
+            (Some(a), Some(b)) => format!(", {a} to {b}"),
+            _ => String::new(),
+        },
+        match &h.shallow_from {
+            Some(s) => format!(" (a shallow clone: history before {} is missing)", s.label()),
+            None => String::new(),
+        }
+    );
+    page.project_chart = chart::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    page.phases = h
+        .phases
+        .iter()
+        .filter(|p| !p.series.is_empty())
+        .map(|p| {
+            let chart = chart::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
+        })
+        .collect();
+    // Rows: each phase's planned span, then its changes by start date.
+    let r = input.roadmap;
+    let phase_of: BTreeMap<&str, &str> =
+        r.phases.iter().flat_map(|p| p.changes.iter().map(move |c| (c.id.as_str(), p.title.as_str()))).collect();
+    let mut rows: Vec<(usize, String, GanttRow)> = Vec::new();
+    for (i, p) in r.phases.iter().enumerate() {
+        if let (Some(s), Some(e)) = (&p.start, &p.end) {
+            rows.push((
+                i,
+                String::new(),
+                GanttRow {
+                    label: format!("{} (planned)", p.title),
+                    start: s.0.clone(),
+                    end: e.0.clone(),
+                    class: "planned",
+                    milestone: false,
+                    href: Some(format!("index.html#phase-{}", slug(&p.id))),
+                    section: p.title.clone(),
+                },
+            ));
+        }
+    }
+    let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
+    for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
+        let Some(start) = c.created.day.clone() else { continue };
+        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day.clone());
+        let class = match (c.presence, &c.completed) {
+            (Presence::Archived, _) => "archived",
+            (_, Some(_)) => "complete",
+            _ if c.first_checked.is_some() => "inprogress",
+            _ => "planned",
+        };
+        let end = end.or_else(|| c.last_activity.day.clone()).unwrap_or_else(|| start.clone());
+        let section = match phase_of.get(c.id.as_str()) {
+            Some(t) => (*t).to_owned(),
+            None if c.presence == Presence::Archived => "Archived".to_owned(),
+            None => "Unplanned".to_owned(),
+        };
+        let rank = order.get(section.as_str()).copied().unwrap_or(usize::MAX - usize::from(section == "Archived"));
+        let open = c.completed.is_none() && c.presence == Presence::Active;
+        rows.push((
+            rank,
+            start.clone(),
+            GanttRow {
+                label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
+                start,
+                end,
+                class,
+                milestone: false,
+                href: links.by_id.get(&c.id).cloned(),
+                section,
+            },
+        ));
+    }
+    rows.sort_by(|a, b| (a.0, &a.1, &a.2.label).cmp(&(b.0, &b.1, &b.2.label)));
+    let rows: Vec<GanttRow> = rows.into_iter().map(|r| r.2).collect();
+    page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    page.stale = h
+        .changes
+        .iter()
+        .filter(|c| c.stale)
+        .map(|c| {
+            format!(
+                "{} <span class=\"muted\">last change {}</span>",
+                links.change("", &c.id),
+                esc(c.last_activity.label())
+            )
+        })
+        .collect();
+    page.stale_days = h.stale_after_days;
+    page.reference = h.reference_day.clone().unwrap_or_default();
+    page.render().expect("timeline renders")
+}
+
+/// The History section of a change page.
+fn change_history(c: &ChangeHistory) -> String {
+    let mut rows = Vec::new();
+    let mut row = |what: &str, e: Option<&crate::analyse::history::Event>| {
+        if let Some(e) = e {
+            rows.push(format!("<dt>{what}</dt><dd>{}</dd>", esc(e.label())));
+        }
+    };
+    row(if c.created_before_history { "Created (on or before)" } else { "Created" }, Some(&c.created));
+    row("First task checked", c.first_checked.as_ref());
+    row("Completed", c.completed.as_ref());
+    row("Archived", c.archived.as_ref());
+    row("Removed", c.removed.as_ref());
+    row("Last change", Some(&c.last_activity));
+    let mut out = format!("<dl class=\"dates\">{}</dl>\n", rows.join(""));
+    if !c.renamed_from.is_empty() {
+        out.push_str(&format!("<p>Renamed from <code>{}</code>.</p>\n", esc(&c.renamed_from.join(" → "))));
+    }
+    if c.stale {
+        out.push_str(
+            "<p><span class=\"status status-blocked\">stale</span> No commit has touched it for a long while.</p>\n",
+        );
+    }
+    let points: Vec<BurnupPoint> = c
+        .series
+        .iter()
+        .filter_map(|p| {
+            p.at.day.as_ref().map(|d| BurnupPoint {
+                day: d.clone(),
+                done: u64::from(p.done),
+                total: u64::from(p.total),
+            })
+        })
+        .collect();
+    if points.len() > 1 {
+        out.push_str(&format!(
+            "<figure class=\"diagram\">\n{}\n</figure>\n",
+            chart::burnup(&points, &format!("Tasks of {} over time", c.id))
+        ));
+    }
+    out
+}
+
 fn archive_page(input: &SiteInput<'_>, name: &str, _links: &Links) -> String {
     let project = &input.loaded.project;
     let mut archived: Vec<&Change> = project.archived().collect();
@@ -793,6 +980,12 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
         dependents,
         sections,
         deltas,
+        history: input
+            .history
+            .as_ref()
+            .ok()
+            .and_then(|h| h.changes.iter().find(|x| x.folder_is(c)))
+            .map(change_history),
         proposal: dir.and_then(|d| read(&d.proposal)),
         design: dir.and_then(|d| read(&d.design)),
     }

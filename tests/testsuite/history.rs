@@ -224,3 +224,30 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(one.stdout, two.stdout);
     insta::assert_snapshot!("history_text", r.run(&["history"]).stdout);
 }
+
+#[test]
+fn the_site_shows_history() {
+    let r = GitRepo::new();
+    r.write(&[
+        ("roadmap/roadmap.yaml", Some("title: Demo\nphases:\n  - id: one\n    title: One\n    changes: [a]\n")),
+        ("openspec/changes/a/proposal.md", Some(PROPOSAL)),
+        ("openspec/changes/a/tasks.md", Some(&tasks(0, 2))),
+    ]);
+    r.commit("09-01", "Propose a");
+    r.write(&[("openspec/changes/a/tasks.md", Some(&tasks(1, 2)))]);
+    r.commit("09-04", "Start a");
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = r.run(&["site", "--out", site.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let timeline = std::fs::read_to_string(site.join("timeline.html")).unwrap();
+    assert!(timeline.contains("From 2 commits, 2024-09-01 to 2024-09-04."), "{timeline}");
+    assert!(timeline.contains("class=\"spec-burnup\""), "{timeline}");
+    assert!(timeline.contains("2024-09-04: 1 of 2 tasks done"), "{timeline}");
+    assert!(timeline.contains("Burn-up of the phase One"), "{timeline}");
+    assert!(timeline.contains("a (active)"), "the gantt row of open work: {timeline}");
+    let page = std::fs::read_to_string(site.join("changes/a.html")).unwrap();
+    assert!(page.contains("<dt>Created</dt><dd>2024-09-01</dd>"), "{page}");
+    assert!(page.contains("<dt>First task checked</dt><dd>2024-09-04</dd>"), "{page}");
+    assert!(page.contains("Tasks of a over time"), "{page}");
+}

@@ -42,6 +42,7 @@ fn site_of_the_basic_fixture() {
             "index.html",
             "search.html",
             "specs/auth.html",
+            "timeline.html",
         ]
     );
     let page = |p: &str| String::from_utf8(files[p].clone()).unwrap();
