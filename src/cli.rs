@@ -136,6 +136,12 @@ pub struct RoadmapArgs {
     /// the output has no date, so it only changes when the data does.
     #[arg(long, value_name = "YYYY-MM-DD", num_args = 0..=1, default_missing_value = "today")]
     pub date: Option<String>,
+    /// Draw the timeline from git history (when each change was created,
+    /// completed, archived) and flag stale work. The dates belong to commits,
+    /// so such a file changes with every commit to openspec/: check it on the
+    /// main branch, not on pull requests (docs/roadmap.md).
+    #[arg(long)]
+    pub history: bool,
     /// Print the roadmap to stdout instead of writing a file.
     #[arg(long, conflicts_with_all = ["out", "check"])]
     pub stdout: bool,

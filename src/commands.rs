@@ -31,8 +31,43 @@ impl Outcome {
     }
 }
 
-pub fn status(loaded: &[Loaded], as_json: bool, style: &Style) -> Outcome {
-    let statuses: Vec<analyse::Status> = loaded.iter().map(analyse::status).collect();
+/// Active, unfinished changes with no commit in the last `stale_after_days`
+/// (the roadmap file's, default 30) before the newest commit, and no
+/// uncommitted work. Empty outside git. Reads only that window of history.
+fn stale_changes(l: &Loaded, config: &Config) -> std::collections::BTreeSet<String> {
+    let path = config.roadmap_file.clone().unwrap_or_else(|| l.tree.dir.join("roadmap/roadmap.yaml"));
+    let (file, _) = crate::discover::read_file(&config.root, &path);
+    let days =
+        file.and_then(|f| crate::parse::roadmap::parse(&f.text).ok()).and_then(|r| r.stale_after_days).unwrap_or(30);
+    let open: Vec<(&str, &str)> = l
+        .project
+        .active()
+        .filter(|c| matches!(c.status, model::ChangeStatus::InProgress | model::ChangeStatus::Draft))
+        .map(|c| (c.id.as_str(), c.path.rsplit('/').next().unwrap_or(&c.path)))
+        .collect();
+    let openspec = l.tree.dir.join(&l.project.openspec_dir);
+    let Ok(repo) = git::open(&l.tree.dir) else { return Default::default() };
+    let folders: Vec<&str> = open.iter().map(|(_, f)| *f).collect();
+    let Ok((_, recent)) = git::recent_activity(&repo, &openspec, &folders, days) else { return Default::default() };
+    let dirty = git::dirty_folders(&repo, &openspec.join("changes")).unwrap_or_default();
+    open.iter()
+        .filter(|(_, f)| !recent.contains_key(*f) && !dirty.contains(*f))
+        .map(|(id, _)| (*id).to_owned())
+        .collect()
+}
+
+pub fn status(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> Outcome {
+    let statuses: Vec<analyse::Status> = loaded
+        .iter()
+        .map(|l| {
+            let mut st = analyse::status(l);
+            let stale = stale_changes(l, config);
+            for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {
+                c.stale = stale.contains(&c.id);
+            }
+            st
+        })
+        .collect();
     let mut out = Outcome::new().reading_problems(loaded);
     out.stdout = if as_json {
         json::to_string(&json::StatusReport { projects: &statuses })
@@ -327,7 +362,16 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
         if !errors.is_empty() {
             return Err(Error::Diagnostics(errors.join("\n")));
         }
-        let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), date.clone());
+        let mut roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), date.clone());
+        let history = if args.history {
+            let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
+            let walk = WalkArgs { all_parents: false, date: date.clone() };
+            let h = history_of(l, &roadmap, stale, &walk).map_err(|e| Error::Usage(format!("--history: {e}")))?;
+            roadmap.mark_stale(&h);
+            Some(h)
+        } else {
+            None
+        };
         // Paths in the output are relative to the root so it is the same on every machine.
         let shown_source = |p: &str| {
             if std::path::Path::new(p).is_absolute() {
@@ -340,7 +384,7 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
             Some(s) => format!("{}/ and {}", l.project.openspec_dir, shown_source(&s.path)),
             None => format!("{}/", l.project.openspec_dir),
         };
-        let block = markdown::render(&roadmap, &source);
+        let block = markdown::render(&roadmap, &source, history.as_ref());
         if args.stdout {
             out.stdout.push_str(&block);
             continue;

@@ -52,8 +52,8 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
     let style = Style::new(config.color);
     let loaded = load(&config)?;
     Ok(match &cli.command {
-        None => commands::status(&loaded, false, &style),
-        Some(Command::Status(args)) => commands::status(&loaded, args.json, &style),
+        None => commands::status(&loaded, &config, false, &style),
+        Some(Command::Status(args)) => commands::status(&loaded, &config, args.json, &style),
         Some(Command::List(args)) => commands::list(&loaded, args, &style),
         Some(Command::Show(args)) => commands::show(&loaded, args, &style)?,
         Some(Command::Check(args)) => commands::check(&loaded, &config, args, &style),

@@ -148,6 +148,10 @@ pub struct ChangeSummary {
     pub tasks: Progress,
     pub percent: usize,
     pub archived_on: Option<String>,
+    /// Open work with no commit for the roadmap file's `stale_after_days`
+    /// (read from git; false outside a repository).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 impl ChangeSummary {
@@ -159,6 +163,7 @@ impl ChangeSummary {
             tasks: change.tasks,
             percent: change.tasks.percent(),
             archived_on: change.archived_on.clone(),
+            stale: false,
         }
     }
 }

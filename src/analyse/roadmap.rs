@@ -25,6 +25,10 @@ pub struct ChangeView {
     pub sections: Vec<SectionView>,
     /// Unmet dependencies.
     pub waits_for: Vec<String>,
+    /// Open work with no commit for `stale_after_days` (set from history,
+    /// when it was read).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +107,17 @@ pub struct Roadmap {
     pub date: Option<String>,
 }
 
+impl Roadmap {
+    /// Flag the changes that history says are stale.
+    pub fn mark_stale(&mut self, history: &super::history::History) {
+        let stale: std::collections::BTreeSet<&str> =
+            history.changes.iter().filter(|c| c.stale).map(|c| c.id.as_str()).collect();
+        for v in self.phases.iter_mut().flat_map(|p| p.changes.iter_mut()).chain(self.unplanned.iter_mut()) {
+            v.stale = stale.contains(v.id.as_str());
+        }
+    }
+}
+
 /// The status a set of changes adds up to: complete when every change is
 /// complete or archived, in progress when any task of them is checked,
 /// planned otherwise.
@@ -142,6 +157,7 @@ fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {
             archived_on: None,
             sections: Vec::new(),
             waits_for,
+            stale: false,
         };
     };
     let sections = rollup(c);
@@ -154,6 +170,7 @@ fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {
         archived_on: c.archived_on.clone(),
         sections: if sections.len() > 1 { sections } else { Vec::new() },
         waits_for,
+        stale: false,
     }
 }
 

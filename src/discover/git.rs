@@ -367,6 +367,76 @@ fn commit_ids(repo: &Repository, head: Oid, options: WalkOptions) -> Result<Vec<
     walk.collect()
 }
 
+/// The newest commit that changed each of `folders` (active change folders
+/// under `openspec_dir/changes/`), walking the first-parent line back from
+/// `HEAD` and stopping at the first commit older than `window_days` before
+/// `HEAD`'s day: a folder not found by then has had no commit in the window.
+/// Cheap enough for `spec status`: it reads only the window.
+pub fn recent_activity(
+    repo: &Repository,
+    openspec_dir: &Path,
+    folders: &[&str],
+    window_days: u32,
+) -> Result<(CommitInfo, HashMap<String, CommitInfo>), NoHistory> {
+    let mut changes_path = repo_path(repo, openspec_dir)?;
+    changes_path.push("changes".into());
+    let head = match repo.head() {
+        Ok(h) => h.peel_to_commit()?,
+        Err(_) => return Err(NoHistory::NoCommits),
+    };
+    let head_info = commit_info(&head);
+    let since = (head.time().seconds().div_euclid(86_400) - i64::from(window_days)) * 86_400;
+    let mut wanted: std::collections::HashSet<&str> = folders.iter().copied().collect();
+    let mut found = HashMap::new();
+    let mut reader = Reader::new(repo);
+    let mut commit = head;
+    let mut here = reader.subtree(commit.tree_id(), &changes_path)?;
+    while !wanted.is_empty() && commit.time().seconds() >= since {
+        let parent = first_parent(&commit).and_then(|p| repo.find_commit(p).ok());
+        let before = match &parent {
+            Some(p) => reader.subtree(p.tree_id(), &changes_path)?,
+            None => None,
+        };
+        if before != here {
+            let mut deltas = Vec::new();
+            reader.diff(before, here, false, &mut deltas)?;
+            for d in deltas.iter().filter(|d| !d.key.archived) {
+                if wanted.remove(d.key.folder.as_str()) {
+                    found.insert(d.key.folder.clone(), commit_info(&commit));
+                }
+            }
+        }
+        match parent {
+            Some(p) => {
+                commit = p;
+                here = before;
+            }
+            None => break,
+        }
+    }
+    Ok((head_info, found))
+}
+
+/// The names of the folders directly under `dir` that hold uncommitted work
+/// (modified, staged, deleted or untracked files).
+pub fn dirty_folders(repo: &Repository, dir: &Path) -> Result<std::collections::BTreeSet<String>, NoHistory> {
+    let prefix = repo_path(repo, dir)?.join("/");
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    if !prefix.is_empty() {
+        opts.pathspec(&prefix);
+    }
+    let statuses = repo.statuses(Some(&mut opts))?;
+    Ok(statuses
+        .iter()
+        .filter_map(|e| {
+            let path = String::from_utf8_lossy(e.path_bytes()).into_owned();
+            let rest = if prefix.is_empty() { path.as_str() } else { path.strip_prefix(&format!("{prefix}/"))? };
+            rest.split_once('/').map(|(first, _)| first.to_owned())
+        })
+        .collect())
+}
+
 /// Whether anything under `dir` differs from `HEAD` (modified, staged,
 /// deleted or untracked; ignored files do not count).
 pub fn dirty(repo: &Repository, dir: &Path) -> Result<bool, NoHistory> {

@@ -29,6 +29,7 @@ struct RoadmapMd {
     critical_path: Option<String>,
     critical_weight: String,
     gantt: Option<String>,
+    from_history: bool,
     legend: Vec<(&'static str, &'static str)>,
     colours: String,
     next: Vec<String>,
@@ -91,6 +92,7 @@ const LEGEND: &[(&str, &str)] = &[
     ("⛔", "blocked (set in the roadmap file, or a milestone waiting on something outside the repository)"),
     ("📦", "archived"),
     ("❓", "named in the roadmap file but not found in openspec/changes"),
+    ("⏸", "stale: open work with no commit for a while (only with `spec roadmap --history`)"),
 ];
 
 /// A ten-cell text bar and the percentage.
@@ -128,7 +130,8 @@ fn change_line(c: &ChangeView) -> String {
     } else {
         format!(", waits for {}", c.waits_for.iter().map(|w| code(w)).collect::<Vec<_>>().join(", "))
     };
-    let mut line = format!("- {} {}{title}{progress}{waits}", change_mark(c), code(&c.id));
+    let stale = if c.stale { " · ⏸ stale" } else { "" };
+    let mut line = format!("- {} {}{title}{progress}{waits}{stale}", change_mark(c), code(&c.id));
     for s in &c.sections {
         line.push_str(&format!("\n  - {}: {}", inline(&s.title), fraction(s.tasks)));
     }
@@ -190,7 +193,7 @@ fn phase_md(index: usize, p: &PhaseView, planned: bool) -> PhaseMd {
 }
 
 /// Render ROADMAP.md (the managed block, markers included, newline-terminated).
-pub fn render(roadmap: &Roadmap, source: &str) -> String {
+pub fn render(roadmap: &Roadmap, source: &str, history: Option<&crate::analyse::history::History>) -> String {
     let mut progress: Vec<ProgressRow> = roadmap
         .phases
         .iter()
@@ -258,8 +261,12 @@ pub fn render(roadmap: &Roadmap, source: &str) -> String {
             roadmap.critical_weight,
             if roadmap.critical_weight == 1 { "" } else { "s" }
         ),
-        gantt: mermaid::gantt(roadmap),
-        legend: LEGEND.to_vec(),
+        gantt: match history {
+            Some(h) => mermaid::gantt_actual(roadmap, h),
+            None => mermaid::gantt(roadmap),
+        },
+        from_history: history.is_some(),
+        legend: LEGEND.iter().filter(|(mark, _)| history.is_some() || *mark != "⏸").copied().collect(),
         colours,
         next,
         blocked,

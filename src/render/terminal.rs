@@ -193,13 +193,14 @@ pub fn status(st: &Status, style: &Style) -> String {
         for c in &st.in_progress {
             let _ = writeln!(
                 out,
-                "  {} {}  {}  {:>4}/{:<4} {:>3}%",
+                "  {} {}  {}  {:>4}/{:<4} {:>3}%{}",
                 style.active("◉"),
                 pad(&c.id, width),
                 bar(c.tasks, 20),
                 c.tasks.done,
                 c.tasks.total,
-                c.percent
+                c.percent,
+                if c.stale { format!("  {}", style.warning("⏸ stale")) } else { String::new() }
             );
         }
     }
@@ -218,7 +219,8 @@ pub fn status(st: &Status, style: &Style) -> String {
         let _ =
             writeln!(out, "\n{} {}", style.heading(&format!("Draft ({})", st.draft.len())), style.dim("no tasks yet"));
         for c in &st.draft {
-            let _ = writeln!(out, "  ○ {}", c.id);
+            let stale = if c.stale { format!("  {}", style.warning("⏸ stale")) } else { String::new() };
+            let _ = writeln!(out, "  ○ {}{stale}", c.id);
         }
     }
     if !st.archived.is_empty() {

@@ -194,6 +194,19 @@ fn stale_work_is_flagged_from_the_newest_commit_or_date() {
     assert_eq!(change(&h, "fast")["stale"], false);
     let h = history(&r, &["--date", "2024-09-01"]);
     assert_eq!(change(&h, "fast")["stale"], true);
+    // `spec status` reads only the last 30 days before the newest commit.
+    let status = r.run(&["status"]).stdout;
+    assert!(status.contains("slow") && status.contains("⏸ stale"), "{status}");
+    assert!(!status.lines().any(|l| l.contains("fast") && l.contains("stale")), "{status}");
+    let json: Value = serde_json::from_str(&r.run(&["status", "--json"]).stdout).unwrap();
+    let in_progress = &json["projects"][0]["in_progress"];
+    let draft = &json["projects"][0]["draft"];
+    let all: Vec<&Value> = in_progress.as_array().unwrap().iter().chain(draft.as_array().unwrap()).collect();
+    let slow = all.iter().find(|c| c["id"] == "slow").unwrap();
+    assert_eq!(slow["stale"], true);
+    // Uncommitted work on it counts as activity.
+    r.write(&[("openspec/changes/slow/tasks.md", Some(&tasks(1, 2)))]);
+    assert!(!r.run(&["status"]).stdout.contains("stale"));
     let bad = r.run(&["history", "--date", "2024-02-30"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("--date 2024-02-30: not a calendar day"), "{}", bad.stderr);
@@ -250,4 +263,39 @@ fn the_site_shows_history() {
     assert!(page.contains("<dt>Created</dt><dd>2024-09-01</dd>"), "{page}");
     assert!(page.contains("<dt>First task checked</dt><dd>2024-09-04</dd>"), "{page}");
     assert!(page.contains("Tasks of a over time"), "{page}");
+}
+
+#[test]
+fn roadmap_with_history_draws_actual_dates_and_flags_stale_work() {
+    let r = GitRepo::new();
+    r.write(&[
+        (
+            "roadmap/roadmap.yaml",
+            Some(
+                "title: Demo\nstale_after_days: 10\nphases:\n  - id: one\n    title: One\n    start: 2024-01-01\n    end: 2024-03-01\n    changes: [done-one, slow]\n",
+            ),
+        ),
+        ("openspec/changes/done-one/proposal.md", Some(PROPOSAL)),
+        ("openspec/changes/done-one/tasks.md", Some(&tasks(0, 1))),
+        ("openspec/changes/slow/proposal.md", Some("# Change: Slow\n")),
+        ("openspec/changes/slow/tasks.md", Some(&tasks(1, 3))),
+    ]);
+    r.commit("01-10", "Propose");
+    r.write(&[("openspec/changes/done-one/tasks.md", Some(&tasks(1, 1)))]);
+    r.commit("02-20", "Finish done-one");
+    let run = r.run(&["roadmap", "--history", "--stdout"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = run.stdout;
+    assert!(md.contains("  One (planned) :p0, 2024-01-01, 2024-03-01\n"), "{md}");
+    assert!(md.contains("  done-one :done, c1, 2024-01-10, 2024-02-20\n"), "{md}");
+    assert!(md.contains("  slow :crit, c2, 2024-01-10, 1d\n"), "{md}");
+    assert!(md.contains("`slow`: Slow (1/3 tasks) · ⏸ stale"), "{md}");
+    assert!(md.contains("| ⏸ | stale"), "{md}");
+    // Without --history nothing comes from git.
+    let plain = r.run(&["roadmap", "--stdout"]).stdout;
+    assert!(!plain.contains("stale") && !plain.contains("c1,"), "{plain}");
+    // --check compares with the same settings.
+    assert_eq!(r.run(&["roadmap", "--history"]).code, 0);
+    assert_eq!(r.run(&["roadmap", "--history", "--check"]).code, 0);
+    assert_eq!(r.run(&["roadmap", "--check"]).code, 1);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Render every mermaid block `spec` generates in real mermaid (headless
 # Chromium): this repository's ROADMAP.md, the corpus roadmap with the seed's
-# phases, all graph and phase views, and a tree of changes with hostile names.
+# phases, all graph and phase views, a tree of changes with hostile names, and
+# the timelines drawn from git history.
 # Installs Debian's chromium and the npm packages when missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,5 +48,19 @@ for n in "${names[@]}"; do
 done
 "$spec" --root "$odd" roadmap --stdout > "$work/odd.md"
 { echo '```mermaid'; "$spec" --root "$odd" graph; echo '```'; } > "$work/odd-graph.md"
+
+# The history timeline (`roadmap --history`): the odd tree committed on two
+# days (one change re-opened, one archived), and this repository's own history.
+g() { GIT_AUTHOR_DATE="$1T12:00:00Z" GIT_COMMITTER_DATE="$1T12:00:00Z" git -C "$odd" -c user.name=t -c user.email=t@example.org "${@:2}"; }
+git -C "$odd" init -q -b main
+g 2025-01-02 add -A && g 2025-01-02 commit -qm one
+printf -- '- [x] one\n- [x] two\n' > "$odd/openspec/changes/end/tasks.md"
+mkdir -p "$odd/openspec/changes/archive" && mv "$odd/openspec/changes/class" "$odd/openspec/changes/archive/2025-01-20-class"
+g 2025-01-20 add -A && g 2025-01-20 commit -qm two
+"$spec" --root "$odd" roadmap --history --stdout > "$work/odd-history.md"
+grep -q ':done, ' "$work/odd-history.md" || { echo "mermaid-check: no done bar in the history timeline" >&2; exit 1; }
+if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+  "$spec" --root "$repo" roadmap --history --stdout > "$work/repo-history.md"
+fi
 
 node "$here/check.mjs" "$repo/ROADMAP.md" "$work"/*.md
