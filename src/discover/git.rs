@@ -234,7 +234,7 @@ impl<'r> Reader<'r> {
             return Ok(());
         }
         let (a, b) = (self.tree(old)?, self.tree(new)?);
-        let mut changed: Vec<(String, Option<(Oid, bool)>, Option<(Oid, bool)>)> = Vec::new();
+        let mut changed: Vec<(String, Option<Side>, Option<Side>)> = Vec::new();
         {
             let mut xs = a.iter().flat_map(git2::Tree::iter).peekable();
             let mut ys = b.iter().flat_map(git2::Tree::iter).peekable();
@@ -265,7 +265,7 @@ impl<'r> Reader<'r> {
             }
         }
         for (name, before, after) in changed {
-            let dir = |e: Option<(Oid, bool)>| e.filter(|e| e.1).map(|e| e.0);
+            let dir = |e: Option<Side>| e.filter(|e| e.1).map(|e| e.0);
             if !archived && name == "archive" {
                 self.diff(dir(before), dir(after), true, out)?;
                 continue;
@@ -289,6 +289,9 @@ impl<'r> Reader<'r> {
         Ok(out.into_iter().filter_map(|d| d.state.map(|s| (d.key, s))).collect())
     }
 }
+
+/// A tree entry's id and whether it is a folder.
+type Side = (Oid, bool);
 
 fn name(e: &git2::TreeEntry<'_>) -> String {
     String::from_utf8_lossy(e.name_bytes()).into_owned()
