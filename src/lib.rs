@@ -43,14 +43,23 @@ pub struct Outcome {
 
 /// Load every selected project.
 pub fn load(config: &Config) -> Result<Vec<Loaded>> {
-    config.projects.iter().map(|name| discover::load(&config.root, name).map(Loaded::new)).collect()
+    load_to(config, discover::Depth::Full)
+}
+
+fn load_to(config: &Config, depth: discover::Depth) -> Result<Vec<Loaded>> {
+    config.projects.iter().map(|name| discover::load_to(&config.root, name, depth).map(Loaded::new)).collect()
 }
 
 /// Run a parsed command line from `cwd`.
 pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
     let config = Config::from_cli(cli, cwd)?;
     let style = Style::new(config.color);
-    let loaded = load(&config)?;
+    // `list` and `status` show progress only: read no design or delta spec.
+    let depth = match &cli.command {
+        None | Some(Command::Status(_) | Command::List(_)) => discover::Depth::Progress,
+        Some(_) => discover::Depth::Full,
+    };
+    let loaded = load_to(&config, depth)?;
     Ok(match &cli.command {
         None => commands::status(&loaded, &config, false, &style),
         Some(Command::Status(args)) => commands::status(&loaded, &config, args.json, &style),

@@ -1,6 +1,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// Parsing allocates many small strings in parallel; mimalloc makes that
+// about a tenth of the run cheaper than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = spec::cli::Cli::parse();
     let cwd = match std::env::current_dir() {

@@ -89,6 +89,9 @@ pub struct ChangeDir {
     pub proposal: Option<SourceFile>,
     pub design: Option<SourceFile>,
     pub metadata: Option<SourceFile>,
+    /// `metadata` parsed (discovery needs its schema to pick the task
+    /// files; kept so the YAML is parsed once).
+    pub parsed_metadata: Option<std::result::Result<crate::model::Metadata, parse::yaml::YamlError>>,
     /// Existing task files the change's schema tracks, sorted by path.
     pub task_files: Vec<SourceFile>,
     /// The workflow schema the change resolves to.
@@ -227,7 +230,7 @@ pub fn find_root(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
 /// folder, as `/`-separated paths relative to the root (`.` for the root).
 pub fn find_projects(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
+    let mut walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .max_depth(MAX_PROJECT_DEPTH)
         .sort_by_file_name()
@@ -236,10 +239,13 @@ pub fn find_projects(root: &Path) -> Vec<String> {
             let name = e.file_name().to_string_lossy();
             e.depth() == 0 || !(SKIP_DIRS.contains(&name.as_ref()) || (name.starts_with('.') && e.file_type().is_dir()))
         });
-    for entry in walker.flatten() {
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
         if entry.file_type().is_dir() && entry.file_name() == "openspec" {
             let parent = entry.path().parent().unwrap_or(root);
             found.push(relative(root, parent));
+            // Its changes and specs are read by `load`; no project hides in them.
+            walker.skip_current_dir();
         }
     }
     found.sort_by(|a, b| (a != ".").cmp(&(b != ".")).then(a.cmp(b)));
@@ -340,7 +346,7 @@ impl Reader {
             );
             return None;
         }
-        match fs::read(path) {
+        match read_sized(path, size) {
             Ok(bytes) => Some(decode(rel, bytes, problems)),
             Err(e) => {
                 problems.push(unreadable(&rel, &e));
@@ -348,6 +354,26 @@ impl Reader {
             }
         }
     }
+}
+
+/// Read a file whose size is known, without the extra `stat`, `lseek` and
+/// end-of-file `read` that `fs::read` makes (half the system calls on a tree
+/// of 50,000 files): the file as it was when its size was taken, or less if
+/// it shrank since.
+fn read_sized(path: &Path, size: u64) -> io::Result<Vec<u8>> {
+    let mut file = fs::File::open(path)?;
+    let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
+    let mut len = 0;
+    while len < bytes.len() {
+        match io::Read::read(&mut file, &mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 fn unreadable(rel: &str, e: &io::Error) -> Diagnostic {
@@ -455,92 +481,97 @@ fn walk_specs(
     }
 }
 
-/// What makes the official `discoverSpecFiles` throw under `specs_root`
-/// (walked in name order): a symlinked `spec.md` at depth 1 or more whose
-/// target is a file outside both the root and its capability folder
-/// (`assertDiscoveredSpecPath`), or whose `stat` fails other than by a
-/// missing target (a loop). The message is the official error's.
-fn discovery_error(specs_root: &Path) -> Option<String> {
-    fn walk(root: &Path, dir: &Path, depth: usize) -> Option<String> {
-        let mut entries: Vec<_> = fs::read_dir(dir).ok()?.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else { continue };
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            if kind.is_dir() {
-                if let Some(error) = walk(root, &path, depth + 1) {
-                    return Some(error);
-                }
-            } else if kind.is_symlink() && name == "spec.md" && depth > 0 {
-                match fs::metadata(&path) {
-                    Ok(meta) if meta.is_file() => {
-                        let within = |base: &Path| {
-                            let (Ok(target), Ok(base)) = (fs::canonicalize(&path), fs::canonicalize(base)) else {
-                                return false;
-                            };
-                            target.starts_with(base)
-                        };
-                        if !within(root) && !within(dir) {
-                            return Some(format!("Path is outside the allowed directory: {}", path.display()));
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) if e.raw_os_error() == Some(40) => {
-                        return Some(format!("ELOOP: too many symbolic links encountered, stat '{}'", path.display()));
-                    }
-                    Err(e) => return Some(format!("{e}, stat '{}'", path.display())),
-                }
-            }
-        }
-        None
-    }
-    walk(specs_root, specs_root, 0)
-}
-
-/// Facts about a change's `specs/` folder beyond its `spec.md` files.
-fn specs_dir_facts(reader: &Reader, specs: &Path, problems: &mut Vec<Diagnostic>) -> SpecsDir {
-    // `fs.stat` follows a symlinked `specs/spec.md` to its file.
-    let mut facts =
-        SpecsDir { root_spec: fs::metadata(specs.join("spec.md")).is_ok_and(|m| m.is_file()), ..SpecsDir::default() };
+/// A change's `specs/` folder in one walk (name order, dot entries
+/// skipped): its delta `spec.md` files, the facts validation needs beyond
+/// them, and what would make the official spec discovery throw.
+fn scan_change_specs(reader: &Reader, specs: &Path, problems: &mut Vec<Diagnostic>) -> (Vec<SpecFile>, SpecsDir) {
+    let mut deltas = Vec::new();
+    let mut facts = SpecsDir::default();
     if !specs.is_dir() {
         // `hasAnyFileUnder` throws on anything but a missing `specs/` (a plain
         // file there, say), and validate then fails closed: it counts as files.
         facts.has_any_file = fs::symlink_metadata(specs).is_ok();
-        return facts;
+        return (deltas, facts);
     }
-    let walker = walkdir::WalkDir::new(specs)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| reader.rel(p)).unwrap_or_else(|| reader.rel(specs));
-                problems.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
-                facts.has_any_file = true;
-                continue;
-            }
-        };
-        if entry.depth() == 0 || entry.file_type().is_dir() {
+    scan_specs(reader, specs, specs, &mut Vec::new(), &mut deltas, &mut facts, problems);
+    deltas.sort_by(|a, b| a.id.cmp(&b.id));
+    (deltas, facts)
+}
+
+fn scan_specs(
+    reader: &Reader,
+    root: &Path,
+    dir: &Path,
+    segments: &mut Vec<String>,
+    deltas: &mut Vec<SpecFile>,
+    facts: &mut SpecsDir,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(unreadable(&reader.rel(dir), &e));
+            facts.has_any_file = true;
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        if kind.is_dir() {
+            segments.push(name);
+            scan_specs(reader, root, &path, segments, deltas, facts, problems);
+            segments.pop();
             continue;
         }
         facts.has_any_file = true;
-        let name = entry.file_name().to_string_lossy();
-        if name != "spec.md"
-            && name.to_lowercase().ends_with(".md")
-            && let Some(file) = reader.read(entry.path(), problems)
+        if name == "spec.md" && segments.is_empty() {
+            // `fs.stat` follows a symlinked `specs/spec.md` to its file.
+            facts.root_spec = fs::metadata(&path).is_ok_and(|m| m.is_file());
+        } else if name == "spec.md" {
+            if kind.is_symlink() && facts.discovery_error.is_none() {
+                facts.discovery_error = linked_spec_error(root, dir, &path);
+            }
+            if let Some(file) = reader.read(&path, problems) {
+                deltas.push(SpecFile { id: segments.join("/"), file });
+            }
+        } else if name.to_lowercase().ends_with(".md")
+            && let Some(file) = reader.read(&path, problems)
         {
             facts.other_markdown.push(file);
         }
     }
-    facts
+}
+
+/// Why the official `discoverSpecFiles` throws on a symlinked `spec.md` in
+/// a capability folder: its target is a file outside both the `specs/` root
+/// and its folder (`assertDiscoveredSpecPath`), or `stat` fails other than
+/// by a missing target (a loop). The message is the official error's.
+fn linked_spec_error(root: &Path, dir: &Path, path: &Path) -> Option<String> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {
+            let within = |base: &Path| {
+                let (Ok(target), Ok(base)) = (fs::canonicalize(path), fs::canonicalize(base)) else {
+                    return false;
+                };
+                target.starts_with(base)
+            };
+            (!within(root) && !within(dir))
+                .then(|| format!("Path is outside the allowed directory: {}", path.display()))
+        }
+        Ok(_) => None,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) if e.raw_os_error() == Some(40) => {
+            Some(format!("ELOOP: too many symbolic links encountered, stat '{}'", path.display()))
+        }
+        Err(e) => Some(format!("{e}, stat '{}'", path.display())),
+    }
 }
 
 /// Files a change root may hold that mark it as a change.
@@ -626,8 +657,24 @@ fn collect_nested(dir: &Path, prefix: &str, depth: usize, outputs: Option<&[Stri
     }
 }
 
+/// How much of each change to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything: what validation, the roadmap and the site need.
+    Full,
+    /// What progress needs (proposal, metadata, task files, main specs),
+    /// not `design.md` nor delta specs: for `spec list` and `spec status`,
+    /// which show neither, on trees of thousands of changes.
+    Progress,
+}
+
 /// Load one project: the folder `dir` (which holds `openspec/`).
 pub fn load(root: &Path, name: &str) -> Result<Tree> {
+    load_to(root, name, Depth::Full)
+}
+
+/// [`load`], reading changes to `depth`.
+pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
     let dir = if name == "." { root.to_path_buf() } else { root.join(name) };
     let openspec = dir.join("openspec");
     if !openspec.is_dir() {
@@ -674,7 +721,7 @@ pub fn load(root: &Path, name: &str) -> Result<Tree> {
     );
     let loaded: Vec<(ChangeDir, Vec<Diagnostic>)> = folders
         .par_iter()
-        .map(|(n, p, archived)| load_change(&reader, &tree, &default_schema, n, p, *archived))
+        .map(|(n, p, archived)| load_change(&reader, &tree, &default_schema, n, p, *archived, depth))
         .collect();
     for (change, mut found) in loaded {
         problems.append(&mut found);
@@ -691,6 +738,7 @@ fn load_change(
     name: &str,
     dir: &Path,
     archived: bool,
+    depth: Depth,
 ) -> (ChangeDir, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut change = ChangeDir {
@@ -701,13 +749,17 @@ fn load_change(
         ..ChangeDir::default()
     };
     change.proposal = reader.read(&dir.join("proposal.md"), &mut problems);
-    change.design = reader.read(&dir.join("design.md"), &mut problems);
+    if depth == Depth::Full {
+        change.design = reader.read(&dir.join("design.md"), &mut problems);
+    }
     change.metadata = reader.read(&dir.join(".openspec.yaml"), &mut problems);
     // `readChangeMetadata`: a present file must parse, pass the metadata
     // schema and name a listed schema, else schema resolution throws.
-    let metadata = match &change.metadata {
+    change.parsed_metadata = change.metadata.as_ref().map(|m| parse::yaml::metadata(&m.path, &m.text));
+    let metadata = match &change.parsed_metadata {
         None => Ok(None),
-        Some(m) => parse::yaml::metadata(&m.path, &m.text)
+        Some(parsed) => parsed
+            .clone()
             .ok()
             .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| tree.schema_known(s)))
             .map(|m| m.schema)
@@ -726,11 +778,17 @@ fn load_change(
     if !change.tracked {
         change.task_files.extend(reader.read(&dir.join("tasks.md"), &mut problems));
     }
-    let specs = dir.join("specs");
-    change.deltas = spec_files(reader, &specs, &mut problems);
-    change.specs_dir = specs_dir_facts(reader, &specs, &mut problems);
-    change.specs_dir.discovery_error = discovery_error(&specs);
-    if !archived {
+    if depth == Depth::Full {
+        (change.deltas, change.specs_dir) = scan_change_specs(reader, &dir.join("specs"), &mut problems);
+    }
+    // A folder with a marker file or spec content is a change; only one
+    // without either can be a namespace of nested changes.
+    let marked = change.proposal.is_some()
+        || change.design.is_some()
+        || change.metadata.is_some()
+        || change.task_files.iter().any(|f| f.path.ends_with("/tasks.md"))
+        || change.specs_dir.has_any_file;
+    if !archived && !marked {
         change.nested = nested_changes(dir, name, tree.schema_outputs(default_schema).as_deref());
     }
     (change, problems)
@@ -751,9 +809,10 @@ fn tracked_glob(tree: &Tree, schema: &str) -> Option<String> {
 /// official `assertPathWithin`: a matching file that is a symlink resolving
 /// outside the folder, or a dangling one.
 fn outputs_escape(dir: &Path, pattern: &str) -> bool {
-    let Ok(base) = fs::canonicalize(dir) else { return false };
+    // Only a symlink can escape: resolve paths (costly) only for one.
     let escapes = |path: &Path| match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
+            let Ok(base) = fs::canonicalize(dir) else { return false };
             fs::canonicalize(path).map_or(true, |real| !real.starts_with(&base))
         }
         _ => false,
@@ -968,7 +1027,7 @@ mod tests {
         // which validate takes as "files exist" (skip_specs conflict).
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("specs"), "not a folder\n").unwrap();
-        let facts = specs_dir_facts(
+        let (_, facts) = scan_change_specs(
             &Reader { root: dir.path().to_path_buf(), canonical_root: dir.path().to_path_buf() },
             &dir.path().join("specs"),
             &mut Vec::new(),
@@ -1063,6 +1122,8 @@ mod tests {
         fs::write(dir.path().join("main/auth/spec.md"), "# x\n").unwrap();
         fs::write(specs.join("auth/real.md"), "# x\n").unwrap();
         std::os::unix::fs::symlink("real.md", specs.join("auth/spec.md")).unwrap();
+        let reader = Reader { root: dir.path().to_path_buf(), canonical_root: dir.path().to_path_buf() };
+        let discovery_error = |specs: &Path| scan_change_specs(&reader, specs, &mut Vec::new()).1.discovery_error;
         assert_eq!(discovery_error(&specs), None);
         fs::create_dir_all(specs.join("b")).unwrap();
         std::os::unix::fs::symlink("../../../../main/auth/spec.md", specs.join("b/spec.md")).unwrap();

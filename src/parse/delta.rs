@@ -82,6 +82,9 @@ fn section_title(line: &str) -> Option<String> {
     if !line.starts_with("##") {
         return None;
     }
+    if !line.starts_with('#') {
+        return None;
+    }
     SECTION.captures(line).map(|c| js::trim(&c[2]).to_owned())
 }
 
@@ -139,7 +142,7 @@ fn skipped_headers(body: &Body<'_>, section: &str, sink: &mut Vec<SkippedHeader>
         if body.mask[i] || !line.starts_with("###") || requirement_header(line).is_some() {
             continue;
         }
-        if let Some(caps) = H3.captures(line) {
+        if let Some(caps) = line.starts_with('#').then(|| H3.captures(line)).flatten() {
             sink.push(SkippedHeader {
                 header: js::trim(&caps[1]).to_owned(),
                 section: section.to_owned(),
@@ -212,7 +215,7 @@ fn orphans(lines: &[&str], mask: &[bool]) -> Vec<Orphan> {
 
 /// Whether a line is a `##` header that ends a requirement block.
 pub fn is_top_level(line: &str) -> bool {
-    TOP_LEVEL.is_match(line)
+    line.starts_with('#') && TOP_LEVEL.is_match(line)
 }
 
 /// The body lines of a block (everything after its header line).

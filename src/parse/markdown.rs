@@ -41,7 +41,8 @@ impl Sections {
             if mask[i] || !line.starts_with('#') {
                 continue;
             }
-            let Some(caps) = HEADER.captures(line) else { continue };
+            // Every header starts with `#`: skip the regex for other lines.
+            let Some(caps) = line.starts_with('#').then(|| HEADER.captures(line)).flatten() else { continue };
             let level = caps[1].len();
             let title = js::trim(&caps[2]).to_owned();
             let content = content_until_next_header(lines, mask, i + 1, level);

@@ -74,7 +74,11 @@ fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
         progress.add(Progress { done: file.done, total: file.total });
     }
     let mut problem = None;
-    let metadata = dir.metadata.as_ref().and_then(|f| match yaml::metadata(&f.path, &f.text) {
+    let parsed = |f: &crate::discover::SourceFile| match &dir.parsed_metadata {
+        Some(p) => p.clone(),
+        None => yaml::metadata(&f.path, &f.text),
+    };
+    let metadata = dir.metadata.as_ref().and_then(|f| match parsed(f) {
         Ok(m) => Some(m),
         Err(e) => {
             problem = Some(yaml_diagnostic(&f.path, &e));

@@ -74,6 +74,11 @@ pub struct StructureIssue {
 
 js_regex!(REQUIREMENTS_HEADER, r"^##\s+(?i-u:Requirements)\s*$");
 js_regex!(TOP_LEVEL_HEADER, r"^##\s+");
+
+/// `TOP_LEVEL_HEADER` matches, with the regex run only on lines that can.
+fn top_level(line: &str) -> bool {
+    line.starts_with("##") && TOP_LEVEL_HEADER.is_match(line)
+}
 js_regex!(DELTA_HEADER, r"^##\s+(?i-u:ADDED|MODIFIED|REMOVED|RENAMED)\s+(?i-u:Requirements)\s*$");
 js_regex!(STRUCTURE_REQUIREMENT, r"^###\s+(?i-u:Requirement:)\s*(.+)\s*$");
 
@@ -84,9 +89,8 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
     let raw: Vec<&str> = text.split('\n').collect();
     let mask = js::fence_mask(&raw);
     let lines: Vec<&str> = raw.iter().zip(&mask).map(|(l, &f)| if f { "" } else { *l }).collect();
-    let header = lines.iter().position(|l| REQUIREMENTS_HEADER.is_match(l));
-    let end =
-        header.and_then(|h| (h + 1..lines.len()).find(|&i| TOP_LEVEL_HEADER.is_match(lines[i]))).unwrap_or(lines.len());
+    let header = lines.iter().position(|l| l.starts_with('#') && REQUIREMENTS_HEADER.is_match(l));
+    let end = header.and_then(|h| (h + 1..lines.len()).find(|&i| top_level(lines[i]))).unwrap_or(lines.len());
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut issues = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -94,7 +98,7 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
         if trimmed.is_empty() || !line.starts_with("##") {
             continue;
         }
-        if DELTA_HEADER.is_match(line) {
+        if line.starts_with('#') && DELTA_HEADER.is_match(line) {
             issues.push(StructureIssue {
                 line: i + 1,
                 message: format!(
@@ -103,7 +107,9 @@ pub fn structure_issues(content: &str) -> Vec<StructureIssue> {
             });
             continue;
         }
-        let Some(caps) = STRUCTURE_REQUIREMENT.captures(line) else { continue };
+        let Some(caps) = line.starts_with('#').then(|| STRUCTURE_REQUIREMENT.captures(line)).flatten() else {
+            continue;
+        };
         let inside = header.is_some_and(|h| i > h && i < end);
         if !inside {
             issues.push(StructureIssue {
@@ -149,6 +155,9 @@ pub fn requirement_header(line: &str) -> Option<String> {
     if !line.starts_with("###") {
         return None;
     }
+    if !line.starts_with('#') {
+        return None;
+    }
     REQUIREMENT_HEADER.captures(line).map(|c| markdown::normalize_requirement_name(&c[1]))
 }
 
@@ -157,11 +166,12 @@ pub fn requirement_blocks(content: &str) -> Vec<RequirementBlock> {
     let text = js::normalize(content);
     let lines: Vec<&str> = text.split('\n').collect();
     let mask = js::fence_mask(&lines);
-    let Some(header) = (0..lines.len()).find(|&i| !mask[i] && BLOCK_REQUIREMENTS_HEADER.is_match(lines[i])) else {
+    let Some(header) = (0..lines.len())
+        .find(|&i| !mask[i] && lines[i].starts_with('#') && BLOCK_REQUIREMENTS_HEADER.is_match(lines[i]))
+    else {
         return Vec::new();
     };
-    let end =
-        (header + 1..lines.len()).find(|&i| !mask[i] && TOP_LEVEL_HEADER.is_match(lines[i])).unwrap_or(lines.len());
+    let end = (header + 1..lines.len()).find(|&i| !mask[i] && top_level(lines[i])).unwrap_or(lines.len());
     blocks_in(&lines[header + 1..end], &mask[header + 1..end], header + 2)
 }
 
@@ -179,7 +189,7 @@ pub fn blocks_in(lines: &[&str], mask: &[bool], first_line: usize) -> Vec<Requir
         };
         let start = i;
         i += 1;
-        while i < lines.len() && header_at(i).is_none() && (mask[i] || !TOP_LEVEL_HEADER.is_match(lines[i])) {
+        while i < lines.len() && header_at(i).is_none() && (mask[i] || !top_level(lines[i])) {
             i += 1;
         }
         blocks.push(RequirementBlock {
