@@ -155,12 +155,7 @@ pub struct Inputs<'a> {
 
 /// The change id of a folder: archived folders drop their `YYYY-MM-DD-` prefix.
 pub fn change_id(key: &FolderKey) -> &str {
-    let f = key.folder.as_str();
-    if key.archived && f.len() > 11 && f.as_bytes()[10] == b'-' && crate::date::day_number(&f[..10]).is_some() {
-        &f[11..]
-    } else {
-        f
-    }
+    if key.archived { crate::parse::archive_name(&key.folder).1 } else { &key.folder }
 }
 
 struct Tracker {
