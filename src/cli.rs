@@ -74,6 +74,34 @@ pub enum Command {
     /// comment: changes added, completed, archived and removed, tasks checked
     /// and unchecked, phase progress before → after, dependencies.
     Diff(DiffArgs),
+    /// The code a change touches: files its documents name (declared), files
+    /// changed in the same commits (git), files placed by inference; each
+    /// with its state (exists, renamed, deleted, planned) and confidence.
+    Links(LinksArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LinksArgs {
+    /// The change (active or archived); without it, a summary of every change.
+    #[arg(value_name = "CHANGE")]
+    pub change: Option<String>,
+    #[command(flatten)]
+    pub code: CodeArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where the repository's files come from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CodeArgs {
+    /// The repository's files, one path per line relative to the project
+    /// folder (`git ls-files` output, say), instead of reading the work tree.
+    #[arg(long, value_name = "FILE")]
+    pub files: Option<PathBuf>,
+    /// Do not read git history (no co-change links, no renames).
+    #[arg(long)]
+    pub no_git: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,8 +3,8 @@
 
 use crate::analyse::{self, Loaded, Plan};
 use crate::cli::{
-    CheckArgs, CheckFormat, DiffArgs, GraphArgs, GraphFormat, HistoryArgs, ListArgs, RoadmapArgs, ShowArgs, SiteArgs,
-    WalkArgs,
+    CheckArgs, CheckFormat, CodeArgs, DiffArgs, GraphArgs, GraphFormat, HistoryArgs, LinksArgs, ListArgs, RoadmapArgs,
+    ShowArgs, SiteArgs, WalkArgs,
 };
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
@@ -332,6 +332,245 @@ pub fn diff(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outco
     let mut out = Outcome::new().reading_problems(loaded);
     out.stdout = if args.json { json::to_string(&moved) } else { markdown::diff(&moved) };
     Ok(out)
+}
+
+/// What linking changes to code needs about the repository.
+pub struct CodeContext {
+    pub files: analyse::links::Files,
+    pub from: crate::discover::code::FilesFrom,
+    /// Files changed with each change (by current change id).
+    pub co: analyse::links::CoChanges,
+    /// Hosts, for bare file names and for hosts a change names.
+    pub hosts: Vec<String>,
+    repo: Option<git2::Repository>,
+    /// The project folder relative to the repository root (`""` at the root).
+    prefix: String,
+}
+
+impl CodeContext {
+    /// What git says about the paths that do not exist now.
+    fn fates(&self, missing: &std::collections::BTreeSet<String>) -> analyse::links::Fates {
+        let Some(repo) = &self.repo else { return Default::default() };
+        let full = |p: &str| if self.prefix.is_empty() { p.to_owned() } else { format!("{}/{p}", self.prefix) };
+        let wanted: std::collections::BTreeSet<String> = missing.iter().map(|p| full(p)).collect();
+        let fates = git::path_fates(repo, &wanted).unwrap_or_default();
+        let local = |p: &str| p.strip_prefix(&format!("{}/", self.prefix)).unwrap_or(p).to_owned();
+        fates
+            .into_iter()
+            .map(|(from, to)| (if self.prefix.is_empty() { from } else { local(&from) }, to.map(|t| local(&t))))
+            .collect()
+    }
+
+    /// What resolving one change's links needs.
+    fn input<'a>(&'a self, l: &'a Loaded, c: &'a model::Change) -> analyse::links::ChangeInput<'a> {
+        let dir = l.tree.changes.iter().find(|d| d.path == c.path);
+        let meta_path = dir.and_then(|d| d.metadata.as_ref()).map_or("", |m| m.path.as_str());
+        let declared: Vec<(&str, &str)> = c
+            .metadata
+            .iter()
+            .flat_map(|m| m.touches.iter().chain(&m.affected_areas))
+            .map(|v| (meta_path, v.as_str()))
+            .collect();
+        analyse::links::ChangeInput { id: &c.id, documents: documents(l, c), declared, co_changed: self.co.get(&c.id) }
+    }
+
+    /// The links of each change, in two passes: the second knows what git
+    /// says about the paths the first found missing (one history walk for all).
+    pub fn links(&self, l: &Loaded, changes: &[&model::Change]) -> Vec<Vec<analyse::links::Link>> {
+        let inputs: Vec<analyse::links::ChangeInput<'_>> = changes.iter().map(|c| self.input(l, c)).collect();
+        let resolve = |fates: &analyse::links::Fates| -> Vec<Vec<analyse::links::Link>> {
+            inputs.iter().map(|i| analyse::links::resolve(i, &self.files, fates, &self.hosts)).collect()
+        };
+        let first = resolve(&Default::default());
+        let missing: std::collections::BTreeSet<String> = first
+            .iter()
+            .flatten()
+            .filter(|l| l.state == analyse::links::State::Planned)
+            .map(|l| l.path.trim_end_matches('/').to_owned())
+            .collect();
+        let fates = self.fates(&missing);
+        if fates.is_empty() { first } else { resolve(&fates) }
+    }
+}
+
+/// Read what linking needs: the file list, and from git the files changed
+/// with each change's folder or in commits whose message names it.
+pub fn code_context(l: &Loaded, args: &CodeArgs) -> Result<CodeContext> {
+    let repo = if args.no_git { None } else { git::open(&l.tree.dir).ok() };
+    let (files, from) = crate::discover::code::files(&l.tree.dir, args.files.as_deref(), repo.as_ref())?;
+    // The change's own folder is not code it touches.
+    let openspec = format!(
+        "{}/",
+        l.project.openspec_dir.strip_prefix(&format!("{}/", l.tree.name)).unwrap_or(&l.project.openspec_dir)
+    );
+    let files = analyse::links::Files::new(files.into_iter().filter(|f| !f.starts_with(&openspec)));
+    let prefix =
+        repo.as_ref().and_then(|r| git::repo_path(r, &l.tree.dir).ok()).map(|p| p.join("/")).unwrap_or_default();
+    let mut co = Default::default();
+    if let Some(repo) = &repo {
+        co = co_changes(repo, l, &prefix).unwrap_or_default();
+    }
+    // Hosts by folder: `hosts/<name>/default.nix`, or `hosts/<group>/<name>/default.nix`
+    // when the group is not itself a host.
+    let mut hosts: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let parts: Vec<&str> = f.split('/').collect();
+            match parts.as_slice() {
+                ["hosts", name, "default.nix"] => Some((*name).to_owned()),
+                ["hosts", group, name, "default.nix"] if !files.contains(&format!("hosts/{group}/default.nix")) => {
+                    Some((*name).to_owned())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    Ok(CodeContext { files, from, co, hosts, repo, prefix })
+}
+
+/// Files changed with each change, from git (see [`analyse::links::co_changes`]).
+fn co_changes(
+    repo: &git2::Repository,
+    l: &Loaded,
+    prefix: &str,
+) -> std::result::Result<analyse::links::CoChanges, git::NoHistory> {
+    let openspec = l.tree.dir.join(&l.project.openspec_dir);
+    let walk = git::walk(repo, &openspec, git::WalkOptions::default())?;
+    // Old folder names map to the change's id now (archive moves, renames).
+    let mut current: std::collections::BTreeMap<String, String> = Default::default();
+    for c in &l.project.changes {
+        current.insert(c.id.clone(), c.id.clone());
+    }
+    let history = analyse::history::build(&analyse::history::Inputs {
+        steps: &walk.steps,
+        commits: walk.commits,
+        head: walk.head.as_ref(),
+        shallow: None,
+        phases: &[],
+        today: None,
+        stale_after_days: 30,
+    });
+    for h in &history.changes {
+        for old in &h.renamed_from {
+            current.insert(old.clone(), h.id.clone());
+        }
+    }
+    let openspec_rel = format!(
+        "{}/",
+        [prefix, &l.project.openspec_dir].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/")
+    );
+    let outside = |files: Vec<String>| -> Vec<String> {
+        files
+            .into_iter()
+            .filter(|f| !f.starts_with(&openspec_rel))
+            .filter_map(|f| {
+                if prefix.is_empty() { Some(f) } else { f.strip_prefix(&format!("{prefix}/")).map(str::to_owned) }
+            })
+            .collect()
+    };
+    let ids: std::collections::BTreeSet<String> = current.keys().cloned().collect();
+    let mut by_commit: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for step in &walk.steps {
+        let Some(commit) = &step.commit else { continue };
+        let entry = by_commit.entry(commit.id.clone()).or_default();
+        for d in &step.deltas {
+            let id = analyse::history::change_id(&d.key);
+            entry.insert(current.get(id).cloned().unwrap_or_else(|| id.to_owned()));
+        }
+    }
+    for (commit, message) in git::messages(repo, git::WalkOptions::default())? {
+        for id in analyse::links::ids_in_message(&message, &ids) {
+            by_commit.entry(commit.clone()).or_default().insert(current[id].clone());
+        }
+    }
+    let mut commits = Vec::new();
+    for (commit, changes) in by_commit {
+        let files = outside(git::changed_files(repo, &commit)?);
+        if !files.is_empty() {
+            commits.push((changes.into_iter().collect(), files));
+        }
+    }
+    Ok(analyse::links::co_changes(&commits))
+}
+
+pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Style) -> Result<Outcome> {
+    let l = one(loaded, "links")?;
+    let changes: Vec<&model::Change> = match &args.change {
+        Some(id) => match find_change(l, id) {
+            Some(c) => vec![c],
+            None => {
+                let known: Vec<&str> = l.project.changes.iter().map(|c| c.id.as_str()).collect();
+                let close = suggestions(&known, id);
+                return Err(Error::Usage(format!(
+                    "no change `{id}`{}",
+                    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+                )));
+            }
+        },
+        None => l.project.changes.iter().filter(|c| c.nested.is_empty()).collect(),
+    };
+    let ctx = code_context(l, &args.code)?;
+    let reports: Vec<LinksReport<'_>> = changes
+        .iter()
+        .zip(ctx.links(l, &changes))
+        .map(|(c, links)| LinksReport {
+            change: &c.id,
+            path: &c.path,
+            links,
+            hosts_named: analyse::links::hosts_named(&documents(l, c), &ctx.hosts),
+        })
+        .collect();
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout = match (&args.change, args.json) {
+        (Some(_), true) => json::to_string(&reports[0]),
+        (Some(_), false) => terminal::links(reports[0].change, &reports[0].links, &reports[0].hosts_named, style),
+        (None, true) => json::to_string(&serde_json::json!({ "files": ctx.files.len(), "changes": reports })),
+        (None, false) => terminal::links_summary(
+            &reports.iter().map(|r| (r.change, r.path, r.links.as_slice())).collect::<Vec<_>>(),
+            ctx.files.len(),
+            style,
+        ),
+    };
+    Ok(out)
+}
+
+/// `(file, text)` of a change's documents: proposal, design, task files, delta specs.
+fn documents<'a>(l: &'a Loaded, c: &model::Change) -> Vec<(&'a str, &'a str)> {
+    l.tree
+        .changes
+        .iter()
+        .find(|d| d.path == c.path)
+        .map(|d| {
+            d.proposal
+                .iter()
+                .chain(&d.design)
+                .chain(&d.task_files)
+                .chain(d.deltas.iter().map(|s| &s.file))
+                .map(|f| (f.path.as_str(), f.text.as_str()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct LinksReport<'a> {
+    change: &'a str,
+    path: &'a str,
+    links: Vec<analyse::links::Link>,
+    /// Hosts whose names the change's documents use.
+    hosts_named: Vec<String>,
+}
+
+/// A change by id: the active one first, then an archived one (with or
+/// without its date prefix).
+fn find_change<'a>(l: &'a Loaded, id: &str) -> Option<&'a model::Change> {
+    let changes = &l.project.changes;
+    changes
+        .iter()
+        .find(|c| !c.archived && c.id == id)
+        .or_else(|| changes.iter().find(|c| c.id == id || c.path.ends_with(&format!("/{id}"))))
 }
 
 fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {

@@ -73,6 +73,7 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
         Some(Command::Site(args)) => commands::site(&loaded, &config, args)?,
         Some(Command::History(args)) => commands::history(&loaded, &config, args, &style)?,
         Some(Command::Diff(args)) => commands::diff(&loaded, &config, args)?,
+        Some(Command::Links(args)) => commands::links(&loaded, &config, args, &style)?,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod graph;
 pub mod history;
 pub mod keys;
+pub mod links;
 pub mod merge;
 pub mod roadmap;
 pub mod validate;

@@ -18,7 +18,7 @@
 
 use crate::parse::tasks;
 use git2::{ObjectType, Oid, Repository, Sort};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One commit, as the history shows it.
@@ -568,6 +568,135 @@ fn write_object(repo: &Repository, object: &git2::Object<'_>, target: &Path) -> 
         }
         _ => Ok(()),
     }
+}
+
+/// The files a commit changed against its first parent (all of them, for
+/// a root commit), repository-relative. Renames show as a deletion and an
+/// addition.
+pub fn changed_files(repo: &Repository, commit: &str) -> Result<Vec<String>, NoHistory> {
+    let commit = repo.find_commit(Oid::from_str(commit)?)?;
+    let tree = commit.tree()?;
+    let parent = match first_parent(&commit) {
+        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        None => None,
+    };
+    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), None)?;
+    let mut out = Vec::new();
+    for d in diff.deltas() {
+        for f in [d.old_file(), d.new_file()] {
+            if let Some(p) = f.path().and_then(Path::to_str)
+                && out.last().is_none_or(|l: &String| l != p)
+            {
+                out.push(p.to_owned());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Every commit of the first-parent line (or all, with `all_parents`),
+/// oldest first: id and full message.
+pub fn messages(repo: &Repository, options: WalkOptions) -> Result<Vec<(String, String)>, NoHistory> {
+    let head = match repo.head() {
+        Ok(h) => h.peel_to_commit()?,
+        Err(_) => return Err(NoHistory::NoCommits),
+    };
+    let mut out = Vec::new();
+    for id in commit_ids(repo, head.id(), options)? {
+        let c = repo.find_commit(id)?;
+        out.push((id.to_string(), String::from_utf8_lossy(c.message_bytes()).into_owned()));
+    }
+    Ok(out)
+}
+
+/// What became of paths that do not exist at `HEAD` (repository-relative):
+/// the path they were renamed to (following renames of renames), or `None`
+/// when they were deleted. Paths that never existed are absent. Walks the
+/// first-parent line; rename detection runs only on commits that delete one
+/// of the paths.
+pub fn path_fates(
+    repo: &Repository,
+    missing: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Option<String>>, NoHistory> {
+    let mut fates = BTreeMap::new();
+    if missing.is_empty() {
+        return Ok(fates);
+    }
+    let head = match repo.head() {
+        Ok(h) => h.peel_to_commit()?,
+        Err(_) => return Err(NoHistory::NoCommits),
+    };
+    // Current name → the original missing path it stands for.
+    let mut following: BTreeMap<String, String> = missing.iter().map(|p| (p.clone(), p.clone())).collect();
+    for id in commit_ids(repo, head.id(), WalkOptions::default())? {
+        let commit = repo.find_commit(id)?;
+        let Some(parent) = first_parent(&commit) else { continue };
+        let old = repo.find_commit(parent)?.tree()?;
+        let new = commit.tree()?;
+        let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        let deletes = diff.deltas().any(|d| {
+            d.status() == git2::Delta::Deleted
+                && d.old_file().path().and_then(Path::to_str).is_some_and(|p| following.contains_key(p))
+        });
+        if !deletes {
+            continue;
+        }
+        let mut find = git2::DiffFindOptions::new();
+        find.renames(true);
+        diff.find_similar(Some(&mut find))?;
+        for d in diff.deltas() {
+            let Some(old_path) = d.old_file().path().and_then(Path::to_str) else { continue };
+            let Some(original) = following.get(old_path).cloned() else { continue };
+            match d.status() {
+                git2::Delta::Renamed => {
+                    let to = d.new_file().path().and_then(Path::to_str).unwrap_or_default().to_owned();
+                    following.remove(old_path);
+                    following.insert(to.clone(), original.clone());
+                    fates.insert(original, Some(to));
+                }
+                git2::Delta::Deleted => {
+                    fates.insert(original, None);
+                }
+                _ => {}
+            }
+        }
+    }
+    // A rename target that is gone again counts as deleted.
+    let head_tree = head.tree()?;
+    for fate in fates.values_mut() {
+        if let Some(to) = fate
+            && head_tree.get_path(Path::new(to.as_str())).is_err()
+        {
+            *fate = None;
+        }
+    }
+    Ok(fates)
+}
+
+/// The files tracked at `HEAD` or in the index, plus untracked files that
+/// are not ignored, minus files deleted in the work tree: what the
+/// repository holds now. Repository-relative.
+pub fn work_tree_files(repo: &Repository) -> Result<Vec<String>, NoHistory> {
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    let index = repo.index()?;
+    for e in index.iter() {
+        files.insert(String::from_utf8_lossy(&e.path).into_owned());
+    }
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    for s in repo.statuses(Some(&mut opts))?.iter() {
+        let Ok(path) = s.path() else { continue };
+        let st = s.status();
+        if st.contains(git2::Status::WT_NEW) {
+            files.insert(path.to_owned());
+        }
+        if st.contains(git2::Status::WT_DELETED) || st.contains(git2::Status::INDEX_DELETED) {
+            files.remove(path);
+        }
+    }
+    Ok(files.into_iter().collect())
 }
 
 #[cfg(test)]

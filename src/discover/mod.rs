@@ -8,6 +8,7 @@
 //! real-world mess: unreadable files, non-UTF-8 bytes, huge files, symlink
 //! loops and links out of the root all become diagnostics, never panics.
 
+pub mod code;
 pub mod git;
 
 use crate::diagnostic::{Diagnostic, Level};

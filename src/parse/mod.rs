@@ -11,6 +11,7 @@
 
 pub mod delta;
 pub mod js;
+pub mod links;
 pub mod markdown;
 pub mod proposal;
 pub mod roadmap;

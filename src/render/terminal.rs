@@ -573,6 +573,87 @@ pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style)
     out
 }
 
+/// `spec links CHANGE`: the links by source, with state and confidence.
+pub fn links(change: &str, links: &[crate::analyse::links::Link], hosts_named: &[String], style: &Style) -> String {
+    use crate::analyse::links::{Source, State};
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&format!("Code touched by {change}")));
+    if links.is_empty() {
+        let _ = writeln!(out, "  No file named in its documents, changed with it in git, or inferred.");
+    }
+    let width = links.iter().map(|l| UnicodeWidthStr::width(l.path.as_str())).max().unwrap_or(0).min(60);
+    for source in [Source::Declared, Source::Git, Source::Inferred] {
+        let group: Vec<_> = links.iter().filter(|l| l.source == source).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let title = match source {
+            Source::Declared => "Declared (named in the change)",
+            Source::Git => "Git (changed in the same commits)",
+            Source::Inferred => "Inferred",
+        };
+        let _ = writeln!(out, "\n  {}", style.heading(title));
+        for l in group {
+            let state = match &l.state {
+                State::Exists => style.good("exists"),
+                State::Renamed(to) => style.warning(&format!("renamed → {to}")),
+                State::Deleted => style.warning("deleted"),
+                State::Planned => style.active("planned"),
+                State::Ambiguous(c) => style.dim(&format!("ambiguous: {}", c.join(", "))),
+            };
+            let at = l.evidence.first().map(|e| match e.line {
+                Some(n) => format!("{}:{n}", e.file),
+                None => e.file.clone(),
+            });
+            let _ = writeln!(
+                out,
+                "    {}  {:>4.2}  {}{}",
+                pad(&l.path, width),
+                l.confidence,
+                state,
+                at.map(|a| format!("  {}", style.dim(&a))).unwrap_or_default()
+            );
+        }
+    }
+    if !hosts_named.is_empty() {
+        let _ = writeln!(out, "\n  Hosts named: {}", hosts_named.join(", "));
+    }
+    out
+}
+
+/// `spec links` without a change: one line per change.
+pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], files: usize, style: &Style) -> String {
+    use crate::analyse::links::{Source, State};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.heading(&format!("Code links of {} (against {files} files)", count(rows.len(), "change")))
+    );
+    let width = id_width(rows.iter().map(|r| r.0));
+    for (id, _, links) in rows {
+        let n = |f: &dyn Fn(&crate::analyse::links::Link) -> bool| links.iter().filter(|l| f(l)).count();
+        let declared = n(&|l| l.source == Source::Declared);
+        let parts = [
+            (n(&|l| l.state == State::Exists), "exist"),
+            (n(&|l| l.state == State::Planned), "planned"),
+            (n(&|l| matches!(l.state, State::Renamed(_) | State::Deleted)), "moved or gone"),
+            (n(&|l| matches!(l.state, State::Ambiguous(_))), "ambiguous"),
+        ];
+        let states: Vec<String> = parts.iter().filter(|(k, _)| *k > 0).map(|(k, w)| format!("{k} {w}")).collect();
+        let _ = writeln!(
+            out,
+            "  {}  {:>3} declared · {:>3} git · {:>3} inferred   {}",
+            pad(id, width),
+            declared,
+            n(&|l| l.source == Source::Git),
+            n(&|l| l.source == Source::Inferred),
+            style.dim(&states.join(", "))
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,127 @@
+//! `spec links`: code named by changes, resolved against the repository's
+//! files (a git repository built here, and the real corpus's TREE.txt).
+
+use crate::harness::{GitRepo, corpus, run_in};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn link<'a>(report: &'a Value, path: &str) -> &'a Value {
+    report["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["path"] == path)
+        .unwrap_or_else(|| panic!("no link {path} in {report:#}"))
+}
+
+#[test]
+fn declared_git_and_renamed_links() {
+    let r = GitRepo::new();
+    r.write(&[
+        ("flake.nix", Some("{ }\n")),
+        ("hosts/yoga/default.nix", Some("{ }\n")),
+        ("modules/a.nix", Some("{ a = 1; }\n")),
+        ("modules/old.nix", Some("{ old = \"a long enough body for rename detection\"; }\n")),
+        ("modules/gone.nix", Some("{ }\n")),
+    ]);
+    r.commit("01-01", "Start");
+    r.write(&[
+        (
+            "openspec/changes/x/proposal.md",
+            Some(
+                "# Change: X\n\n## What Changes\n- Edit `modules/a.nix` and `modules/old.nix`\n- Drop `modules/gone.nix`\n- Add `modules/future.nix`\n- `hosts/yoga/default.nix` remains unchanged\n",
+            ),
+        ),
+        ("openspec/changes/x/tasks.md", Some("- [ ] 1.1 Do it\n")),
+        ("openspec/changes/y/tasks.md", Some("- [ ] 1.1 Other\n")),
+    ]);
+    r.commit("01-02", "Propose x and y");
+    r.write(&[("openspec/changes/x/tasks.md", Some("- [x] 1.1 Do it\n")), ("modules/b.nix", Some("{ b = 1; }\n"))]);
+    r.commit("01-03", "Work on it");
+    r.write(&[
+        ("openspec/changes/x/tasks.md", Some("- [x] 1.1 Do it\n- [ ] 1.2 More\n")),
+        ("openspec/changes/y/tasks.md", Some("- [x] 1.1 Other\n")),
+        ("modules/c.nix", Some("{ c = 1; }\n")),
+    ]);
+    r.commit("01-04", "Sweep over two changes");
+    r.write(&[("modules/d.nix", Some("{ d = 1; }\n"))]);
+    r.commit("01-05", "x: the d module");
+    r.rename("modules/old.nix", "modules/new.nix");
+    r.write(&[("modules/gone.nix", None)]);
+    r.commit("01-06", "Rename and delete");
+
+    let run = r.run(&["links", "x", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let x: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(x["change"], "x");
+    assert_eq!(link(&x, "modules/a.nix")["state"], "exists");
+    assert_eq!(link(&x, "modules/a.nix")["source"], "declared");
+    assert_eq!(link(&x, "modules/old.nix")["state"], "renamed");
+    assert_eq!(link(&x, "modules/old.nix")["to"], "modules/new.nix");
+    assert_eq!(link(&x, "modules/gone.nix")["state"], "deleted");
+    assert_eq!(link(&x, "modules/future.nix")["state"], "planned");
+    let git = |p: &str| (link(&x, p)["source"].clone(), link(&x, p)["confidence"].as_f64().unwrap());
+    assert_eq!(git("modules/b.nix"), ("git".into(), 1.0));
+    assert_eq!(git("modules/c.nix"), ("git".into(), 0.5), "a commit over two changes counts half");
+    assert_eq!(git("modules/d.nix"), ("git".into(), 1.0), "the message names the change");
+    let paths: Vec<&str> = x["links"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert!(!paths.contains(&"hosts/yoga/default.nix"), "unchanged lines do not link: {paths:?}");
+
+    let text = r.run(&["links", "x"]).stdout;
+    assert!(text.contains("renamed → modules/new.nix"), "{text}");
+    let all = r.run(&["links"]).stdout;
+    assert!(all.contains("Code links of 2 changes"), "{all}");
+    let missing = r.run(&["links", "z"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("no change `z`; did you mean x?") || missing.stderr.contains("no change `z`"));
+
+    // Without git: the same declared links, no git ones, and no renames.
+    let plain = r.run(&["links", "x", "--json", "--no-git"]);
+    let x: Value = serde_json::from_str(&plain.stdout).unwrap();
+    assert_eq!(link(&x, "modules/old.nix")["state"], "planned");
+    assert!(x["links"].as_array().unwrap().iter().all(|l| l["source"] != "git"));
+}
+
+/// Declared links of every change of a corpus tree, resolved against its TREE.txt.
+fn corpus_links(name: &str) -> Vec<Value> {
+    let dir = corpus(name);
+    let tree = dir.join("TREE.txt");
+    let run = run_in(&dir, &["links", "--json", "--files", tree.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    v["changes"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_corpus_declared_paths_resolve_against_its_tree() {
+    // The older and the newer commit of the same repository.
+    let older: BTreeSet<String> = std::fs::read_to_string(corpus("pantheros-20cbe1f").join("TREE.txt"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let changes = corpus_links("pantheros-fa3d6fa");
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &changes {
+        for l in c["links"].as_array().unwrap().iter().filter(|l| l["source"] == "declared") {
+            let state = l["state"].as_str().unwrap();
+            let path = l["path"].as_str().unwrap();
+            // A path missing now that the older tree had: it drifted.
+            let key = match state {
+                "planned" if older.contains(path) => "drifted",
+                other => other,
+            };
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    // Measured on the corpus; a change in resolution shows here.
+    assert_eq!(total, 188, "{counts:?}");
+    assert_eq!(counts.get("exists"), Some(&106), "{counts:?}");
+    assert_eq!(counts.get("planned"), Some(&52), "{counts:?}");
+    assert_eq!(counts.get("ambiguous"), Some(&22), "{counts:?}");
+    // Drift: `configuration.nix` that is `default.nix` now (5), and files
+    // the older commit had and the newer one does not (3).
+    assert_eq!(counts.get("renamed"), Some(&5), "{counts:?}");
+    assert_eq!(counts.get("drifted"), Some(&3), "{counts:?}");
+}
