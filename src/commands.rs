@@ -126,6 +126,13 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
         findings.extend(l.diagnostics.iter().cloned());
         findings.extend(analyse::findings(&l.project));
         findings.extend(plan(l, config).findings(l));
+        // Findings about code need history: skip the file list without it.
+        if !args.code.no_git
+            && git::open(&l.tree.dir).is_ok()
+            && let Ok(ctx) = code_context(l, &args.code, false)
+        {
+            findings.extend(ctx.findings(l));
+        }
     }
     analyse::sort_diagnostics(&mut findings);
     let failed = items.iter().filter(|(_, i)| !i.valid).count();
@@ -345,6 +352,8 @@ pub struct CodeContext {
     repo: Option<git2::Repository>,
     /// The project folder relative to the repository root (`""` at the root).
     prefix: String,
+    /// When each change was created and completed, from git.
+    history: Option<(git::Walk, analyse::history::History)>,
 }
 
 impl CodeContext {
@@ -393,22 +402,82 @@ impl CodeContext {
     }
 }
 
+impl CodeContext {
+    /// `spec check`'s findings about code: references to files that were
+    /// renamed or deleted, and complete changes none of whose files changed
+    /// after the change was created ("ticked without evidence"). Git only.
+    pub fn findings(&self, l: &Loaded) -> Vec<Diagnostic> {
+        use analyse::links::{Source, State};
+        let (Some(repo), Some((_, history))) = (&self.repo, &self.history) else { return Vec::new() };
+        let active: Vec<&model::Change> = l.project.active().filter(|c| c.nested.is_empty()).collect();
+        let mut out = Vec::new();
+        for (c, links) in active.iter().zip(self.links(l, &active)) {
+            for link in links.iter().filter(|k| k.source == Source::Declared) {
+                let Some(at) = link.evidence.iter().find(|e| e.line.is_some()) else { continue };
+                let message = match &link.state {
+                    State::Renamed(to) => format!("`{}` was renamed to `{to}`", link.path),
+                    State::Deleted => format!("`{}` was deleted", link.path),
+                    _ => continue,
+                };
+                out.push(
+                    Diagnostic::warning(at.file.clone(), at.line, format!("{message} (named by change {})", c.id))
+                        .with_help("update the reference, or say why the old path still matters"),
+                );
+            }
+            if c.status != model::ChangeStatus::Complete {
+                continue;
+            }
+            let named: Vec<String> = links
+                .iter()
+                .filter(|k| k.source == Source::Declared && k.state == State::Exists && !k.path.ends_with('/'))
+                .map(|k| if self.prefix.is_empty() { k.path.clone() } else { format!("{}/{}", self.prefix, k.path) })
+                .collect();
+            let Some(created) = history.change(&c.id).and_then(|h| h.created.commit.clone()) else { continue };
+            if named.is_empty() || history.change(&c.id).is_some_and(|h| h.created_before_history) {
+                continue;
+            }
+            let Ok(changed) = git::changed_since(repo, &created, &named) else { continue };
+            if changed.is_empty() {
+                let tasks = l.tree.changes.iter().find(|d| d.path == c.path).and_then(|d| d.task_files.first());
+                let file = tasks.map_or_else(|| c.path.clone(), |f| f.path.clone());
+                out.push(
+                    Diagnostic::warning(
+                        file,
+                        None,
+                        format!(
+                            "change {} is complete, but none of the {} file{} it names changed since it was created ({}): ticked without evidence?",
+                            c.id,
+                            named.len(),
+                            if named.len() == 1 { "" } else { "s" },
+                            &created[..created.len().min(10)]
+                        ),
+                    )
+                    .with_help("check that the work landed, or name the files it changed"),
+                );
+            }
+        }
+        out
+    }
+}
+
 /// Read what linking needs: the file list, and from git the files changed
 /// with each change's folder or in commits whose message names it.
-pub fn code_context(l: &Loaded, args: &CodeArgs) -> Result<CodeContext> {
+pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeContext> {
     let repo = if args.no_git { None } else { git::open(&l.tree.dir).ok() };
     let (files, from) = crate::discover::code::files(&l.tree.dir, args.files.as_deref(), repo.as_ref())?;
-    // The change's own folder is not code it touches.
-    let openspec = format!(
-        "{}/",
-        l.project.openspec_dir.strip_prefix(&format!("{}/", l.tree.name)).unwrap_or(&l.project.openspec_dir)
-    );
-    let files = analyse::links::Files::new(files.into_iter().filter(|f| !f.starts_with(&openspec)));
+    // The plans themselves are not code a change touches.
+    let files = analyse::links::Files::new(files.into_iter().filter(|f| !f.starts_with("openspec/")));
     let prefix =
         repo.as_ref().and_then(|r| git::repo_path(r, &l.tree.dir).ok()).map(|p| p.join("/")).unwrap_or_default();
     let mut co = Default::default();
-    if let Some(repo) = &repo {
-        co = co_changes(repo, l, &prefix).unwrap_or_default();
+    let mut history = None;
+    if let Some(repo) = &repo
+        && let Ok(h) = quick_history(repo, l)
+    {
+        if with_co {
+            co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
+        }
+        history = Some(h);
     }
     // Hosts by folder: `hosts/<name>/default.nix`, or `hosts/<group>/<name>/default.nix`
     // when the group is not itself a host.
@@ -427,40 +496,46 @@ pub fn code_context(l: &Loaded, args: &CodeArgs) -> Result<CodeContext> {
         .collect();
     hosts.sort();
     hosts.dedup();
-    Ok(CodeContext { files, from, co, hosts, repo, prefix })
+    Ok(CodeContext { files, from, co, hosts, repo, prefix, history })
 }
 
 /// Files changed with each change, from git (see [`analyse::links::co_changes`]).
+/// The project's history, with the steps it was built from.
+fn quick_history(
+    repo: &git2::Repository,
+    l: &Loaded,
+) -> std::result::Result<(git::Walk, analyse::history::History), git::NoHistory> {
+    let openspec = l.tree.dir.join(&l.project.openspec_dir);
+    let walk = git::walk(repo, &openspec, git::WalkOptions::default())?;
+    let history = analyse::history::build(&analyse::history::Inputs {
+        steps: &walk.steps,
+        commits: walk.commits,
+        head: walk.head.as_ref(),
+        shallow: walk.shallow.as_ref(),
+        phases: &[],
+        today: None,
+        stale_after_days: 30,
+    });
+    Ok((walk, history))
+}
+
 fn co_changes(
     repo: &git2::Repository,
     l: &Loaded,
+    (walk, history): &(git::Walk, analyse::history::History),
     prefix: &str,
 ) -> std::result::Result<analyse::links::CoChanges, git::NoHistory> {
-    let openspec = l.tree.dir.join(&l.project.openspec_dir);
-    let walk = git::walk(repo, &openspec, git::WalkOptions::default())?;
     // Old folder names map to the change's id now (archive moves, renames).
     let mut current: std::collections::BTreeMap<String, String> = Default::default();
     for c in &l.project.changes {
         current.insert(c.id.clone(), c.id.clone());
     }
-    let history = analyse::history::build(&analyse::history::Inputs {
-        steps: &walk.steps,
-        commits: walk.commits,
-        head: walk.head.as_ref(),
-        shallow: None,
-        phases: &[],
-        today: None,
-        stale_after_days: 30,
-    });
     for h in &history.changes {
         for old in &h.renamed_from {
             current.insert(old.clone(), h.id.clone());
         }
     }
-    let openspec_rel = format!(
-        "{}/",
-        [prefix, &l.project.openspec_dir].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/")
-    );
+    let openspec_rel = if prefix.is_empty() { "openspec/".to_owned() } else { format!("{prefix}/openspec/") };
     let outside = |files: Vec<String>| -> Vec<String> {
         files
             .into_iter()
@@ -511,7 +586,7 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
         },
         None => l.project.changes.iter().filter(|c| c.nested.is_empty()).collect(),
     };
-    let ctx = code_context(l, &args.code)?;
+    let ctx = code_context(l, &args.code, true)?;
     let reports: Vec<LinksReport<'_>> = changes
         .iter()
         .zip(ctx.links(l, &changes))

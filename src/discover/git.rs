@@ -675,6 +675,27 @@ pub fn path_fates(
     Ok(fates)
 }
 
+/// Which of `paths` (repository-relative) differ between commit `from` and
+/// `HEAD`, or in the working tree.
+pub fn changed_since(repo: &Repository, from: &str, paths: &[String]) -> Result<BTreeSet<String>, NoHistory> {
+    if paths.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let old = repo.find_commit(Oid::from_str(from)?)?.tree()?;
+    let mut opts = git2::DiffOptions::new();
+    for p in paths {
+        opts.pathspec(p);
+    }
+    opts.disable_pathspec_match(true).include_untracked(true);
+    let diff = repo.diff_tree_to_workdir_with_index(Some(&old), Some(&mut opts))?;
+    Ok(diff
+        .deltas()
+        .flat_map(|d| [d.old_file().path(), d.new_file().path()])
+        .flatten()
+        .filter_map(|p| p.to_str().map(str::to_owned))
+        .collect())
+}
+
 /// The files tracked at `HEAD` or in the index, plus untracked files that
 /// are not ignored, minus files deleted in the work tree: what the
 /// repository holds now. Repository-relative.

@@ -34,6 +34,7 @@ fn declared_git_and_renamed_links() {
         ),
         ("openspec/changes/x/tasks.md", Some("- [ ] 1.1 Do it\n")),
         ("openspec/changes/y/tasks.md", Some("- [ ] 1.1 Other\n")),
+        ("openspec/changes/y/proposal.md", Some("# Change: Y\n\n- Rework `flake.nix`\n")),
     ]);
     r.commit("01-02", "Propose x and y");
     r.write(&[("openspec/changes/x/tasks.md", Some("- [x] 1.1 Do it\n")), ("modules/b.nix", Some("{ b = 1; }\n"))]);
@@ -74,6 +75,21 @@ fn declared_git_and_renamed_links() {
     let missing = r.run(&["links", "z"]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("no change `z`; did you mean x?") || missing.stderr.contains("no change `z`"));
+
+    // `spec check`: the renamed and deleted references, and y, complete
+    // although `flake.nix` never changed after it was proposed.
+    let check = r.run(&["check"]);
+    let out = check.stdout.replace('\\', "/");
+    assert!(
+        out.contains("openspec/changes/x/proposal.md:4: warning: `modules/old.nix` was renamed to `modules/new.nix`"),
+        "{out}"
+    );
+    assert!(out.contains("openspec/changes/x/proposal.md:5: warning: `modules/gone.nix` was deleted"), "{out}");
+    assert!(
+        out.contains("change y is complete, but none of the 1 file it names changed since it was created"),
+        "{out}"
+    );
+    assert!(!out.contains("change x is complete"), "{out}");
 
     // Without git: the same declared links, no git ones, and no renames.
     let plain = r.run(&["links", "x", "--json", "--no-git"]);
