@@ -756,12 +756,21 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
         };
         let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
         let history = history_of(l, &roadmap, stale, &WalkArgs { all_parents: false, date: None });
+        // Code links, when the project has files besides its plans.
+        let ctx = code_context(l, &CodeArgs { files: None, no_git: false }, true)?;
+        let changes: Vec<&model::Change> = l.project.changes.iter().filter(|c| c.nested.is_empty()).collect();
+        let links: std::collections::BTreeMap<String, Vec<analyse::links::Link>> = if ctx.files.is_empty() {
+            Default::default()
+        } else {
+            changes.iter().map(|c| c.path.clone()).zip(ctx.links(l, &changes)).collect()
+        };
         let files = crate::render::html::build(&crate::render::html::SiteInput {
             loaded: l,
             graph: &plan.graph,
             roadmap: &roadmap,
             source,
             history: history.as_ref().map_err(ToString::to_string),
+            links: &links,
         });
         let dir = match &args.out {
             Some(p) if p.is_absolute() => p.clone(),

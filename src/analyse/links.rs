@@ -275,8 +275,10 @@ fn missing(path: &str, fates: &Fates) -> State {
 
 /// Resolve one mention. `hosts` are the hosts the change names.
 fn mention(b: &mut Builder, m: &Mention, file: &str, files: &Files, fates: &Fates, hosts: &[String], id: &str) {
-    // Specs and changes are plans, not code.
-    if m.path == "openspec" || m.path.starts_with("openspec/") {
+    // Specs and changes are plans, not code: `openspec/...`, and the
+    // `changes/...` or `specs/...` that OpenSpec documents write for it.
+    let first = first_segment(&m.path);
+    if first == "openspec" || (matches!(first, "changes" | "specs") && !files.top.contains(first)) {
         return;
     }
     let evidence = Evidence { file: file.to_owned(), line: Some(m.line), text: m.path.clone() };

@@ -17,8 +17,22 @@ pub enum FilesFrom {
     Walk,
 }
 
-/// Every file of the project folder `dir`, `/`-separated and relative to it.
+/// Every file of the project folder `dir`, `/`-separated and relative to
+/// it, without the sites `spec site` wrote (folders with its manifest).
 pub fn files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
+    let (mut files, from) = all_files(dir, list, repo)?;
+    let sites: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.strip_suffix(crate::output::MANIFEST).map(str::to_owned))
+        .filter(|d| d.is_empty() || d.ends_with('/'))
+        .collect();
+    if !sites.is_empty() {
+        files.retain(|f| !sites.iter().any(|d| f.starts_with(d.as_str())));
+    }
+    Ok((files, from))
+}
+
+fn all_files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
     if let Some(list) = list {
         let text = std::fs::read_to_string(list).map_err(|source| Error::Read { path: list.to_path_buf(), source })?;
         let mut files: Vec<String> = text
@@ -72,6 +86,11 @@ mod tests {
         let (files, from) = files(dir.path(), None, None).unwrap();
         assert_eq!(from, FilesFrom::Walk);
         assert_eq!(files, [".github/workflows/ci.yml", "flake.nix", "hosts/a/default.nix"]);
+        // A site `spec site` wrote is not code.
+        std::fs::create_dir_all(dir.path().join("site")).unwrap();
+        std::fs::write(dir.path().join("site/.spec-site-manifest"), "index.html\n").unwrap();
+        std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
+        assert_eq!(super::files(dir.path(), None, None).unwrap().0.len(), 3);
         let list = dir.path().join("TREE.txt");
         std::fs::write(&list, "b.nix\n./a.nix\n\n# comment\nb.nix\n").unwrap();
         let (files, from) = super::files(dir.path(), Some(&list), None).unwrap();

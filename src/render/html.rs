@@ -287,6 +287,7 @@ struct ChangePage {
     sections: Vec<TaskSectionView>,
     deltas: Vec<DeltaView>,
     history: Option<String>,
+    code: Option<String>,
     proposal: Option<String>,
     design: Option<String>,
 }
@@ -396,6 +397,8 @@ pub struct SiteInput<'a> {
     pub source: Vec<String>,
     /// History from git, or why there is none.
     pub history: std::result::Result<&'a History, String>,
+    /// Code links per change path (`openspec/changes/x`).
+    pub links: &'a BTreeMap<String, Vec<crate::analyse::links::Link>>,
 }
 
 /// One search entry: title, kind, URL (from the site root), text.
@@ -789,6 +792,44 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     page.render().expect("timeline renders")
 }
 
+/// The Code section of a change page: a table of its links.
+fn code_links(links: &[crate::analyse::links::Link]) -> String {
+    use crate::analyse::links::{Source, State};
+    let mut rows = String::new();
+    for l in links {
+        let source = match l.source {
+            Source::Declared => "declared",
+            Source::Git => "git",
+            Source::Inferred => "inferred",
+        };
+        let (class, state) = match &l.state {
+            State::Exists => ("complete", "exists".to_owned()),
+            State::Renamed(to) => ("inprogress", format!("renamed to <code>{}</code>", esc(to))),
+            State::Deleted => ("blocked", "deleted".to_owned()),
+            State::Planned => ("planned", "planned".to_owned()),
+            State::Ambiguous(c) => ("archived", format!("ambiguous ({} files)", c.len())),
+        };
+        let at = l
+            .evidence
+            .first()
+            .map(|e| match e.line {
+                Some(n) => format!("{}:{n}", e.file),
+                None => e.text.clone(),
+            })
+            .unwrap_or_default();
+        let _ = write!(
+            rows,
+            "<tr><td><code>{}</code></td><td>{source}</td><td><span class=\"status status-{class}\">{state}</span></td><td>{:.2}</td><td class=\"muted\">{}</td></tr>\n",
+            esc(&l.path),
+            l.confidence,
+            esc(&at)
+        );
+    }
+    format!(
+        "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Source</th><th scope=\"col\">State</th><th scope=\"col\">Confidence</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>\n"
+    )
+}
+
 /// The History section of a change page.
 fn change_history(c: &ChangeHistory) -> String {
     let mut rows = Vec::new();
@@ -986,6 +1027,7 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
             .ok()
             .and_then(|h| h.changes.iter().find(|x| x.folder_is(c)))
             .map(change_history),
+        code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| code_links(l)),
         proposal: dir.and_then(|d| read(&d.proposal)),
         design: dir.and_then(|d| read(&d.design)),
     }

@@ -91,6 +91,14 @@ fn declared_git_and_renamed_links() {
     );
     assert!(!out.contains("change x is complete"), "{out}");
 
+    // The site lists them on the change page.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_eq!(r.run(&["site", "--out", site.to_str().unwrap()]).code, 0);
+    let page = std::fs::read_to_string(site.join("changes/x.html")).unwrap();
+    assert!(page.contains("<h2 id=\"code\">Code</h2>"), "{page}");
+    assert!(page.contains("<td><code>modules/old.nix</code></td><td>declared</td><td><span class=\"status status-inprogress\">renamed to <code>modules/new.nix</code></span></td>"), "{page}");
+
     // Without git: the same declared links, no git ones, and no renames.
     let plain = r.run(&["links", "x", "--json", "--no-git"]);
     let x: Value = serde_json::from_str(&plain.stdout).unwrap();
