@@ -817,9 +817,9 @@ fn code_links(links: &[crate::analyse::links::Link]) -> String {
                 None => e.text.clone(),
             })
             .unwrap_or_default();
-        let _ = write!(
+        let _ = writeln!(
             rows,
-            "<tr><td><code>{}</code></td><td>{source}</td><td><span class=\"status status-{class}\">{state}</span></td><td>{:.2}</td><td class=\"muted\">{}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td>{source}</td><td><span class=\"status status-{class}\">{state}</span></td><td>{:.2}</td><td class=\"muted\">{}</td></tr>",
             esc(&l.path),
             l.confidence,
             esc(&at)
