@@ -13,6 +13,7 @@ pub mod delta;
 pub mod js;
 pub mod links;
 pub mod markdown;
+pub mod nix;
 pub mod proposal;
 pub mod roadmap;
 pub mod spec;

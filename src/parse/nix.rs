@@ -1,0 +1,1642 @@
+//! Nix files: what one `.nix` file of a flake repository says about the
+//! repository's structure, read with rnix (error-tolerant, so a file with a
+//! syntax error still yields what parsed).
+//!
+//! No evaluation happens. The reader recognises the idioms NixOS flakes are
+//! written in: relative path literals and whether they sit in an `imports` (or
+//! a system builder's `modules`) list, hosts under `nixosConfigurations`,
+//! `homeConfigurations` and `darwinConfigurations` (flake outputs, flake-parts
+//! `flake.*`, helper calls such as `mkHost "rog"`), flake inputs, modules taken
+//! from inputs, a module's enable gate (`config = mkIf cfg.enable { ... }`) and
+//! the options it sets to `true`. Names are resolved only through string
+//! bindings in scope (`let hostname = "kaito";`) and the arguments of a helper
+//! defined in the same file, so `./hosts/${hostname}` resolves while
+//! `builtins.readDir` does not.
+//!
+//! Folder paths stay folders here (`hosts/rog`): the parser does not know the
+//! file list, so `analyse::nix` turns them into `hosts/rog/default.nix`.
+
+use rnix::{NodeOrToken, SyntaxKind, SyntaxKind::*, SyntaxNode};
+use serde::Serialize;
+
+/// What one Nix file says. Every list is in source order (so by line).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NixFacts {
+    /// Syntax errors: 1-based line and message (rnix is error-tolerant: the
+    /// other fields hold what parsed).
+    pub errors: Vec<(usize, String)>,
+    /// Relative path literals, resolved to repo-relative `/`-separated paths
+    /// (`.` is the repository's root folder). Paths leaving the repository and
+    /// paths whose interpolations cannot be resolved are dropped.
+    pub paths: Vec<PathRef>,
+    /// Hosts this file defines.
+    pub hosts: Vec<HostDef>,
+    /// Flake inputs declared by this file (a flake's top-level `inputs`), sorted.
+    pub inputs: Vec<String>,
+    /// Uses of `<input>.nixosModules.<name>` (and `homeManagerModules`,
+    /// `homeModules`, `darwinModules`): input name, module name, line.
+    pub input_modules: Vec<(String, String, usize)>,
+    /// The option that gates the whole module (`config = mkIf cfg.enable ...`
+    /// with `cfg = config.a.b;` gives `a.b.enable`).
+    pub gate: Option<String>,
+    /// Option paths this file sets to `true` (through `mkDefault`, `mkForce`,
+    /// `mkIf`, `mkMerge` and nested attribute sets), sorted, without duplicates.
+    pub sets: Vec<String>,
+}
+
+/// A relative path literal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathRef {
+    /// Repo-relative, `/`-separated, `..` resolved; `.` for the root folder.
+    pub path: String,
+    pub line: usize,
+    /// Inside an `imports` list, or the `modules` list of a system builder
+    /// (`nixosSystem`, `homeManagerConfiguration`, `darwinSystem`).
+    pub in_imports: bool,
+}
+
+/// Which kind of configuration a host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostKind {
+    /// `nixosConfigurations`
+    Nixos,
+    /// `homeConfigurations` (Home Manager)
+    Home,
+    /// `darwinConfigurations` (nix-darwin)
+    Darwin,
+}
+
+impl HostKind {
+    /// The flake output attribute that holds hosts of this kind.
+    pub fn output(self) -> &'static str {
+        match self {
+            HostKind::Nixos => "nixosConfigurations",
+            HostKind::Home => "homeConfigurations",
+            HostKind::Darwin => "darwinConfigurations",
+        }
+    }
+
+    fn from_output(name: &str) -> Option<Self> {
+        match name {
+            "nixosConfigurations" => Some(HostKind::Nixos),
+            "homeConfigurations" => Some(HostKind::Home),
+            "darwinConfigurations" => Some(HostKind::Darwin),
+            _ => None,
+        }
+    }
+}
+
+/// A host defined in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostDef {
+    pub name: String,
+    pub kind: HostKind,
+    /// Line of the attribute that defines it.
+    pub line: usize,
+    /// Module paths listed for it (resolved like [`NixFacts::paths`]), in
+    /// order: the builder's `modules` list, or for a helper call the paths in
+    /// its arguments followed by the `modules` of the helper's own builder call.
+    pub modules: Vec<String>,
+    /// Other relative paths inside its definition (inline modules,
+    /// `specialArgs`, ...), such as `import ./home/alice.nix`; in order.
+    pub reads: Vec<String>,
+    /// Options its inline modules (`modules = [ { a.enable = true; } ]`) set
+    /// to `true`, sorted.
+    pub sets: Vec<String>,
+}
+
+/// Read one file. `path` is its repo-relative path (`/`-separated), used to
+/// resolve relative paths; the text is never read from disk. Never fails:
+/// syntax errors are in [`NixFacts::errors`], and a file nested too deeply
+/// to parse safely gives only an error.
+pub fn parse(path: &str, text: &str) -> NixFacts {
+    match shape(text) {
+        Shape::Plain => read(path, text),
+        Shape::Long => {
+            // Deep enough for a chain as long as the file, in debug builds too.
+            let stack = (16 << 20) + 128 * text.len();
+            let thread = std::thread::scope(|s| {
+                let reader = std::thread::Builder::new().stack_size(stack).spawn_scoped(s, || read(path, text));
+                reader.map(|r| r.join())
+            });
+            match thread {
+                Ok(Ok(facts)) => facts,
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(_) => refused(text, 0, "the file is too large to read"),
+            }
+        }
+        Shape::Deep(offset) => {
+            refused(text, offset, &format!("nesting deeper than {MAX_NESTING} levels; the file was not read"))
+        }
+    }
+}
+
+/// Facts that only say why the file was not read.
+fn refused(text: &str, offset: usize, message: &str) -> NixFacts {
+    let cx = Cx { dir: "", lines: line_starts(text), subst: Vec::new() };
+    NixFacts { errors: vec![(cx.line_at(offset), message.to_owned())], ..NixFacts::default() }
+}
+
+fn read(path: &str, text: &str) -> NixFacts {
+    let mut cx = Cx { dir: path.rsplit_once('/').map_or("", |(d, _)| d), lines: line_starts(text), subst: Vec::new() };
+    let mut facts = NixFacts::default();
+    let parse = rnix::Root::parse(text);
+    let root = parse.syntax();
+    for e in parse.errors() {
+        facts.errors.push(error(e, text, &cx));
+    }
+    facts.errors.dedup();
+    cx.collect(&root, &mut facts);
+    let top = root.first_child().map(|n| unwrap(&n));
+    if let Some(top) = &top {
+        let is_flake =
+            top.kind() == NODE_ATTR_SET && cx.entries(top).any(|(k, _)| k.first().is_some_and(|k| k == "outputs"));
+        if is_flake {
+            facts.inputs = cx.inputs(top);
+        } else {
+            let mut sets = Vec::new();
+            facts.gate = cx.module(top, &mut sets, 0);
+            facts.sets = sorted(sets);
+        }
+        let mut prefix = Vec::new();
+        cx.outputs(top, &mut prefix, &mut facts.hosts, 0);
+    }
+    facts
+}
+
+/// Deepest expression nesting followed (rnix itself stops at 512).
+const MAX_DEPTH: usize = 128;
+
+/// How far up a name is looked for.
+const MAX_SCOPE: usize = 1024;
+
+/// How far up from a path its `imports` binding is looked for.
+const MAX_CONTEXT: usize = 64;
+
+/// Names that make a call a system builder.
+const BUILDERS: &[&str] = &["nixosSystem", "homeManagerConfiguration", "darwinSystem"];
+
+/// Module-system functions whose last argument is the value (`mkDefault x`).
+const WRAPPERS: &[&str] = &[
+    "mkDefault",
+    "mkForce",
+    "mkOverride",
+    "mkOptionDefault",
+    "mkBefore",
+    "mkAfter",
+    "mkOrder",
+    "mkVMOverride",
+    "mkImageMediaOverride",
+];
+
+/// Top-level module attributes that are not configuration.
+const NOT_CONFIG: &[&str] = &["imports", "options", "_file", "key", "disabledModules", "meta"];
+
+/// Flake outputs holding modules of an input.
+const MODULE_OUTPUTS: &[&str] = &["nixosModules", "homeManagerModules", "homeModules", "darwinModules"];
+
+struct Cx<'a> {
+    /// The file's folder, repo-relative (empty at the root).
+    dir: &'a str,
+    /// Byte offset of each line's start.
+    lines: Vec<usize>,
+    /// String arguments bound while reading a helper's body: lambda, parameter, value.
+    subst: Vec<(SyntaxNode, String, String)>,
+}
+
+/// What a name is bound to.
+enum Bound {
+    Expr(SyntaxNode),
+    Str(String),
+}
+
+impl Cx<'_> {
+    fn line(&self, node: &SyntaxNode) -> usize {
+        self.line_at(usize::from(node.text_range().start()))
+    }
+
+    fn line_at(&self, offset: usize) -> usize {
+        self.lines.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// One pass over every node: path literals and input modules.
+    fn collect(&self, root: &SyntaxNode, facts: &mut NixFacts) {
+        for node in root.descendants() {
+            match node.kind() {
+                NODE_PATH_REL => {
+                    let expr = path_expr(&node);
+                    if let Some(path) = self.path_of(&expr) {
+                        let in_imports = import_context(&expr).is_some();
+                        facts.paths.push(PathRef { path, line: self.line(&node), in_imports });
+                    }
+                }
+                NODE_SELECT => {
+                    if let Some((input, module)) = self.input_module(&node) {
+                        facts.input_modules.push((input, module, self.line(&node)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `inputs.disko.nixosModules.default` or `disko.nixosModules.disko`.
+    fn input_module(&self, node: &SyntaxNode) -> Option<(String, String)> {
+        let mut names = Vec::new();
+        let mut children = node.children();
+        let base = children.next()?;
+        if base.kind() != NODE_IDENT {
+            return None;
+        }
+        names.push(ident(&base)?);
+        let path = children.find(|c| c.kind() == NODE_ATTRPATH)?;
+        for attr in path.children() {
+            names.push(self.attr_name(&attr)?);
+        }
+        let j = names.iter().position(|n| MODULE_OUTPUTS.contains(&n.as_str()))?;
+        let ok = match j {
+            1 => !matches!(names[0].as_str(), "self" | "inputs" | "config" | "flake"),
+            2 => names[0] == "inputs" && names[1] != "self",
+            _ => false,
+        };
+        let module = names.get(j + 1)?;
+        ok.then(|| (names[j - 1].clone(), module.clone()))
+    }
+
+    /// Resolve a path expression (a path literal, maybe `+ "/${name}"`) to a repo-relative path.
+    fn path_of(&self, expr: &SyntaxNode) -> Option<String> {
+        let raw = self.eval_path(expr, 0)?;
+        resolve(self.dir, &raw)
+    }
+
+    fn eval_path(&self, node: &SyntaxNode, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match node.kind() {
+            NODE_PATH_REL => {
+                let mut out = String::new();
+                for part in node.children_with_tokens() {
+                    match part {
+                        NodeOrToken::Token(t) if t.kind() == TOKEN_PATH_REL => out.push_str(t.text()),
+                        NodeOrToken::Node(n) if n.kind() == NODE_INTERPOL => {
+                            out.push_str(&self.eval_str(&n.first_child()?, depth + 1)?)
+                        }
+                        _ => return None,
+                    }
+                }
+                Some(out)
+            }
+            NODE_PAREN => self.eval_path(&node.first_child()?, depth + 1),
+            NODE_BIN_OP if bin_op(node) == Some(TOKEN_ADD) => {
+                let mut kids = node.children();
+                let left = self.eval_path(&kids.next()?, depth + 1)?;
+                let right = self.eval_str(&kids.next()?, depth + 1)?;
+                Some(left + &right)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string value: a literal, or interpolations and names bound to strings.
+    fn eval_str(&self, node: &SyntaxNode, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match node.kind() {
+            NODE_PAREN => self.eval_str(&node.first_child()?, depth + 1),
+            NODE_STRING => {
+                let mut out = String::new();
+                let mut quoted = true;
+                for part in node.children_with_tokens() {
+                    match part {
+                        NodeOrToken::Token(t) => match t.kind() {
+                            TOKEN_STRING_START => quoted = t.text() == "\"",
+                            TOKEN_STRING_CONTENT => unescape(t.text(), quoted, &mut out),
+                            TOKEN_STRING_END => {}
+                            _ => return None,
+                        },
+                        NodeOrToken::Node(n) if n.kind() == NODE_INTERPOL => {
+                            out.push_str(&self.eval_str(&n.first_child()?, depth + 1)?)
+                        }
+                        NodeOrToken::Node(_) => return None,
+                    }
+                }
+                Some(out)
+            }
+            NODE_IDENT => match self.lookup(&ident(node)?, node)? {
+                Bound::Str(s) => Some(s),
+                Bound::Expr(e) => self.eval_str(&e, depth + 1),
+            },
+            _ => None,
+        }
+    }
+
+    /// What `name` is bound to where `from` is: the nearest `let`, `rec { }`
+    /// or lambda parameter (a helper's bound argument, or a default).
+    fn lookup(&self, name: &str, from: &SyntaxNode) -> Option<Bound> {
+        for scope in from.ancestors().take(MAX_SCOPE) {
+            match scope.kind() {
+                NODE_LET_IN | NODE_LEGACY_LET => {
+                    if let Some(v) = self.binding(&scope, name) {
+                        return Some(Bound::Expr(v));
+                    }
+                }
+                NODE_ATTR_SET if scope.children_with_tokens().any(|c| c.kind() == TOKEN_REC) => {
+                    if let Some(v) = self.binding(&scope, name) {
+                        return Some(Bound::Expr(v));
+                    }
+                }
+                NODE_LAMBDA => {
+                    let Some(param) = scope.first_child() else { continue };
+                    let bound = match param.kind() {
+                        NODE_IDENT_PARAM => param.first_child().and_then(|i| ident(&i)).is_some_and(|n| n == name),
+                        NODE_PATTERN => param.children().any(|c| match c.kind() {
+                            NODE_PAT_ENTRY | NODE_PAT_BIND => c
+                                .children()
+                                .find(|i| i.kind() == NODE_IDENT)
+                                .and_then(|i| ident(&i))
+                                .is_some_and(|n| n == name),
+                            _ => false,
+                        }),
+                        _ => false,
+                    };
+                    if !bound {
+                        continue;
+                    }
+                    if let Some((_, _, v)) = self.subst.iter().rev().find(|(l, n, _)| *l == scope && n == name) {
+                        return Some(Bound::Str(v.clone()));
+                    }
+                    // A parameter's default (`{ hostname ? "rog" }:`).
+                    let default = param.children().filter(|c| c.kind() == NODE_PAT_ENTRY).find_map(|c| {
+                        let mut kids = c.children();
+                        let id = kids.next()?;
+                        (ident(&id)? == name).then(|| kids.next()).flatten()
+                    });
+                    return default.map(Bound::Expr);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The value of a single-name binding `name = value;` in a `let` or attribute set.
+    fn binding(&self, scope: &SyntaxNode, name: &str) -> Option<SyntaxNode> {
+        scope.children().filter(|c| c.kind() == NODE_ATTRPATH_VALUE).find_map(|av| {
+            let path = av.first_child().filter(|p| p.kind() == NODE_ATTRPATH)?;
+            let mut attrs = path.children();
+            let first = attrs.next()?;
+            if attrs.next().is_some() || first.kind() != NODE_IDENT || ident(&first)? != name {
+                return None;
+            }
+            value(&av)
+        })
+    }
+
+    /// An attribute name: an identifier, a string or `${...}` that evaluates to one.
+    fn attr_name(&self, attr: &SyntaxNode) -> Option<String> {
+        match attr.kind() {
+            NODE_IDENT => ident(attr),
+            NODE_STRING => self.eval_str(attr, 0),
+            NODE_DYNAMIC => self.eval_str(&attr.children().next()?, 0),
+            _ => None,
+        }
+    }
+
+    /// The entries `a.b.c = value;` of an attribute set or `let`, with their
+    /// names resolved (entries with a name that does not resolve are skipped).
+    fn entries<'n>(&'n self, set: &SyntaxNode) -> impl Iterator<Item = (Vec<String>, SyntaxNode)> + use<'n> {
+        set.children().filter(|c| c.kind() == NODE_ATTRPATH_VALUE).filter_map(move |av| {
+            let path = av.first_child().filter(|p| p.kind() == NODE_ATTRPATH)?;
+            let key = path.children().map(|a| self.attr_name(&a)).collect::<Option<Vec<_>>>()?;
+            Some((key, av))
+        })
+    }
+
+    /// The flake's inputs: `inputs.x.url = ...;` and `inputs = { x.url = ...; y = { ... }; };`.
+    fn inputs(&self, flake: &SyntaxNode) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, av) in self.entries(flake) {
+            if key[0] != "inputs" {
+                continue;
+            }
+            if let Some(name) = key.get(1) {
+                out.push(name.clone());
+            } else if let Some(set) = value(&av).map(|v| unwrap(&v)).filter(|v| v.kind() == NODE_ATTR_SET) {
+                out.extend(self.entries(&set).map(|(k, _)| k[0].clone()));
+            }
+        }
+        sorted(out)
+    }
+
+    /// Walk the attribute sets a file's value is made of (through lambdas,
+    /// `let`, `mkFlake` and module functions), looking for hosts.
+    fn outputs(&mut self, expr: &SyntaxNode, prefix: &mut Vec<String>, hosts: &mut Vec<HostDef>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let expr = unwrap(expr);
+        match expr.kind() {
+            NODE_ATTR_SET => {
+                let entries: Vec<_> = self.entries(&expr).collect();
+                for (key, av) in entries {
+                    let len = prefix.len();
+                    prefix.extend(key);
+                    let host = prefix
+                        .iter()
+                        .rposition(|k| HostKind::from_output(k).is_some())
+                        .filter(|&i| i + 2 == prefix.len());
+                    if let Some(i) = host {
+                        let kind = HostKind::from_output(&prefix[i]).expect("matched above");
+                        let name = prefix[i + 1].clone();
+                        let line = self.line(&av);
+                        if let Some(v) = value(&av) {
+                            hosts.push(self.host(name, kind, line, &v));
+                        }
+                    } else if let Some(v) = value(&av) {
+                        self.outputs(&v, prefix, hosts, depth + 1);
+                    }
+                    prefix.truncate(len);
+                }
+            }
+            NODE_LAMBDA | NODE_LET_IN | NODE_WITH | NODE_ASSERT => {
+                if let Some(body) = body(&expr) {
+                    self.outputs(&body, prefix, hosts, depth + 1);
+                }
+            }
+            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_UPDATE) => {
+                for side in expr.children() {
+                    self.outputs(&side, prefix, hosts, depth + 1);
+                }
+            }
+            NODE_APPLY => {
+                let Some((head, args)) = apply(&expr) else { return };
+                match head_name(&head).as_deref() {
+                    Some(n) if n == "mkFlake" || n == "mkIf" || WRAPPERS.contains(&n) => {
+                        if let Some(last) = args.last() {
+                            self.outputs(last, prefix, hosts, depth + 1);
+                        }
+                    }
+                    Some("mkMerge") => {
+                        for item in args.iter().flat_map(list_items) {
+                            self.outputs(&item, prefix, hosts, depth + 1);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A host's definition: a builder call, a helper call, or anything else
+    /// (whose import-context paths are taken as its modules).
+    fn host(&mut self, name: String, kind: HostKind, line: usize, value: &SyntaxNode) -> HostDef {
+        let mut host = HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() };
+        let value = unwrap_scopes(value);
+        let call = apply(&value);
+        match &call {
+            Some((head, _)) if head_name(head).is_some_and(|n| BUILDERS.contains(&n.as_str())) => {
+                self.builder(&value, &mut host);
+                self.reads(&value, &mut host);
+            }
+            Some((head, args)) => {
+                for arg in args {
+                    for expr in path_exprs(arg) {
+                        if let Some(p) = self.path_of(&expr) {
+                            host.modules.push(p);
+                        }
+                    }
+                    self.inline_modules(arg, &mut host.sets);
+                }
+                self.helper(head, args, &mut host);
+            }
+            None => {
+                for expr in path_exprs(&value) {
+                    if let Some(p) = self.path_of(&expr) {
+                        if import_context(&expr).is_some() { host.modules.push(p) } else { host.reads.push(p) }
+                    }
+                }
+                self.inline_modules(&value, &mut host.sets);
+            }
+        }
+        dedup_keep_order(&mut host.modules);
+        dedup_keep_order(&mut host.reads);
+        host.reads.retain(|r| !host.modules.contains(r));
+        host.sets = sorted(std::mem::take(&mut host.sets));
+        host
+    }
+
+    /// The `modules` list of a builder call (`nixosSystem { modules = [ ... ]; }`).
+    fn builder(&self, call: &SyntaxNode, host: &mut HostDef) {
+        let Some((_, args)) = apply(call) else { return };
+        for arg in &args {
+            for (key, av) in self.arg_entries(arg) {
+                if key.len() != 1 || key[0] != "modules" {
+                    continue;
+                }
+                let range = av.text_range();
+                for expr in path_exprs(&av) {
+                    let listed = import_context(&expr).is_some_and(|ctx| range.contains_range(ctx.text_range()));
+                    if let (true, Some(p)) = (listed, self.path_of(&expr)) {
+                        host.modules.push(p);
+                    }
+                }
+                if let Some(v) = value(&av) {
+                    for item in list_items(&v) {
+                        self.inline_module(&item, &mut host.sets);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Entries of a call argument: an attribute set, maybe in parentheses or `//`.
+    fn arg_entries(&self, arg: &SyntaxNode) -> Vec<(Vec<String>, SyntaxNode)> {
+        let arg = unwrap_scopes(arg);
+        match arg.kind() {
+            NODE_ATTR_SET => self.entries(&arg).collect(),
+            NODE_BIN_OP if bin_op(&arg) == Some(TOKEN_UPDATE) => {
+                arg.children().flat_map(|side| self.arg_entries(&side)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Paths in a definition that are not its modules.
+    fn reads(&self, value: &SyntaxNode, host: &mut HostDef) {
+        for expr in path_exprs(value) {
+            if let Some(p) = self.path_of(&expr) {
+                host.reads.push(p);
+            }
+        }
+    }
+
+    /// A helper defined in this file (`mkHost = hostname: nixpkgs.lib.nixosSystem { ... }`):
+    /// read its body with the call's string arguments bound, and take its
+    /// builder's modules.
+    fn helper(&mut self, head: &SyntaxNode, args: &[SyntaxNode], host: &mut HostDef) {
+        if head.kind() != NODE_IDENT {
+            return;
+        }
+        let Some(Bound::Expr(mut body)) = ident(head).and_then(|name| self.lookup(&name, head)) else { return };
+        let mark = self.subst.len();
+        let mut args = args.iter();
+        loop {
+            body = unwrap(&body);
+            if body.kind() != NODE_LAMBDA {
+                break;
+            }
+            let Some(param) = body.first_child() else { break };
+            if let Some(arg) = args.next() {
+                self.bind(&body, &param, arg);
+            }
+            match self::body(&body) {
+                Some(b) => body = b,
+                None => break,
+            }
+        }
+        // Only whole calls (`f a b`, not its inner `f a`), so a long call is walked once.
+        let call = std::iter::once(body.clone()).chain(body.descendants()).find(|n| {
+            let whole = !n.parent().is_some_and(|p| p.kind() == NODE_APPLY && p.first_child().as_ref() == Some(n));
+            whole && apply(n).is_some_and(|(h, _)| head_name(&h).is_some_and(|n| BUILDERS.contains(&n.as_str())))
+        });
+        match call {
+            Some(call) => self.builder(&call, host),
+            None => {
+                for expr in path_exprs(&body) {
+                    if let (Some(_), Some(p)) = (import_context(&expr), self.path_of(&expr)) {
+                        host.modules.push(p);
+                    }
+                }
+            }
+        }
+        self.reads(&body, host);
+        self.subst.truncate(mark);
+    }
+
+    /// Bind a helper's parameter to a call argument: a string to `name:`, the
+    /// strings of an attribute set to `{ hostname, ... }:`.
+    fn bind(&mut self, lambda: &SyntaxNode, param: &SyntaxNode, arg: &SyntaxNode) {
+        match param.kind() {
+            NODE_IDENT_PARAM => {
+                let name = param.first_child().and_then(|i| ident(&i));
+                if let (Some(name), Some(v)) = (name, self.eval_str(arg, 0)) {
+                    self.subst.push((lambda.clone(), name, v));
+                }
+            }
+            NODE_PATTERN => {
+                let arg = unwrap(arg);
+                if arg.kind() != NODE_ATTR_SET {
+                    return;
+                }
+                let mut bound = Vec::new();
+                for (key, av) in self.entries(&arg) {
+                    if let ([name], Some(v)) = (key.as_slice(), value(&av).and_then(|v| self.eval_str(&v, 0))) {
+                        bound.push((name.clone(), v));
+                    }
+                }
+                for inherit in arg.children().filter(|c| c.kind() == NODE_INHERIT) {
+                    if inherit.children().any(|c| c.kind() == NODE_INHERIT_FROM) {
+                        continue;
+                    }
+                    for attr in inherit.children() {
+                        if let Some(v) = ident(&attr).and_then(|n| self.lookup(&n, &arg)).and_then(|b| match b {
+                            Bound::Str(s) => Some(s),
+                            Bound::Expr(e) => self.eval_str(&e, 0),
+                        }) {
+                            bound.push((ident(&attr).unwrap_or_default(), v));
+                        }
+                    }
+                }
+                for (name, v) in bound {
+                    self.subst.push((lambda.clone(), name, v));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Inline modules inside `modules = [ ... ]` lists of an expression.
+    fn inline_modules(&self, expr: &SyntaxNode, sets: &mut Vec<String>) {
+        for av in std::iter::once(expr.clone()).chain(expr.descendants()).filter(|n| n.kind() == NODE_ATTRPATH_VALUE) {
+            let is_modules = av
+                .first_child()
+                .filter(|p| p.kind() == NODE_ATTRPATH)
+                .and_then(|p| p.children().last())
+                .and_then(|a| ident(&a))
+                .is_some_and(|n| n == "modules" || n == "extraModules");
+            if let (true, Some(v)) = (is_modules, value(&av)) {
+                for item in list_items(&v) {
+                    self.inline_module(&item, sets);
+                }
+            }
+        }
+    }
+
+    fn inline_module(&self, item: &SyntaxNode, sets: &mut Vec<String>) {
+        let item = unwrap(item);
+        if matches!(item.kind(), NODE_ATTR_SET | NODE_LAMBDA) {
+            self.module(&item, sets, 0);
+        }
+    }
+
+    /// Read a module: its gate (returned) and the options it sets to `true`.
+    fn module(&self, expr: &SyntaxNode, sets: &mut Vec<String>, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let expr = unwrap(expr);
+        match expr.kind() {
+            NODE_LAMBDA | NODE_LET_IN | NODE_WITH | NODE_ASSERT => self.module(&body(&expr)?, sets, depth + 1),
+            NODE_ATTR_SET => {
+                let entries: Vec<_> = self.entries(&expr).collect();
+                let explicit = entries.iter().any(|(k, _)| k[0] == "config" || k[0] == "options");
+                let mut gate = None;
+                for (key, av) in entries {
+                    let Some(v) = value(&av) else { continue };
+                    if explicit {
+                        if key[0] != "config" {
+                            continue;
+                        }
+                        if key.len() == 1 {
+                            gate = self.gate(&v);
+                        }
+                        self.sets(&v, &mut key[1..].to_vec(), sets, 0);
+                    } else if !NOT_CONFIG.contains(&key[0].as_str()) {
+                        self.sets(&v, &mut key.clone(), sets, 0);
+                    }
+                }
+                gate
+            }
+            _ => None,
+        }
+    }
+
+    /// `mkIf <cond> ...` → the option path `<cond>` reads.
+    fn gate(&self, value: &SyntaxNode) -> Option<String> {
+        let (head, args) = apply(&unwrap(value))?;
+        if head_name(&head)? != "mkIf" || args.len() != 2 {
+            return None;
+        }
+        let path = self.option_path(&args[0], 0)?;
+        (!path.is_empty()).then(|| path.join("."))
+    }
+
+    /// The option an expression reads: `config.a.b`, `cfg.enable` with
+    /// `cfg = config.a;`, the left side of `&&` when it is one.
+    fn option_path(&self, expr: &SyntaxNode, depth: usize) -> Option<Vec<String>> {
+        if depth > 16 {
+            return None;
+        }
+        let expr = unwrap(expr);
+        match expr.kind() {
+            NODE_IDENT => {
+                let name = ident(&expr)?;
+                if name == "config" {
+                    return Some(Vec::new());
+                }
+                match self.lookup(&name, &expr)? {
+                    Bound::Expr(e) => self.option_path(&e, depth + 1),
+                    Bound::Str(_) => None,
+                }
+            }
+            NODE_SELECT => {
+                let mut kids = expr.children();
+                let mut path = self.option_path(&kids.next()?, depth + 1)?;
+                let attrs = kids.find(|c| c.kind() == NODE_ATTRPATH)?;
+                for attr in attrs.children() {
+                    path.push(self.attr_name(&attr)?);
+                }
+                Some(path)
+            }
+            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_AND_AND) => {
+                expr.children().find_map(|side| self.option_path(&side, depth + 1).filter(|p| !p.is_empty()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Options set to `true` in a configuration value at `prefix`.
+    fn sets(&self, expr: &SyntaxNode, prefix: &mut Vec<String>, out: &mut Vec<String>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let expr = unwrap(expr);
+        match expr.kind() {
+            NODE_ATTR_SET => {
+                let entries: Vec<_> = self.entries(&expr).collect();
+                for (key, av) in entries {
+                    if let Some(v) = value(&av) {
+                        let len = prefix.len();
+                        prefix.extend(key);
+                        self.sets(&v, prefix, out, depth + 1);
+                        prefix.truncate(len);
+                    }
+                }
+            }
+            NODE_IDENT if !prefix.is_empty() && ident(&expr).is_some_and(|n| n == "true") => out.push(prefix.join(".")),
+            NODE_LET_IN | NODE_WITH | NODE_ASSERT => {
+                if let Some(b) = body(&expr) {
+                    self.sets(&b, prefix, out, depth + 1);
+                }
+            }
+            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_UPDATE) => {
+                for side in expr.children() {
+                    self.sets(&side, prefix, out, depth + 1);
+                }
+            }
+            NODE_APPLY => {
+                let Some((head, args)) = apply(&expr) else { return };
+                match head_name(&head).as_deref() {
+                    Some("mkIf") if args.len() == 2 => self.sets(&args[1], prefix, out, depth + 1),
+                    Some("mkMerge") => {
+                        for item in args.iter().flat_map(list_items) {
+                            self.sets(&item, prefix, out, depth + 1);
+                        }
+                    }
+                    Some(w) if WRAPPERS.contains(&w) => {
+                        if let Some(last) = args.last() {
+                            self.sets(last, prefix, out, depth + 1);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Deepest bracket nesting, or longest run of unary operators, read.
+const MAX_NESTING: usize = 200;
+
+/// Most terms read in one expression outside a list (`f a b c ...`, `a + b + ...`).
+const MAX_CHAIN: usize = 2000;
+
+/// Terms of the expressions open at one point above which the file is parsed
+/// on a thread with a stack sized to it.
+const LONG_EXPRESSION: usize = 2000;
+
+/// How a file is shaped, as far as rnix's stack and time go.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// Parse it anywhere.
+    Plain,
+    /// Long expressions, nested: rnix builds and drops a tree as deep as all
+    /// of them together, so it is parsed on a thread with a stack sized to the file.
+    Long,
+    /// At this byte offset: brackets nested or unary operators chained deeper
+    /// than [`MAX_NESTING`] (rnix recurses without a limit there), or an
+    /// expression of more than [`MAX_CHAIN`] terms (rnix takes quadratic time
+    /// on long calls). No hand-written Nix does this; the file is not read.
+    Deep(usize),
+}
+
+/// One pass over the bytes, outside strings and comments, counting terms
+/// (names, literals, operators, bracketed groups) per open bracket.
+fn shape(text: &str) -> Shape {
+    let b = text.as_bytes();
+    let (mut i, mut unary, mut open_terms) = (0, 0usize, 0usize);
+    let mut levels = vec![Level { list: false, terms: 0 }];
+    let (mut in_term, mut long) = (false, false);
+    while i < b.len() {
+        let c = b[i];
+        let mut term = false;
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            b'"' => {
+                term = !in_term;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' if b.get(i + 1) == Some(&b'\'') => {
+                term = !in_term;
+                i += 2;
+                while i < b.len() {
+                    if b[i] == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                        if matches!(b.get(i + 2), Some(b'$' | b'\'' | b'\\')) {
+                            i += 3;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => in_term = false,
+            b';' | b',' | b'=' | b':' => {
+                let top = levels.last_mut().expect("never empty");
+                open_terms -= top.terms;
+                top.terms = 0;
+                in_term = false;
+            }
+            b'[' | b'{' | b'(' => {
+                if !in_term {
+                    count(&mut levels, &mut open_terms);
+                }
+                levels.push(Level { list: c == b'[', terms: 0 });
+                in_term = false;
+            }
+            b']' | b'}' | b')' => {
+                if levels.len() > 1 {
+                    open_terms -= levels.pop().expect("checked").terms;
+                }
+                in_term = false;
+            }
+            b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'!' | b'&' | b'|' | b'?' | b'@' | b'.' => {
+                term = true;
+                in_term = false;
+            }
+            _ => term = !in_term,
+        }
+        if term {
+            count(&mut levels, &mut open_terms);
+            in_term = !matches!(c, b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'!' | b'&' | b'|' | b'?' | b'@' | b'.');
+        }
+        match c {
+            b'-' | b'!' if b.get(i + 1) != Some(&b'>') => unary += 1,
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => unary = 0,
+        }
+        let top = levels.last().expect("never empty");
+        if levels.len() > MAX_NESTING + 1 || unary > MAX_NESTING || top.terms > MAX_CHAIN {
+            return Shape::Deep(i.min(b.len()));
+        }
+        long |= open_terms > LONG_EXPRESSION;
+        i += 1;
+    }
+    if long { Shape::Long } else { Shape::Plain }
+}
+
+/// An open bracket (or the file) while scanning: is it a list, and how many
+/// terms its current expression has.
+struct Level {
+    list: bool,
+    terms: usize,
+}
+
+/// One more term in the innermost open expression (list items are not
+/// chained, so they do not count).
+fn count(levels: &mut [Level], open_terms: &mut usize) {
+    let top = levels.last_mut().expect("never empty");
+    if !top.list {
+        top.terms += 1;
+        *open_terms += 1;
+    }
+}
+
+/// Byte offsets where lines start.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+    starts
+}
+
+/// A parse error as a line and a message without byte offsets.
+fn error(e: &rnix::ParseError, text: &str, cx: &Cx) -> (usize, String) {
+    use rnix::ParseError as E;
+    let eof = cx.line_at(text.trim_end().len());
+    let at = |r: &rnix::TextRange| cx.line_at(usize::from(r.start()));
+    let snippet = |r: &rnix::TextRange| {
+        let s = &text[usize::from(r.start())..usize::from(r.end())];
+        let s = s.lines().next().unwrap_or("").trim();
+        let mut end = s.len().min(40);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < s.len() { format!("{}…", &s[..end]) } else { s.to_owned() }
+    };
+    let wanted = |kinds: &[SyntaxKind]| kinds.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ");
+    match e {
+        E::Unexpected(r) => (at(r), format!("unexpected `{}`", snippet(r))),
+        E::UnexpectedExtra(r) => (at(r), format!("unexpected `{}` after the end of the expression", snippet(r))),
+        E::UnexpectedWanted(got, r, kinds) => {
+            (at(r), format!("unexpected {}, expected {}", token_name(*got), wanted(kinds)))
+        }
+        E::UnexpectedDoubleBind(r) => (at(r), "a pattern is bound twice with `@`".to_owned()),
+        E::UnexpectedEOF => (eof, "unexpected end of file".to_owned()),
+        E::UnexpectedEOFWanted(kinds) => (eof, format!("unexpected end of file, expected {}", wanted(kinds))),
+        E::DuplicatedArgs(r, name) => (at(r), format!("argument `{name}` is duplicated")),
+        E::RecursionLimitExceeded => (eof, "nesting too deep to read".to_owned()),
+        _ => (eof, e.to_string()),
+    }
+}
+
+/// How an error message names a token.
+fn token_name(kind: SyntaxKind) -> String {
+    let s = match kind {
+        TOKEN_SEMICOLON => "`;`",
+        TOKEN_ASSIGN => "`=`",
+        TOKEN_COLON => "`:`",
+        TOKEN_COMMA => "`,`",
+        TOKEN_DOT => "`.`",
+        TOKEN_L_BRACE => "`{`",
+        TOKEN_R_BRACE => "`}`",
+        TOKEN_L_BRACK => "`[`",
+        TOKEN_R_BRACK => "`]`",
+        TOKEN_L_PAREN => "`(`",
+        TOKEN_R_PAREN => "`)`",
+        TOKEN_IN => "`in`",
+        TOKEN_THEN => "`then`",
+        TOKEN_ELSE => "`else`",
+        TOKEN_IDENT | NODE_IDENT => "an identifier",
+        TOKEN_STRING_END => "the end of the string",
+        TOKEN_INTERPOL_END => "`}` closing the interpolation",
+        NODE_ATTRPATH => "an attribute name",
+        other => return format!("{other:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase(),
+    };
+    s.to_owned()
+}
+
+/// Append a string literal's content, with the escapes a name can contain resolved.
+fn unescape(s: &str, quoted: bool, out: &mut String) {
+    if !s.contains(['\\', '\'', '$']) {
+        out.push_str(s);
+        return;
+    }
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quoted => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            '\'' if !quoted && chars.peek() == Some(&'\'') => {
+                chars.next();
+                match chars.next() {
+                    Some('\\') => out.push(chars.next().unwrap_or('\\')),
+                    Some(other) => out.push(other),
+                    None => out.push_str("''"),
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Join a relative path to a folder, `/`-separated, with `.` and `..`
+/// resolved. `None` when it leaves the repository; `.` for the root.
+pub fn resolve(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn dedup_keep_order(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|p| seen.insert(p.clone()));
+}
+
+/// The text of an identifier node.
+fn ident(node: &SyntaxNode) -> Option<String> {
+    if node.kind() != NODE_IDENT {
+        return None;
+    }
+    node.first_token().map(|t| t.text().to_owned())
+}
+
+/// The value of `key = value;`.
+fn value(av: &SyntaxNode) -> Option<SyntaxNode> {
+    av.children().find(|c| c.kind() != NODE_ATTRPATH)
+}
+
+/// The body of a lambda, `let`, `with` or `assert`.
+fn body(node: &SyntaxNode) -> Option<SyntaxNode> {
+    match node.kind() {
+        NODE_LET_IN => {
+            node.children().filter(|c| !matches!(c.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT | NODE_ERROR)).last()
+        }
+        NODE_LAMBDA | NODE_WITH | NODE_ASSERT => node.children().nth(1),
+        _ => None,
+    }
+}
+
+/// Strip parentheses.
+fn unwrap(node: &SyntaxNode) -> SyntaxNode {
+    let mut node = node.clone();
+    while node.kind() == NODE_PAREN {
+        match node.first_child() {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Strip parentheses, `let ... in` and `with ...;`.
+fn unwrap_scopes(node: &SyntaxNode) -> SyntaxNode {
+    let mut node = unwrap(node);
+    while matches!(node.kind(), NODE_LET_IN | NODE_WITH) {
+        match body(&node) {
+            Some(b) => node = unwrap(&b),
+            None => break,
+        }
+    }
+    node
+}
+
+/// The operator token of a binary operation.
+fn bin_op(node: &SyntaxNode) -> Option<SyntaxKind> {
+    node.children_with_tokens()
+        .filter_map(|c| c.into_token())
+        .map(|t| t.kind())
+        .find(|k| !matches!(k, TOKEN_WHITESPACE | TOKEN_COMMENT))
+}
+
+/// A call `f a b` as its function and arguments in order.
+fn apply(node: &SyntaxNode) -> Option<(SyntaxNode, Vec<SyntaxNode>)> {
+    if node.kind() != NODE_APPLY {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut node = node.clone();
+    while node.kind() == NODE_APPLY {
+        let mut kids = node.children();
+        let f = kids.next()?;
+        args.push(kids.next()?);
+        node = unwrap(&f);
+    }
+    args.reverse();
+    Some((node, args))
+}
+
+/// The name a call's function goes by: `mkIf`, `lib.mkIf`, `nixpkgs.lib.nixosSystem`.
+fn head_name(head: &SyntaxNode) -> Option<String> {
+    match head.kind() {
+        NODE_IDENT => ident(head),
+        NODE_SELECT => {
+            let attr = head.children().find(|c| c.kind() == NODE_ATTRPATH)?.children().last()?;
+            match attr.kind() {
+                NODE_IDENT => ident(&attr),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The items of a list value, through parentheses, `++` and `optionals cond [ ... ]`.
+fn list_items(node: &SyntaxNode) -> Vec<SyntaxNode> {
+    let node = unwrap(node);
+    match node.kind() {
+        NODE_LIST => node.children().collect(),
+        NODE_BIN_OP if bin_op(&node) == Some(TOKEN_CONCAT) => node.children().flat_map(|c| list_items(&c)).collect(),
+        NODE_APPLY => apply(&node).and_then(|(_, args)| args.last().map(list_items)).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The whole path expression a path literal starts: `./hosts + "/${name}"`.
+fn path_expr(path: &SyntaxNode) -> SyntaxNode {
+    let mut expr = path.clone();
+    while let Some(parent) = expr.parent() {
+        let is_left = parent.kind() == NODE_BIN_OP
+            && bin_op(&parent) == Some(TOKEN_ADD)
+            && parent.first_child().is_some_and(|f| f == expr);
+        if !is_left {
+            break;
+        }
+        expr = parent;
+    }
+    expr
+}
+
+/// Every path expression under a node, in source order.
+fn path_exprs(node: &SyntaxNode) -> Vec<SyntaxNode> {
+    let mut out: Vec<SyntaxNode> = Vec::new();
+    for path in std::iter::once(node.clone()).chain(node.descendants()).filter(|n| n.kind() == NODE_PATH_REL) {
+        let expr = path_expr(&path);
+        if out.last() != Some(&expr) {
+            out.push(expr);
+        }
+    }
+    out
+}
+
+/// The `imports = ...` (or builder `modules = ...`) binding a path
+/// expression is listed in, if it is: walking up through lists, parentheses,
+/// operators, calls (`optionals c [ ... ]`, `import ./x { }`) and
+/// conditionals, the first binding met must be one of those.
+fn import_context(expr: &SyntaxNode) -> Option<SyntaxNode> {
+    for node in expr.ancestors().skip(1).take(MAX_CONTEXT) {
+        match node.kind() {
+            NODE_LIST | NODE_PAREN | NODE_BIN_OP | NODE_APPLY | NODE_IF_ELSE | NODE_WITH | NODE_LET_IN
+            | NODE_ASSERT => {}
+            NODE_ATTRPATH_VALUE => {
+                let name = node.first_child().filter(|p| p.kind() == NODE_ATTRPATH)?.children().last()?;
+                return match ident(&name)?.as_str() {
+                    "imports" => Some(node),
+                    "modules" if builder_arg(&node) => Some(node),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Is this binding in the attribute set passed to a system builder?
+fn builder_arg(av: &SyntaxNode) -> bool {
+    let Some(mut node) = av.parent().filter(|s| s.kind() == NODE_ATTR_SET) else { return false };
+    for _ in 0..MAX_CONTEXT {
+        let Some(parent) = node.parent() else { break };
+        match parent.kind() {
+            NODE_PAREN | NODE_BIN_OP => node = parent,
+            NODE_APPLY => {
+                return apply(&parent)
+                    .is_some_and(|(h, _)| head_name(&h).is_some_and(|n| BUILDERS.contains(&n.as_str())));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(facts: &NixFacts) -> Vec<(&str, HostKind, usize, Vec<&str>)> {
+        facts
+            .hosts
+            .iter()
+            .map(|h| (h.name.as_str(), h.kind, h.line, h.modules.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    fn paths(facts: &NixFacts) -> Vec<(&str, usize, bool)> {
+        facts.paths.iter().map(|p| (p.path.as_str(), p.line, p.in_imports)).collect()
+    }
+
+    #[test]
+    fn host_attribute_in_outputs_with_at_pattern_and_let() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs";
+  outputs = { self, nixpkgs, ... }@inputs:
+    let
+      system = "x86_64-linux";
+    in {
+      nixosConfigurations.rog = nixpkgs.lib.nixosSystem {
+        inherit system;
+        modules = [ ./hosts/rog ./modules/common.nix inputs.disko.nixosModules.disko ];
+      };
+    };
+}"#,
+        );
+        assert_eq!(hosts(&facts), vec![("rog", HostKind::Nixos, 7, vec!["hosts/rog", "modules/common.nix"])]);
+        assert_eq!(facts.inputs, ["nixpkgs"]);
+        assert_eq!(facts.input_modules, [("disko".to_owned(), "disko".to_owned(), 9)]);
+        assert_eq!(paths(&facts), [("hosts/rog", 9, true), ("modules/common.nix", 9, true)]);
+        assert!(facts.errors.is_empty());
+    }
+
+    #[test]
+    fn host_set_in_plain_outputs() {
+        let facts = parse(
+            "flake.nix",
+            "{\n  outputs = inputs: {\n    nixosConfigurations = {\n      a = inputs.nixpkgs.lib.nixosSystem { modules = [ ./a.nix ]; };\n      b = inputs.nixpkgs.lib.nixosSystem {\n        modules = [ ./b ];\n      };\n    };\n  };\n}",
+        );
+        assert_eq!(hosts(&facts), vec![("a", HostKind::Nixos, 4, vec!["a.nix"]), ("b", HostKind::Nixos, 5, vec!["b"])]);
+    }
+
+    #[test]
+    fn hosts_from_a_helper_with_an_attribute_set_argument() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = { nixpkgs, ... }:
+    let
+      mkHost = { hostname, system ? "x86_64-linux" }: nixpkgs.lib.nixosSystem {
+        inherit system;
+        modules = [ ./hosts/${hostname} ./modules { networking.hostName = hostname; services.base.enable = true; } ];
+      };
+    in {
+      nixosConfigurations = {
+        rog = mkHost { hostname = "rog"; };
+        kumo = mkHost { hostname = "kumo"; system = "aarch64-linux"; };
+      };
+    };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("rog", HostKind::Nixos, 10, vec!["hosts/rog", "modules"]),
+                ("kumo", HostKind::Nixos, 11, vec!["hosts/kumo", "modules"]),
+            ]
+        );
+        assert_eq!(facts.hosts[0].sets, ["services.base.enable"]);
+        // The helper's own `./hosts/${hostname}` cannot resolve outside a call.
+        assert_eq!(paths(&facts), [("modules", 6, true)]);
+    }
+
+    #[test]
+    fn hosts_from_a_curried_helper_with_path_arguments() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = { nixpkgs, ... }@inputs:
+    let
+      lib = import ./lib { inherit inputs; };
+      mkHost = name: extra: nixpkgs.lib.nixosSystem { modules = [ (./hosts + "/${name}") extra ]; };
+    in {
+      nixosConfigurations = {
+        rog = mkHost "rog" ./hosts/rog/extra.nix;
+        yuki = lib.mkHost "yuki" ./hosts/yuki;
+      };
+    };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("rog", HostKind::Nixos, 8, vec!["hosts/rog/extra.nix", "hosts/rog"]),
+                // A helper from another file: only the paths of the call.
+                ("yuki", HostKind::Nixos, 9, vec!["hosts/yuki"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn flake_parts_forms() {
+        let set = parse(
+            "parts/hosts.nix",
+            "{ inputs, ... }: {\n  flake.nixosConfigurations = {\n    kaito = inputs.nixpkgs.lib.nixosSystem { modules = [ ../hosts/kaito ]; };\n  };\n}",
+        );
+        assert_eq!(hosts(&set), vec![("kaito", HostKind::Nixos, 3, vec!["hosts/kaito"])]);
+        let dotted = parse(
+            "parts/hosts.nix",
+            "{ inputs, ... }: {\n  flake.nixosConfigurations.kaito = inputs.nixpkgs.lib.nixosSystem {\n    modules = [ ../hosts/kaito ];\n  };\n}",
+        );
+        assert_eq!(hosts(&dotted), vec![("kaito", HostKind::Nixos, 2, vec!["hosts/kaito"])]);
+        let dynamic = parse(
+            "parts/kaito.nix",
+            r#"{ inputs, ... }:
+let
+  hostname = "kaito";
+in
+{
+  flake.nixosConfigurations.${hostname} = inputs.nixpkgs.lib.nixosSystem {
+    modules = [ ../hosts/${hostname} ];
+  };
+}"#,
+        );
+        assert_eq!(hosts(&dynamic), vec![("kaito", HostKind::Nixos, 6, vec!["hosts/kaito"])]);
+        assert_eq!(paths(&dynamic), [("hosts/kaito", 7, true)]);
+        // A module file, not a flake: no inputs read.
+        assert!(dynamic.inputs.is_empty());
+    }
+
+    #[test]
+    fn mk_flake_in_flake_nix() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = inputs@{ flake-parts, nixpkgs, ... }:
+    flake-parts.lib.mkFlake { inherit inputs; } ({ withSystem, ... }: {
+      imports = [ ./parts/hosts.nix ];
+      flake.nixosConfigurations.rog = nixpkgs.lib.nixosSystem { modules = [ ./hosts/rog ]; };
+    });
+}"#,
+        );
+        assert_eq!(hosts(&facts), vec![("rog", HostKind::Nixos, 5, vec!["hosts/rog"])]);
+        assert_eq!(paths(&facts), [("parts/hosts.nix", 4, true), ("hosts/rog", 5, true)]);
+    }
+
+    #[test]
+    fn home_and_darwin_configurations() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = { home-manager, nix-darwin, ... }:
+    let user = "alice"; in {
+      homeConfigurations."alice@rog" = home-manager.lib.homeManagerConfiguration {
+        modules = [ ./home/alice.nix ];
+      };
+      homeConfigurations = {
+        "${user}@kumo" = home-manager.lib.homeManagerConfiguration { modules = [ ./home/server.nix ]; };
+      };
+      darwinConfigurations.mac = nix-darwin.lib.darwinSystem { modules = [ ./darwin ]; };
+    };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("alice@rog", HostKind::Home, 4, vec!["home/alice.nix"]),
+                ("alice@kumo", HostKind::Home, 8, vec!["home/server.nix"]),
+                ("mac", HostKind::Darwin, 10, vec!["darwin"]),
+            ]
+        );
+        assert!(facts.paths.iter().all(|p| p.in_imports));
+    }
+
+    #[test]
+    fn inline_module_paths_are_read_not_modules() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = { nixpkgs, home-manager, ... }: {
+    nixosConfigurations.rog = nixpkgs.lib.nixosSystem {
+      specialArgs.secrets = ./secrets;
+      modules = [
+        ./hosts/rog
+        home-manager.nixosModules.home-manager
+        { home-manager.users.alice = import ./home/alice.nix; services.backup.enable = true; }
+        ({ ... }: { imports = [ ./extra.nix ]; })
+      ];
+    };
+  };
+}"#,
+        );
+        let rog = &facts.hosts[0];
+        assert_eq!(rog.modules, ["hosts/rog", "extra.nix"]);
+        assert_eq!(rog.reads, ["secrets", "home/alice.nix"]);
+        assert_eq!(rog.sets, ["services.backup.enable"]);
+        assert_eq!(facts.input_modules, [("home-manager".to_owned(), "home-manager".to_owned(), 7)]);
+    }
+
+    #[test]
+    fn path_resolution() {
+        assert_eq!(resolve("hosts/rog", "./hardware.nix").as_deref(), Some("hosts/rog/hardware.nix"));
+        assert_eq!(resolve("hosts/rog", "../../modules").as_deref(), Some("modules"));
+        assert_eq!(resolve("hosts/rog", "./.").as_deref(), Some("hosts/rog"));
+        assert_eq!(resolve("", "./.").as_deref(), Some("."));
+        assert_eq!(resolve("hosts", "../.").as_deref(), Some("."));
+        assert_eq!(resolve("hosts", "./a/../b//c.nix").as_deref(), Some("hosts/b/c.nix"));
+        assert_eq!(resolve("", "modules/x.nix").as_deref(), Some("modules/x.nix"));
+        assert_eq!(resolve("hosts", "../../outside.nix"), None);
+        assert_eq!(resolve("", "../x.nix"), None);
+    }
+
+    #[test]
+    fn paths_in_and_out_of_imports() {
+        let facts = parse(
+            "hosts/rog/default.nix",
+            r#"{ lib, pkgs, config, ... }:
+let
+  extra = [ ./not-listed.nix ];
+in
+{
+  imports = [
+    ./hardware.nix
+    ../../modules
+    (import ./generated.nix { inherit lib; })
+  ] ++ lib.optionals config.gpu.enable [ ./gpu.nix ] ++ lib.optional true ./one.nix;
+  environment.etc."nixos".source = ./.;
+  services.foo.package = pkgs.callPackage ../../pkgs/foo { };
+  boot.x = ../../../outside.nix;
+  wallpaper = ./wall/${pkgs.system}.png;
+}"#,
+        );
+        assert_eq!(
+            paths(&facts),
+            [
+                ("hosts/rog/not-listed.nix", 3, false),
+                ("hosts/rog/hardware.nix", 7, true),
+                ("modules", 8, true),
+                ("hosts/rog/generated.nix", 9, true),
+                ("hosts/rog/gpu.nix", 10, true),
+                ("hosts/rog/one.nix", 10, true),
+                ("hosts/rog", 11, false),
+                ("pkgs/foo", 12, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn gate_through_let_cfg() {
+        let facts = parse(
+            "modules/services/backup.nix",
+            r#"{ config, lib, ... }:
+let
+  cfg = config.services.backup;
+in
+{
+  options.services.backup.enable = lib.mkEnableOption "backups";
+  config = lib.mkIf cfg.enable {
+    services.restic.backups.nightly.initialize = true;
+  };
+}"#,
+        );
+        assert_eq!(facts.gate.as_deref(), Some("services.backup.enable"));
+        assert_eq!(facts.sets, ["services.restic.backups.nightly.initialize"]);
+    }
+
+    #[test]
+    fn gate_forms() {
+        let gate = |text: &str| parse("m.nix", text).gate;
+        assert_eq!(gate("{ config, ... }: { config = mkIf config.a.b.enable { }; }").as_deref(), Some("a.b.enable"));
+        assert_eq!(
+            gate("{ config, lib, ... }: with lib; let cfg = config.my.\"x-y\"; in { options = { }; config = mkIf (cfg.enable) { }; }")
+                .as_deref(),
+            Some("my.x-y.enable")
+        );
+        assert_eq!(
+            gate(
+                "{ config, lib, ... }: let cfg = config.a; on = cfg.enable; in { config = lib.mkIf (on && cfg.b) { }; }"
+            )
+            .as_deref(),
+            Some("a.enable")
+        );
+        // Not a whole-module gate.
+        assert_eq!(gate("{ config, lib, ... }: { config = lib.mkMerge [ (lib.mkIf config.a.enable { }) ]; }"), None);
+        assert_eq!(gate("{ config, lib, ... }: { config.x = lib.mkIf config.a.enable { }; }"), None);
+        assert_eq!(gate("{ config, ... }: { config = mkIf (config.networking.hostName == \"rog\") { }; }"), None);
+        assert_eq!(gate("{ config, ... }: { config = mkIf enabled { }; }"), None);
+    }
+
+    #[test]
+    fn sets_in_nested_attribute_sets() {
+        let sets = |text: &str| parse("m.nix", text).sets;
+        assert_eq!(
+            sets(
+                "{ lib, ... }: {\n  a.b.enable = true;\n  c = { enable = true; d.enable = false; };\n  e.enable = lib.mkDefault true;\n  f.enable = lib.mkForce (true);\n  g = { h = { i.enable = mkOverride 50 true; }; };\n  imports = [ ];\n}"
+            ),
+            ["a.b.enable", "c.enable", "e.enable", "f.enable", "g.h.i.enable"]
+        );
+        // Explicit `config`: only what is under it counts.
+        assert_eq!(
+            sets(
+                "{ config, lib, ... }: {\n  options.x.enable = lib.mkEnableOption \"x\";\n  config = lib.mkIf config.x.enable (lib.mkMerge [\n    { services.a.enable = true; }\n    (lib.mkIf config.y { services.b = { enable = true; }; })\n  ]);\n  config.services.c.enable = true;\n}"
+            ),
+            ["services.a.enable", "services.b.enable", "services.c.enable"]
+        );
+        assert_eq!(sets("{ a = { enable = true; }; a.enable = true; b = true || false; }"), ["a.enable"]);
+        // A flake is not a module.
+        assert!(sets("{ outputs = _: { }; inputs.x.flake = true; }").is_empty());
+    }
+
+    #[test]
+    fn inputs_forms() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs";
+    disko = { url = "github:nix-community/disko"; inputs.nixpkgs.follows = "nixpkgs"; };
+    "nixos-hardware".url = "github:NixOS/nixos-hardware";
+  };
+  inputs.home-manager.url = "github:nix-community/home-manager";
+  inputs.home-manager.inputs.nixpkgs.follows = "nixpkgs";
+  outputs = { self, ... }@inputs: {
+    nixosModules.default = ./module.nix;
+    x = [ inputs.nixos-hardware.nixosModules.lenovo-thinkpad-x1 inputs."nixos-hardware".nixosModules.common-cpu-amd
+          self.nixosModules.default inputs.self.nixosModules.x config.flake.nixosModules.y
+          home-manager.homeManagerModules.default darwin.darwinModules.simple inputs.nixpkgs.lib ];
+  };
+}"#,
+        );
+        assert_eq!(facts.inputs, ["disko", "home-manager", "nixos-hardware", "nixpkgs"]);
+        let uses: Vec<_> = facts.input_modules.iter().map(|(i, m, l)| (i.as_str(), m.as_str(), *l)).collect();
+        assert_eq!(
+            uses,
+            [
+                ("nixos-hardware", "lenovo-thinkpad-x1", 11),
+                ("nixos-hardware", "common-cpu-amd", 11),
+                ("home-manager", "default", 13),
+                ("darwin", "simple", 13),
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_keep_what_parsed() {
+        let facts = parse(
+            "modules/desktop/default.nix",
+            "{ pkgs, ... }:\n{\n  imports = [ ./fonts.nix ];\n\n  services.xserver.enable = true\n  programs.niri.enable = true;\n  a.enable = true;\n",
+        );
+        assert_eq!(paths(&facts), [("modules/desktop/fonts.nix", 3, true)]);
+        assert!(!facts.errors.is_empty());
+        assert_eq!(facts.errors[0], (6, "unexpected `=`, expected `;`".to_owned()));
+        assert!(facts.errors.iter().any(|(_, m)| m.starts_with("unexpected end of file")), "{:?}", facts.errors);
+        assert!(facts.sets.contains(&"a.enable".to_owned()), "{:?}", facts.sets);
+
+        let garbage = parse("x.nix", "{ imports = [ ./a.nix ]; } }} ) ;; let in");
+        assert_eq!(paths(&garbage), [("a.nix", 1, true)]);
+        assert!(garbage.errors.iter().any(|(l, m)| *l == 1 && m.contains("after the end")), "{:?}", garbage.errors);
+        assert_eq!(parse("x.nix", "").errors, [(1, "unexpected end of file".to_owned())]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let deep = format!("{}1{}", "[\n".repeat(5000), " ]".repeat(5000));
+        let refused = (201, "nesting deeper than 200 levels; the file was not read".to_owned());
+        assert_eq!(parse("x.nix", &deep).errors, [refused]);
+        assert!(!parse("x.nix", &format!("{}1", "- ".repeat(5000))).errors.is_empty());
+        assert!(!parse("x.nix", &format!("{}true", "!".repeat(5000))).errors.is_empty());
+        // Just under the limit rnix copes, and the walkers stop at their own depth.
+        let sets = format!("{{ a = {}true{}; }}", "{ b = ".repeat(190), "; }".repeat(190));
+        assert!(parse("x.nix", &sets).sets.is_empty());
+        let lists = format!("{{ imports = {}./a.nix{}; }}", "[ ".repeat(199), " ]".repeat(199));
+        assert_eq!(parse("x.nix", &lists).paths.len(), 1);
+        assert!(parse("x.nix", &format!("{}1", "- ".repeat(199))).errors.is_empty());
+        // Long expressions, nested, are read on a thread with a large stack.
+        let nested =
+            format!("{{ imports = [ ({}./a.nix{}) ]; }}", "(f a a a a a a a a a a ".repeat(190), ")".repeat(190));
+        assert_eq!(shape(&nested), Shape::Long);
+        let facts = parse("x.nix", &nested);
+        assert!(facts.errors.is_empty());
+        // Found, but too far below `imports` to count as listed there.
+        assert_eq!(paths(&facts), [("a.nix", 1, false)]);
+        // Lists are flat: long ones are plain.
+        let list = format!("{{ environment.systemPackages = [ {} ]; a.enable = true; }}", "pkgs.git ".repeat(10_000));
+        assert_eq!(shape(&list), Shape::Plain);
+        assert_eq!(parse("x.nix", &list).sets, ["a.enable"]);
+        assert_eq!(shape("{ a = 1; b = [ 1 2 3 ]; }"), Shape::Plain);
+        // A call with thousands of arguments would take rnix seconds.
+        let call = format!("{{ a.enable = true;\n x = f {}; }}", "a ".repeat(100_000));
+        assert_eq!(parse("x.nix", &call).errors[0].0, 2);
+        assert!(matches!(shape(&format!("x = 1{}", "+1".repeat(3000))), Shape::Deep(_)));
+        // Brackets, dashes and quotes in strings and comments do not count.
+        let text = format!(
+            "# {}\n{{ a = \"{}\\\"\"; b = ''{}''${{x}} '''' ''; /* {} */ c = true; }}",
+            "-".repeat(500),
+            "[".repeat(500),
+            "(".repeat(500),
+            "{".repeat(500)
+        );
+        let facts = parse("x.nix", &text);
+        assert!(facts.errors.is_empty(), "{:?}", facts.errors);
+        assert_eq!(facts.sets, ["c"]);
+    }
+}
