@@ -22,8 +22,8 @@ use serde::Serialize;
 /// What one Nix file says. Every list is in source order (so by line).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NixFacts {
-    /// Syntax errors: 1-based line and message (rnix is error-tolerant: the
-    /// other fields hold what parsed).
+    /// Syntax errors: 1-based line and message, the first on each line (rnix
+    /// is error-tolerant: the other fields hold what parsed).
     pub errors: Vec<(usize, String)>,
     /// Relative path literals, resolved to repo-relative `/`-separated paths
     /// (`.` is the repository's root folder). Paths leaving the repository and
@@ -146,7 +146,9 @@ fn read(path: &str, text: &str) -> NixFacts {
     for e in parse.errors() {
         facts.errors.push(error(e, text, &cx));
     }
-    facts.errors.dedup();
+    // One per line: the first; the others on it are mostly knock-on errors.
+    facts.errors.sort_by_key(|(line, _)| *line);
+    facts.errors.dedup_by_key(|(line, _)| *line);
     cx.collect(&root, &mut facts);
     let top = root.first_child().map(|n| unwrap(&n));
     if let Some(top) = &top {
@@ -965,7 +967,12 @@ fn error(e: &rnix::ParseError, text: &str, cx: &Cx) -> (usize, String) {
         }
         if end < s.len() { format!("{}…", &s[..end]) } else { s.to_owned() }
     };
-    let wanted = |kinds: &[SyntaxKind]| kinds.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ");
+    let wanted = |kinds: &[SyntaxKind]| {
+        if kinds.len() > 3 && kinds.contains(&TOKEN_L_PAREN) {
+            return "an expression".to_owned();
+        }
+        kinds.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ")
+    };
     match e {
         E::Unexpected(r) => (at(r), format!("unexpected `{}`", snippet(r))),
         E::UnexpectedExtra(r) => (at(r), format!("unexpected `{}` after the end of the expression", snippet(r))),
