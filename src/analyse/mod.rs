@@ -9,6 +9,7 @@ pub mod history;
 pub mod keys;
 pub mod links;
 pub mod merge;
+pub mod nix;
 pub mod roadmap;
 pub mod validate;
 
