@@ -354,6 +354,8 @@ pub struct CodeContext {
     prefix: String,
     /// When each change was created and completed, from git.
     history: Option<(git::Walk, analyse::history::History)>,
+    /// The Nix graph, when the project has `.nix` files.
+    pub nix: Option<analyse::nix::NixGraph>,
 }
 
 impl CodeContext {
@@ -479,24 +481,48 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
         }
         history = Some(h);
     }
-    // Hosts by folder: `hosts/<name>/default.nix`, or `hosts/<group>/<name>/default.nix`
-    // when the group is not itself a host.
-    let mut hosts: Vec<String> = files
-        .iter()
-        .filter_map(|f| {
-            let parts: Vec<&str> = f.split('/').collect();
-            match parts.as_slice() {
-                ["hosts", name, "default.nix"] => Some((*name).to_owned()),
-                ["hosts", group, name, "default.nix"] if !files.contains(&format!("hosts/{group}/default.nix")) => {
-                    Some((*name).to_owned())
+    let nix = nix_graph(&l.tree.dir, &files);
+    // Hosts from the flake; without Nix files, by folder: `hosts/<name>/default.nix`,
+    // or `hosts/<group>/<name>/default.nix` when the group is not itself a host.
+    let mut hosts: Vec<String> = match &nix {
+        Some(g) if !g.hosts().is_empty() => g.hosts().iter().map(|h| h.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    hosts.extend(if !hosts.is_empty() {
+        Vec::new()
+    } else {
+        files
+            .iter()
+            .filter_map(|f| {
+                let parts: Vec<&str> = f.split('/').collect();
+                match parts.as_slice() {
+                    ["hosts", name, "default.nix"] => Some((*name).to_owned()),
+                    ["hosts", group, name, "default.nix"] if !files.contains(&format!("hosts/{group}/default.nix")) => {
+                        Some((*name).to_owned())
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        })
-        .collect();
+            })
+            .collect::<Vec<String>>()
+    });
     hosts.sort();
     hosts.dedup();
-    Ok(CodeContext { files, from, co, hosts, repo, prefix, history })
+    Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix })
+}
+
+/// Parse every `.nix` file of the project (in parallel) and build the graph;
+/// `None` without Nix files. Files that cannot be read are left out.
+pub fn nix_graph(dir: &std::path::Path, files: &analyse::links::Files) -> Option<analyse::nix::NixGraph> {
+    use rayon::prelude::*;
+    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
+    if paths.is_empty() {
+        return None;
+    }
+    let (read, _) = crate::discover::read_files(dir, &paths);
+    let facts: Vec<(String, crate::parse::nix::NixFacts)> =
+        read.par_iter().map(|f| (f.path.clone(), crate::parse::nix::parse(&f.path, &f.text))).collect();
+    let all: std::collections::BTreeSet<String> = files.iter().cloned().collect();
+    Some(analyse::nix::build(&facts, &all))
 }
 
 /// Files changed with each change, from git (see [`analyse::links::co_changes`]).
@@ -593,6 +619,7 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
         .map(|(c, links)| LinksReport {
             change: &c.id,
             path: &c.path,
+            hosts: ctx.nix.as_ref().map(|g| analyse::links::hosts_affected(&links, &ctx.files, g)).unwrap_or_default(),
             links,
             hosts_named: analyse::links::hosts_named(&documents(l, c), &ctx.hosts),
         })
@@ -600,7 +627,10 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
     let mut out = Outcome::new().reading_problems(loaded);
     out.stdout = match (&args.change, args.json) {
         (Some(_), true) => json::to_string(&reports[0]),
-        (Some(_), false) => terminal::links(reports[0].change, &reports[0].links, &reports[0].hosts_named, style),
+        (Some(_), false) => {
+            let r = &reports[0];
+            terminal::links(r.change, &r.links, ctx.nix.as_ref().map(|_| r.hosts.as_slice()), &r.hosts_named, style)
+        }
         (None, true) => json::to_string(&serde_json::json!({ "files": ctx.files.len(), "changes": reports })),
         (None, false) => terminal::links_summary(
             &reports.iter().map(|r| (r.change, r.path, r.links.as_slice())).collect::<Vec<_>>(),
@@ -634,6 +664,8 @@ struct LinksReport<'a> {
     change: &'a str,
     path: &'a str,
     links: Vec<analyse::links::Link>,
+    /// Hosts whose build includes the linked code (from the Nix graph).
+    hosts: Vec<String>,
     /// Hosts whose names the change's documents use.
     hosts_named: Vec<String>,
 }

@@ -437,6 +437,39 @@ pub fn resolve(change: &ChangeInput<'_>, files: &Files, fates: &Fates, hosts: &[
     links
 }
 
+/// The `.nix` files a link stands for: the file, or every `.nix` file below
+/// a linked folder; for a renamed file, its new path. Only links that exist
+/// and that the change is fairly sure of (confidence at least 0.5).
+pub fn nix_files<'a>(links: &'a [Link], files: &'a Files) -> BTreeSet<&'a str> {
+    let mut out = BTreeSet::new();
+    for l in links.iter().filter(|l| l.confidence >= 0.5) {
+        let path = match &l.state {
+            State::Exists => l.path.as_str(),
+            State::Renamed(to) => to.as_str(),
+            _ => continue,
+        };
+        if let Some(dir) = path.strip_suffix('/') {
+            let prefix = format!("{dir}/");
+            out.extend(files.iter().filter(|f| f.starts_with(&prefix) && f.ends_with(".nix")).map(String::as_str));
+        } else if path.ends_with(".nix") {
+            out.insert(path);
+        }
+    }
+    out
+}
+
+/// The hosts whose build runs code the links name: a linked `.nix` file in
+/// the host's closure and switched on there (an enable-gated module counts
+/// only where some module of the host enables it).
+pub fn hosts_affected(links: &[Link], files: &Files, graph: &super::nix::NixGraph) -> Vec<String> {
+    let linked = nix_files(links, files);
+    let mut out: Vec<String> =
+        graph.hosts().iter().map(|h| h.name.clone()).filter(|h| linked.iter().any(|f| graph.active_on(f, h))).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Files changed together with each change. `commits` are, per commit, the
 /// changes whose folders it changed (or whose id its message names) and
 /// the files it changed outside `openspec/`. A commit that touches n change

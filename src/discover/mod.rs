@@ -958,6 +958,29 @@ fn in_class(class: &[char], c: char) -> bool {
     hit != negated
 }
 
+/// Read many files under `root` (paths relative to it) in parallel, with the
+/// same rules as the tree; missing ones are skipped.
+pub fn read_files(root: &Path, paths: &[String]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let reader = Reader {
+        root: root.to_path_buf(),
+        canonical_root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+    };
+    let read: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(|p| {
+            let mut problems = Vec::new();
+            (reader.read(&root.join(p), &mut problems), problems)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (f, mut p) in read {
+        files.extend(f);
+        problems.append(&mut p);
+    }
+    (files, problems)
+}
+
 /// Read one more file under the root (the roadmap file, say) with the same
 /// rules as the tree: symlinks out of the root, oversized files and
 /// non-UTF-8 bytes become diagnostics. `None` when it does not exist.

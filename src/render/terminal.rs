@@ -574,7 +574,13 @@ pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style)
 }
 
 /// `spec links CHANGE`: the links by source, with state and confidence.
-pub fn links(change: &str, links: &[crate::analyse::links::Link], hosts_named: &[String], style: &Style) -> String {
+pub fn links(
+    change: &str,
+    links: &[crate::analyse::links::Link],
+    hosts: Option<&[String]>,
+    hosts_named: &[String],
+    style: &Style,
+) -> String {
     use crate::analyse::links::{Source, State};
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.heading(&format!("Code touched by {change}")));
@@ -615,7 +621,23 @@ pub fn links(change: &str, links: &[crate::analyse::links::Link], hosts_named: &
             );
         }
     }
-    if !hosts_named.is_empty() {
+    if let Some(hosts) = hosts {
+        let list = |h: &[String]| if h.is_empty() { "none".to_owned() } else { h.join(", ") };
+        let _ = writeln!(out, "\n  Hosts whose build runs this code: {}", list(hosts));
+        let _ = writeln!(out, "  Hosts the change names:          {}", list(hosts_named));
+        let unnamed: Vec<String> = hosts.iter().filter(|h| !hosts_named.contains(h)).cloned().collect();
+        let unaffected: Vec<String> = hosts_named.iter().filter(|h| !hosts.contains(h)).cloned().collect();
+        if !unnamed.is_empty() {
+            let _ = writeln!(out, "  {}", style.warning(&format!("affected but not named: {}", unnamed.join(", "))));
+        }
+        if !unaffected.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.warning(&format!("named but no linked code runs there: {}", unaffected.join(", ")))
+            );
+        }
+    } else if !hosts_named.is_empty() {
         let _ = writeln!(out, "\n  Hosts named: {}", hosts_named.join(", "));
     }
     out

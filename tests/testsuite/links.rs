@@ -149,3 +149,44 @@ fn the_corpus_declared_paths_resolve_against_its_tree() {
     assert_eq!(counts.get("renamed"), Some(&5), "{counts:?}");
     assert_eq!(counts.get("drifted"), Some(&3), "{counts:?}");
 }
+
+/// The fixture flake with an `openspec/` folder of three changes.
+fn flake() -> crate::harness::SpecTest {
+    crate::harness::SpecTest::fixture("flake")
+        .file(
+            "openspec/changes/nightly-backups/proposal.md",
+            "# Change: Nightly backups\n\n## What Changes\n- Tune `modules/services/backup.nix` for kumo and rog\n",
+        )
+        .file("openspec/changes/nightly-backups/tasks.md", "- [x] 1.1 Schedule\n- [ ] 1.2 Prune\n")
+        .file(
+            "openspec/changes/harden-ssh/proposal.md",
+            "# Change: Harden SSH\n\n## What Changes\n- Edit `modules/services/ssh.nix`\n",
+        )
+        .file("openspec/changes/harden-ssh/tasks.md", "- [x] 1.1 Keys only\n")
+        .file(
+            "openspec/changes/repartition-yuki/proposal.md",
+            "# Change: Repartition yuki\n\n## What Changes\n- New layout in `disko.nix` on yuki\n",
+        )
+        .file("openspec/changes/repartition-yuki/tasks.md", "- [ ] 1.1 Layout\n")
+}
+
+#[test]
+fn hosts_affected_follow_imports_and_enable_gates() {
+    let t = flake();
+    let run = t.run(&["links", "nightly-backups", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    // backup.nix is imported by every host through modules/default.nix, but
+    // only rog switches it on; the change names kumo too.
+    assert_eq!(v["hosts"], serde_json::json!(["rog"]));
+    assert_eq!(v["hosts_named"], serde_json::json!(["kumo", "rog"]));
+    let text = t.run(&["links", "nightly-backups"]).stdout;
+    assert!(text.contains("named but no linked code runs there: kumo"), "{text}");
+
+    let ssh: Value = serde_json::from_str(&t.run(&["links", "harden-ssh", "--json"]).stdout).unwrap();
+    assert_eq!(ssh["hosts"], serde_json::json!(["kaito", "kumo", "rog", "yuki"]));
+    // A bare `disko.nix` placed by the host the change names.
+    let yuki: Value = serde_json::from_str(&t.run(&["links", "repartition-yuki", "--json"]).stdout).unwrap();
+    assert_eq!(link(&yuki, "hosts/yuki/disko.nix")["source"], "inferred");
+    assert_eq!(yuki["hosts"], serde_json::json!(["yuki"]));
+}
