@@ -78,6 +78,32 @@ pub enum Command {
     /// changed in the same commits (git), files placed by inference; each
     /// with its state (exists, renamed, deleted, planned) and confidence.
     Links(LinksArgs),
+    /// Per host, the changes (open and done) whose code its build runs.
+    Impact(ImpactArgs),
+    /// The hosts the flake defines, their module closures, and modules no
+    /// host imports.
+    Hosts(HostsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImpactArgs {
+    /// Only this host.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub code: CodeArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HostsArgs {
+    #[command(flatten)]
+    pub code: CodeArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

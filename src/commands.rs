@@ -3,8 +3,8 @@
 
 use crate::analyse::{self, Loaded, Plan};
 use crate::cli::{
-    CheckArgs, CheckFormat, CodeArgs, DiffArgs, GraphArgs, GraphFormat, HistoryArgs, LinksArgs, ListArgs, RoadmapArgs,
-    ShowArgs, SiteArgs, WalkArgs,
+    CheckArgs, CheckFormat, CodeArgs, DiffArgs, GraphArgs, GraphFormat, HistoryArgs, HostsArgs, ImpactArgs, LinksArgs,
+    ListArgs, RoadmapArgs, ShowArgs, SiteArgs, WalkArgs,
 };
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
@@ -126,11 +126,7 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
         findings.extend(l.diagnostics.iter().cloned());
         findings.extend(analyse::findings(&l.project));
         findings.extend(plan(l, config).findings(l));
-        // Findings about code need history: skip the file list without it.
-        if !args.code.no_git
-            && git::open(&l.tree.dir).is_ok()
-            && let Ok(ctx) = code_context(l, &args.code, false)
-        {
+        if let Ok(ctx) = code_context(l, &args.code, false) {
             findings.extend(ctx.findings(l));
         }
     }
@@ -409,6 +405,38 @@ impl CodeContext {
     /// renamed or deleted, and complete changes none of whose files changed
     /// after the change was created ("ticked without evidence"). Git only.
     pub fn findings(&self, l: &Loaded) -> Vec<Diagnostic> {
+        let mut out = self.nix_findings();
+        out.extend(self.git_findings(l));
+        out
+    }
+
+    /// Dangling imports and syntax errors (warnings), modules no host
+    /// imports (info).
+    fn nix_findings(&self) -> Vec<Diagnostic> {
+        let Some(graph) = &self.nix else { return Vec::new() };
+        let mut out = Vec::new();
+        for (file, line, missing) in graph.dangling() {
+            out.push(
+                Diagnostic::warning(file, Some(line), format!("imports `{missing}`, which does not exist"))
+                    .with_help("fix the path, or create the module"),
+            );
+        }
+        for (file, line, message) in graph.errors() {
+            out.push(
+                Diagnostic::warning(file, Some(line), format!("Nix syntax error: {message}"))
+                    .with_help("the rest of the file was still read for imports and hosts"),
+            );
+        }
+        for file in graph.orphans() {
+            out.push(
+                Diagnostic::new(Level::Info, file, None, "no host imports this module")
+                    .with_help("import it from a host's modules, or delete it"),
+            );
+        }
+        out
+    }
+
+    fn git_findings(&self, l: &Loaded) -> Vec<Diagnostic> {
         use analyse::links::{Source, State};
         let (Some(repo), Some((_, history))) = (&self.repo, &self.history) else { return Vec::new() };
         let active: Vec<&model::Change> = l.project.active().filter(|c| c.nested.is_empty()).collect();
@@ -637,6 +665,131 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
             ctx.files.len(),
             style,
         ),
+    };
+    Ok(out)
+}
+
+/// One change as `spec impact` lists it under a host.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactChange {
+    pub id: String,
+    pub status: model::ChangeStatus,
+    pub tasks: model::Progress,
+    /// The change's `.nix` files that the host's build runs.
+    pub files: Vec<String>,
+}
+
+/// A host and the changes whose code it runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostImpact {
+    pub host: String,
+    pub open: Vec<ImpactChange>,
+    pub done: Vec<ImpactChange>,
+}
+
+/// Per host of the graph, the changes whose linked `.nix` files its build
+/// runs (open: not complete; done: complete or archived).
+pub fn host_impact(l: &Loaded, ctx: &CodeContext, graph: &analyse::nix::NixGraph) -> Vec<HostImpact> {
+    let changes: Vec<&model::Change> = l.project.changes.iter().filter(|c| c.nested.is_empty()).collect();
+    let links = ctx.links(l, &changes);
+    let mut names: Vec<String> = graph.hosts().iter().map(|h| h.name.clone()).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|host| {
+            let mut impact = HostImpact { host: host.clone(), open: Vec::new(), done: Vec::new() };
+            for (c, links) in changes.iter().zip(&links) {
+                let files: Vec<String> = analyse::links::nix_files(links, &ctx.files)
+                    .into_iter()
+                    .filter(|f| graph.active_on(f, &host))
+                    .map(str::to_owned)
+                    .collect();
+                if files.is_empty() {
+                    continue;
+                }
+                let entry = ImpactChange { id: c.id.clone(), status: c.status, tasks: c.tasks, files };
+                if matches!(c.status, model::ChangeStatus::Complete | model::ChangeStatus::Archived) {
+                    impact.done.push(entry);
+                } else {
+                    impact.open.push(entry);
+                }
+            }
+            impact
+        })
+        .collect()
+}
+
+fn need_nix<'a>(ctx: &'a CodeContext, what: &str) -> Result<&'a analyse::nix::NixGraph> {
+    ctx.nix.as_ref().ok_or_else(|| {
+        Error::Usage(format!("{what} needs Nix: no .nix file in the project ({} files looked at)", ctx.files.len()))
+    })
+}
+
+pub fn impact(loaded: &[Loaded], args: &ImpactArgs, style: &Style) -> Result<Outcome> {
+    let l = one(loaded, "impact")?;
+    let ctx = code_context(l, &args.code, true)?;
+    let graph = need_nix(&ctx, "`spec impact`")?;
+    let mut all = host_impact(l, &ctx, graph);
+    if let Some(host) = &args.host {
+        if !all.iter().any(|h| &h.host == host) {
+            let known: Vec<&str> = all.iter().map(|h| h.host.as_str()).collect();
+            let close = suggestions(&known, host);
+            return Err(Error::Usage(format!(
+                "no host `{host}` in the flake (hosts: {}){}",
+                known.join(", "),
+                if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+            )));
+        }
+        all.retain(|h| &h.host == host);
+    }
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout =
+        if args.json { json::to_string(&serde_json::json!({ "hosts": all })) } else { terminal::impact(&all, style) };
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct HostReport<'a> {
+    #[serde(flatten)]
+    host: &'a analyse::nix::Host,
+    /// Every `.nix` file its build reads.
+    closure: Vec<String>,
+}
+
+pub fn hosts(loaded: &[Loaded], args: &HostsArgs, style: &Style) -> Result<Outcome> {
+    let l = one(loaded, "hosts")?;
+    let ctx = code_context(l, &args.code, false)?;
+    let graph = need_nix(&ctx, "`spec hosts`")?;
+    let hosts: Vec<HostReport<'_>> = graph
+        .hosts()
+        .iter()
+        .map(|h| HostReport {
+            host: h,
+            closure: graph.closure(&h.name).into_iter().filter(|f| f.ends_with(".nix")).collect(),
+        })
+        .collect();
+    let mut out = Outcome::new().reading_problems(loaded);
+    let dangling: Vec<serde_json::Value> = graph
+        .dangling()
+        .into_iter()
+        .map(|(file, line, missing)| serde_json::json!({ "file": file, "line": line, "missing": missing }))
+        .collect();
+    let errors: Vec<serde_json::Value> = graph
+        .errors()
+        .into_iter()
+        .map(|(file, line, message)| serde_json::json!({ "file": file, "line": line, "message": message }))
+        .collect();
+    out.stdout = if args.json {
+        json::to_string(&serde_json::json!({
+            "hosts": hosts,
+            "orphans": graph.orphans(),
+            "dangling": dangling,
+            "errors": errors,
+            "inputs": graph.inputs(),
+        }))
+    } else {
+        let rows: Vec<(&analyse::nix::Host, usize)> = hosts.iter().map(|h| (h.host, h.closure.len())).collect();
+        terminal::hosts(&rows, &graph.orphans(), &graph.dangling(), &graph.errors(), style)
     };
     Ok(out)
 }

@@ -74,6 +74,8 @@ pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
         Some(Command::History(args)) => commands::history(&loaded, &config, args, &style)?,
         Some(Command::Diff(args)) => commands::diff(&loaded, &config, args)?,
         Some(Command::Links(args)) => commands::links(&loaded, &config, args, &style)?,
+        Some(Command::Impact(args)) => commands::impact(&loaded, args, &style)?,
+        Some(Command::Hosts(args)) => commands::hosts(&loaded, args, &style)?,
     })
 }
 

@@ -57,11 +57,11 @@ fn all_files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -
         }
     }
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !NOT_CODE.contains(&e.file_name().to_string_lossy().as_ref()));
+    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        // The plans are read by `load`; links never point into them.
+        e.depth() == 0 || !(NOT_CODE.contains(&name.as_ref()) || (e.depth() == 1 && name == "openspec"))
+    });
     for entry in walker.flatten() {
         if !entry.file_type().is_dir() {
             files.push(super::relative(dir, entry.path()));

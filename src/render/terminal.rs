@@ -676,6 +676,83 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
     out
 }
 
+/// `spec impact`: per host, the open and done changes whose code it runs.
+pub fn impact(hosts: &[crate::commands::HostImpact], style: &Style) -> String {
+    let mut out = String::new();
+    for h in hosts {
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            style.heading(&h.host),
+            style.dim(&format!("{} open, {} done", h.open.len(), h.done.len()))
+        );
+        if h.open.is_empty() && h.done.is_empty() {
+            let _ = writeln!(out, "  no change touches code this host runs");
+        }
+        let width = id_width(h.open.iter().chain(&h.done).map(|c| c.id.as_str()));
+        for (mark, c) in
+            h.open.iter().map(|c| (style.active("◉"), c)).chain(h.done.iter().map(|c| (style.good("✓"), c)))
+        {
+            let _ = writeln!(
+                out,
+                "  {mark} {}  {:>9}  {}",
+                pad(&c.id, width),
+                format!("{}/{}", c.tasks.done, c.tasks.total),
+                style.dim(&c.files.join(", "))
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `spec hosts`: the hosts, then what is wrong in the Nix graph.
+pub fn hosts(
+    hosts: &[(&crate::analyse::nix::Host, usize)],
+    orphans: &[String],
+    dangling: &[(String, usize, String)],
+    errors: &[(String, usize, String)],
+    style: &Style,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&format!("Hosts ({})", hosts.len())));
+    let width = id_width(hosts.iter().map(|(h, _)| h.name.as_str()));
+    for (h, closure) in hosts {
+        let _ = writeln!(
+            out,
+            "  {}  {:<6}  {:>4} modules  {}",
+            pad(&h.name, width),
+            h.kind.output().trim_end_matches("Configurations"),
+            closure,
+            style.dim(&format!("{}:{}", h.file, h.line))
+        );
+    }
+    if !orphans.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading(&format!("Imported by no host ({})", orphans.len())),
+            style.dim("orphans")
+        );
+        for o in orphans {
+            let _ = writeln!(out, "  {o}");
+        }
+    }
+    if !dangling.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Dangling imports ({})", dangling.len())));
+        for (file, line, missing) in dangling {
+            let _ = writeln!(out, "  {file}:{line}: imports {missing}, which does not exist");
+        }
+    }
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Syntax errors ({})", errors.len())));
+        for (file, line, message) in errors {
+            let _ = writeln!(out, "  {file}:{line}: {message}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,3 +190,45 @@ fn hosts_affected_follow_imports_and_enable_gates() {
     assert_eq!(link(&yuki, "hosts/yuki/disko.nix")["source"], "inferred");
     assert_eq!(yuki["hosts"], serde_json::json!(["yuki"]));
 }
+
+#[test]
+fn impact_hosts_and_nix_findings() {
+    let t = flake();
+    let run = t.run(&["impact", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let host = |name: &str| v["hosts"].as_array().unwrap().iter().find(|h| h["host"] == name).unwrap().clone();
+    let ids = |h: &Value, k: &str| {
+        h[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&host("rog"), "open"), ["nightly-backups"]);
+    assert_eq!(ids(&host("rog"), "done"), ["harden-ssh"]);
+    assert_eq!(ids(&host("yuki"), "open"), ["repartition-yuki"]);
+    assert_eq!(ids(&host("kumo"), "open"), Vec::<String>::new(), "backups are off on kumo");
+    let one = t.run(&["impact", "--host", "kumu"]);
+    assert_eq!(one.code, 2);
+    assert!(one.stderr.contains("did you mean kumo?"), "{}", one.stderr);
+    assert!(t.run(&["impact", "--host", "yuki"]).stdout.contains("◉ repartition-yuki"));
+
+    let hosts: Value = serde_json::from_str(&t.run(&["hosts", "--json"]).stdout).unwrap();
+    let names: Vec<&str> = hosts["hosts"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alice@rog", "kaito", "kumo", "rog", "yuki"]);
+    assert_eq!(hosts["orphans"], serde_json::json!(["modules/legacy/old-vpn.nix"]));
+    assert_eq!(hosts["dangling"][0]["missing"], "hosts/yuki/gpu.nix");
+    let rog = hosts["hosts"].as_array().unwrap().iter().find(|h| h["name"] == "rog").unwrap();
+    assert!(rog["closure"].as_array().unwrap().iter().any(|f| f == "modules/services/backup.nix"));
+
+    let check = t.run(&["check"]).stdout;
+    assert!(
+        check.contains("hosts/yuki/default.nix:7: warning: imports `hosts/yuki/gpu.nix`, which does not exist"),
+        "{check}"
+    );
+    assert!(check.contains("modules/legacy/old-vpn.nix: info: no host imports this module"), "{check}");
+    assert!(check.contains("modules/desktop/default.nix:7: warning: Nix syntax error"), "{check}");
+
+    // Without Nix, the commands say why they cannot answer.
+    let plain = crate::harness::SpecTest::fixture("basic");
+    let run = plain.run(&["hosts"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("needs Nix: no .nix file in the project"), "{}", run.stderr);
+}
