@@ -719,6 +719,52 @@ pub fn host_impact(l: &Loaded, ctx: &CodeContext, graph: &analyse::nix::NixGraph
         .collect()
 }
 
+/// The Hosts section of ROADMAP.md, from the files in the work tree only
+/// (no history, so the file stays a function of the checkout); `None`
+/// without a flake that defines hosts.
+fn roadmap_hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
+    let mut ctx = code_context(l, &CodeArgs { files: None, no_git: false }, false)?;
+    ctx.repo = None;
+    ctx.history = None;
+    let Some(graph) = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty()) else { return Ok(None) };
+    let impact = host_impact(l, &ctx, graph);
+    let folder = |f: &str| -> String {
+        let parts: Vec<&str> = f.split('/').collect();
+        match parts.len() {
+            0 | 1 => ".".to_owned(),
+            2 => parts[0].to_owned(),
+            _ => format!("{}/{}", parts[0], parts[1]),
+        }
+    };
+    let mut diagram = Vec::new();
+    let mut rows = Vec::new();
+    for h in &impact {
+        let work = |changes: &[ImpactChange]| -> std::collections::BTreeSet<String> {
+            changes.iter().flat_map(|c| c.files.iter().map(|f| folder(f))).collect()
+        };
+        let (open, done) = (work(&h.open), work(&h.done));
+        let folders: std::collections::BTreeSet<String> = graph
+            .closure(&h.host)
+            .into_iter()
+            .filter(|f| f.ends_with(".nix") && f != "flake.nix" && graph.active_on(f, &h.host))
+            .map(|f| folder(&f))
+            .collect();
+        diagram.push(mermaid::HostFolders {
+            host: h.host.clone(),
+            folders: folders
+                .into_iter()
+                .map(|f| {
+                    let w = if open.contains(&f) { Some(true) } else { done.contains(&f).then_some(false) };
+                    (f, w)
+                })
+                .collect(),
+        });
+        let ids = |v: &[ImpactChange]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        rows.push((h.host.clone(), ids(&h.open), ids(&h.done)));
+    }
+    Ok(Some(markdown::HostsMd::new(&rows, mermaid::architecture(&diagram))))
+}
+
 fn need_nix<'a>(ctx: &'a CodeContext, what: &str) -> Result<&'a analyse::nix::NixGraph> {
     ctx.nix.as_ref().ok_or_else(|| {
         Error::Usage(format!("{what} needs Nix: no .nix file in the project ({} files looked at)", ctx.files.len()))
@@ -883,7 +929,7 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
             Some(s) => format!("{}/ and {}", l.project.openspec_dir, shown_source(&s.path)),
             None => format!("{}/", l.project.openspec_dir),
         };
-        let block = markdown::render(&roadmap, &source, history.as_ref());
+        let block = markdown::render(&roadmap, &source, history.as_ref(), roadmap_hosts(l)?);
         if args.stdout {
             out.stdout.push_str(&block);
             continue;

@@ -269,9 +269,81 @@ pub fn gantt_actual(roadmap: &Roadmap, history: &crate::analyse::history::Histor
     Some(out)
 }
 
+/// One host for the architecture diagram: its name and the module folders
+/// its build runs, each with the work in it (`open`: a change not complete
+/// touches it; `done`: only finished changes do; neither).
+pub struct HostFolders {
+    pub host: String,
+    pub folders: Vec<(String, Option<bool>)>,
+}
+
+/// The architecture: hosts on the left, the module folders their builds run
+/// on the right, folders coloured by open work (in progress) or finished
+/// work (complete). `None` when there is no host.
+pub fn architecture(hosts: &[HostFolders]) -> Option<String> {
+    if hosts.is_empty() {
+        return None;
+    }
+    let mut out = String::from("flowchart LR\n");
+    let mut folders: BTreeMap<&str, (usize, Option<bool>)> = BTreeMap::new();
+    for h in hosts {
+        for (f, work) in &h.folders {
+            let n = folders.len();
+            let e = folders.entry(f.as_str()).or_insert((n, None));
+            e.1 = match (e.1, *work) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                _ => None,
+            };
+        }
+    }
+    let _ = writeln!(out, "  subgraph hosts [\"Hosts\"]");
+    for (i, h) in hosts.iter().enumerate() {
+        let _ = writeln!(out, "    h{i}[\"{}\"]", label(&h.host));
+    }
+    out.push_str("  end\n");
+    let _ = writeln!(out, "  subgraph modules [\"Module folders\"]");
+    for (f, (i, _)) in &folders {
+        let _ = writeln!(out, "    m{i}[\"{}\"]", label(f));
+    }
+    out.push_str("  end\n");
+    for (i, h) in hosts.iter().enumerate() {
+        for (f, _) in &h.folders {
+            let _ = writeln!(out, "  h{i} --> m{}", folders[f.as_str()].0);
+        }
+    }
+    for (class, style, _) in CLASSES.iter().filter(|(c, _, _)| *c == "inprogress" || *c == "complete") {
+        let _ = writeln!(out, "  classDef {class} {style}");
+    }
+    for (class, want) in [("inprogress", Some(true)), ("complete", Some(false))] {
+        let ids: Vec<String> = folders.values().filter(|(_, w)| *w == want).map(|(i, _)| format!("m{i}")).collect();
+        if !ids.is_empty() {
+            let _ = writeln!(out, "  class {} {class}", ids.join(","));
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn architecture_colours_folders_by_work() {
+        let hosts = [
+            HostFolders {
+                host: "rog".into(),
+                folders: vec![("modules/services".into(), Some(true)), ("hosts/rog".into(), None)],
+            },
+            HostFolders { host: "a\"b".into(), folders: vec![("modules/services".into(), Some(false))] },
+        ];
+        let m = architecture(&hosts).unwrap();
+        assert!(m.contains("h1[\"a#quot;b\"]"), "{m}");
+        assert!(m.contains("  h0 --> m0\n  h0 --> m1\n  h1 --> m0\n"), "{m}");
+        assert!(m.contains("class m0 inprogress"), "{m}");
+        assert!(!m.contains("class m1"), "{m}");
+        assert_eq!(architecture(&[]), None);
+    }
 
     #[test]
     fn labels_are_escaped() {

@@ -232,3 +232,16 @@ fn impact_hosts_and_nix_findings() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("needs Nix: no .nix file in the project"), "{}", run.stderr);
 }
+
+#[test]
+fn roadmap_has_a_host_table_and_architecture() {
+    let t = flake();
+    let run = t.run(&["roadmap", "--stdout"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hosts =
+        &run.stdout[run.stdout.find("## Hosts").expect("a Hosts section")..run.stdout.find("## Legend").unwrap()];
+    insta::assert_snapshot!("roadmap_hosts", hosts);
+    // Without a flake there is no Hosts section.
+    let plain = crate::harness::SpecTest::fixture("basic").run(&["roadmap", "--stdout"]);
+    assert!(!plain.stdout.contains("## Hosts"));
+}

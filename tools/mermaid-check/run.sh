@@ -59,6 +59,14 @@ mkdir -p "$odd/openspec/changes/archive" && mv "$odd/openspec/changes/class" "$o
 g 2025-01-20 add -A && g 2025-01-20 commit -qm two
 "$spec" --root "$odd" roadmap --history --stdout > "$work/odd-history.md"
 grep -q ':done, ' "$work/odd-history.md" || { echo "mermaid-check: no done bar in the history timeline" >&2; exit 1; }
+# The hosts architecture of a flake (ROADMAP.md's Hosts section).
+flake="$work/flake"
+cp -r "$repo/tests/fixtures/flake" "$flake"
+mkdir -p "$flake/openspec/changes/backups"
+printf '# Change: Backups\n- Edit `modules/services/backup.nix` and `hosts/rog/default.nix`\n' > "$flake/openspec/changes/backups/proposal.md"
+printf -- '- [x] one\n- [ ] two\n' > "$flake/openspec/changes/backups/tasks.md"
+"$spec" --root "$flake" roadmap --stdout > "$work/flake.md"
+grep -q '^## Hosts' "$work/flake.md" || { echo "mermaid-check: no Hosts section for the fixture flake" >&2; exit 1; }
 if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
   "$spec" --root "$repo" roadmap --history --stdout > "$work/repo-history.md"
 fi
