@@ -539,16 +539,45 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
 }
 
 /// Parse every `.nix` file of the project (in parallel) and build the graph;
-/// `None` without Nix files. Files that cannot be read are left out.
+/// `None` unless the project folder has a `flake.nix`. Hosts count only when
+/// the root flake reaches the file that defines them (a fixture or template
+/// flake in a subfolder defines none of the project's hosts). Files that
+/// cannot be read are left out.
 pub fn nix_graph(dir: &std::path::Path, files: &analyse::links::Files) -> Option<analyse::nix::NixGraph> {
     use rayon::prelude::*;
-    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
-    if paths.is_empty() {
+    if !files.contains("flake.nix") {
         return None;
     }
+    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
     let (read, _) = crate::discover::read_files(dir, &paths);
-    let facts: Vec<(String, crate::parse::nix::NixFacts)> =
+    let mut facts: Vec<(String, crate::parse::nix::NixFacts)> =
         read.par_iter().map(|f| (f.path.clone(), crate::parse::nix::parse(&f.path, &f.text))).collect();
+    // Files the root flake reaches over path literals (a folder is its default.nix).
+    let by_path: std::collections::HashMap<&str, usize> =
+        facts.iter().enumerate().map(|(i, (p, _))| (p.as_str(), i)).collect();
+    let mut reached = vec![false; facts.len()];
+    let mut queue: Vec<usize> = by_path.get("flake.nix").copied().into_iter().collect();
+    while let Some(i) = queue.pop() {
+        if std::mem::replace(&mut reached[i], true) {
+            continue;
+        }
+        for p in &facts[i].1.paths {
+            let target = if p.path.ends_with(".nix") {
+                p.path.clone()
+            } else {
+                format!("{}/default.nix", p.path.trim_start_matches("./"))
+            };
+            let target = target.trim_start_matches("./").to_owned();
+            if let Some(&j) = by_path.get(target.as_str()).or_else(|| by_path.get(p.path.as_str())) {
+                queue.push(j);
+            }
+        }
+    }
+    for (i, (_, f)) in facts.iter_mut().enumerate() {
+        if !reached[i] {
+            f.hosts.clear();
+        }
+    }
     let all: std::collections::BTreeSet<String> = files.iter().cloned().collect();
     Some(analyse::nix::build(&facts, &all))
 }

@@ -210,6 +210,11 @@ fn impact_hosts_and_nix_findings() {
     assert!(one.stderr.contains("did you mean kumo?"), "{}", one.stderr);
     assert!(t.run(&["impact", "--host", "yuki"]).stdout.contains("◉ repartition-yuki"));
 
+    // A template flake in a subfolder defines none of the project's hosts.
+    let t = t.file(
+        "templates/demo/flake.nix",
+        "{ outputs = { nixpkgs, ... }: { nixosConfigurations.tmpl = nixpkgs.lib.nixosSystem { modules = [ ./c.nix ]; }; }; }\n",
+    );
     let hosts: Value = serde_json::from_str(&t.run(&["hosts", "--json"]).stdout).unwrap();
     let names: Vec<&str> = hosts["hosts"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["alice@rog", "kaito", "kumo", "rog", "yuki"]);
