@@ -748,15 +748,14 @@ pub fn host_impact(l: &Loaded, ctx: &CodeContext, graph: &analyse::nix::NixGraph
         .collect()
 }
 
-/// The Hosts section of ROADMAP.md, from the files in the work tree only
-/// (no history, so the file stays a function of the checkout); `None`
-/// without a flake that defines hosts.
-fn roadmap_hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
-    let mut ctx = code_context(l, &CodeArgs { files: None, no_git: false }, false)?;
-    ctx.repo = None;
-    ctx.history = None;
-    let Some(graph) = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty()) else { return Ok(None) };
-    let impact = host_impact(l, &ctx, graph);
+/// Per host, the changes whose code it runs, and the module folders its
+/// build runs with the work in each (for the architecture drawings).
+fn host_views(
+    l: &Loaded,
+    ctx: &CodeContext,
+    graph: &analyse::nix::NixGraph,
+) -> (Vec<HostImpact>, Vec<mermaid::HostFolders>) {
+    let impact = host_impact(l, ctx, graph);
     let folder = |f: &str| -> String {
         let parts: Vec<&str> = f.split('/').collect();
         match parts.len() {
@@ -766,7 +765,6 @@ fn roadmap_hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
         }
     };
     let mut diagram = Vec::new();
-    let mut rows = Vec::new();
     for h in &impact {
         let work = |changes: &[ImpactChange]| -> std::collections::BTreeSet<String> {
             changes.iter().flat_map(|c| c.files.iter().map(|f| folder(f))).collect()
@@ -788,10 +786,70 @@ fn roadmap_hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
                 })
                 .collect(),
         });
-        let ids = |v: &[ImpactChange]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
-        rows.push((h.host.clone(), ids(&h.open), ids(&h.done)));
     }
+    (impact, diagram)
+}
+
+/// The code context for outputs that must be a function of the checkout:
+/// the work tree's files, no history.
+fn checkout_context(l: &Loaded) -> Result<CodeContext> {
+    let mut ctx = code_context(l, &CodeArgs { files: None, no_git: false }, false)?;
+    ctx.repo = None;
+    ctx.history = None;
+    Ok(ctx)
+}
+
+/// The Hosts section of ROADMAP.md, from the files in the work tree only
+/// (no history, so the file stays a function of the checkout); `None`
+/// without a flake that defines hosts.
+fn roadmap_hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
+    let ctx = checkout_context(l)?;
+    let Some(graph) = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty()) else { return Ok(None) };
+    let (impact, diagram) = host_views(l, &ctx, graph);
+    let ids = |v: &[ImpactChange]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let rows: Vec<(String, Vec<String>, Vec<String>)> =
+        impact.iter().map(|h| (h.host.clone(), ids(&h.open), ids(&h.done))).collect();
     Ok(Some(markdown::HostsMd::new(&rows, mermaid::architecture(&diagram))))
+}
+
+/// What the site shows about hosts; `None` without a flake that defines hosts.
+fn site_hosts(l: &Loaded, ctx: &CodeContext) -> Option<crate::render::html::SiteHosts> {
+    let graph = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty())?;
+    let (impact, architecture) = host_views(l, ctx, graph);
+    let path_of = |id: &str| find_change(l, id).map(|c| c.path.clone());
+    let mut by_change: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut hosts = Vec::new();
+    for h in &impact {
+        for c in h.open.iter().chain(&h.done) {
+            if let Some(p) = path_of(&c.id) {
+                by_change.entry(p).or_default().push(h.host.clone());
+            }
+        }
+        let def = graph.hosts().iter().find(|d| d.name == h.host).expect("a host of the graph");
+        let pairs = |v: &[ImpactChange]| v.iter().map(|c| (c.id.clone(), c.files.clone())).collect::<Vec<_>>();
+        hosts.push(crate::render::html::SiteHost {
+            name: h.host.clone(),
+            kind: def.kind.output().trim_end_matches("Configurations").to_owned(),
+            file: def.file.clone(),
+            line: def.line,
+            open: pairs(&h.open),
+            done: pairs(&h.done),
+            closure: graph
+                .closure(&h.host)
+                .into_iter()
+                .filter(|f| f.ends_with(".nix"))
+                .map(|f| {
+                    let on = graph.active_on(&f, &h.host);
+                    (f, on)
+                })
+                .collect(),
+        });
+    }
+    for v in by_change.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    Some(crate::render::html::SiteHosts { hosts, by_change, architecture })
 }
 
 fn need_nix<'a>(ctx: &'a CodeContext, what: &str) -> Result<&'a analyse::nix::NixGraph> {
@@ -1024,6 +1082,7 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
         } else {
             changes.iter().map(|c| c.path.clone()).zip(ctx.links(l, &changes)).collect()
         };
+        let site_hosts = site_hosts(l, &ctx);
         let files = crate::render::html::build(&crate::render::html::SiteInput {
             loaded: l,
             graph: &plan.graph,
@@ -1031,6 +1090,7 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
             source,
             history: history.as_ref().map_err(ToString::to_string),
             links: &links,
+            hosts: site_hosts.as_ref(),
         });
         let dir = match &args.out {
             Some(p) if p.is_absolute() => p.clone(),

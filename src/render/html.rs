@@ -154,13 +154,13 @@ const NAV: [(&str, &str); 5] = [
     ("Search", "search.html"),
 ];
 
-fn layout(root: &'static str, project: &str, source: &[String], current: &str) -> Layout {
-    Layout {
-        root,
-        project: project.to_owned(),
-        source: source.to_vec(),
-        nav: NAV.iter().map(|(label, href)| (*label, *href, *href == current)).collect(),
+fn layout(root: &'static str, project: &str, source: &[String], hosts: bool, current: &str) -> Layout {
+    let mut nav: Vec<(&'static str, &'static str, bool)> =
+        NAV.iter().map(|(label, href)| (*label, *href, *href == current)).collect();
+    if hosts {
+        nav.insert(3, ("Hosts", "hosts.html", current == "hosts.html"));
     }
+    Layout { root, project: project.to_owned(), source: source.to_vec(), nav }
 }
 
 /// A progress bar with a text label.
@@ -399,6 +399,161 @@ pub struct SiteInput<'a> {
     pub history: std::result::Result<&'a History, String>,
     /// Code links per change path (`openspec/changes/x`).
     pub links: &'a BTreeMap<String, Vec<crate::analyse::links::Link>>,
+    /// The flake's hosts, when the project is one.
+    pub hosts: Option<&'a SiteHosts>,
+}
+
+/// What the site shows about hosts.
+pub struct SiteHosts {
+    pub hosts: Vec<SiteHost>,
+    /// Per change path, the hosts whose build runs its code.
+    pub by_change: BTreeMap<String, Vec<String>>,
+    /// Hosts and the module folders they run, for the architecture drawing.
+    pub architecture: Vec<super::mermaid::HostFolders>,
+}
+
+/// One host's page.
+pub struct SiteHost {
+    pub name: String,
+    pub kind: String,
+    pub file: String,
+    pub line: usize,
+    /// `(change id, its files this host runs)`.
+    pub open: Vec<(String, Vec<String>)>,
+    pub done: Vec<(String, Vec<String>)>,
+    /// Every `.nix` file of its closure, and whether it is switched on there.
+    pub closure: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "site/page.html")]
+struct Page {
+    layout: Layout,
+    title: String,
+    crumbs: Option<String>,
+    body: String,
+}
+
+fn host_path(name: &str) -> String {
+    format!("hosts/{}.html", slug(name))
+}
+
+/// `hosts.html`: the architecture drawn as SVG and a row per host.
+fn hosts_page(input: &SiteInput<'_>, name: &str, hosts: &SiteHosts) -> String {
+    let mut nodes: Vec<SvgNode> = Vec::new();
+    let mut edges: Vec<SvgEdge> = Vec::new();
+    let mut folder_index: BTreeMap<&str, usize> = BTreeMap::new();
+    let groups = vec![SvgGroup { title: "Hosts".into() }, SvgGroup { title: "Module folders".into() }];
+    for h in &hosts.architecture {
+        nodes.push(SvgNode {
+            label: h.host.clone(),
+            sublabel: String::new(),
+            class: "planned",
+            href: Some(host_path(&h.host)),
+            group: Some(0),
+            title: format!("host {}", h.host),
+        });
+    }
+    for (i, h) in hosts.architecture.iter().enumerate() {
+        for (folder, work) in &h.folders {
+            let n = *folder_index.entry(folder.as_str()).or_insert_with(|| {
+                nodes.push(SvgNode {
+                    label: format!("{folder}/"),
+                    sublabel: String::new(),
+                    class: "archived",
+                    href: None,
+                    group: Some(1),
+                    title: String::new(),
+                });
+                nodes.len() - 1
+            });
+            match work {
+                Some(true) => nodes[n].class = "inprogress",
+                Some(false) if nodes[n].class != "inprogress" => nodes[n].class = "complete",
+                _ => {}
+            }
+            edges.push(SvgEdge { from: i, to: n, dashed: false });
+        }
+    }
+    for n in nodes.iter_mut().filter(|n| n.group == Some(1)) {
+        n.title = format!(
+            "{}: {}",
+            n.label,
+            match n.class {
+                "inprogress" => "open work",
+                "complete" => "finished work",
+                _ => "no change touches it",
+            }
+        );
+    }
+    let drawing = svg::dependency_graph(&nodes, &edges, &groups, "Hosts and the module folders their builds run");
+    let mut body = String::from(
+        "<p>Which machines run which module folders, from the flake's imports and enable gates. A folder is yellow when a change still open touches it, green when only finished changes do.</p>\n",
+    );
+    let _ = writeln!(body, "<figure class=\"diagram\">\n{drawing}\n</figure>");
+    body.push_str("<table>\n<thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Kind</th><th scope=\"col\">Open changes</th><th scope=\"col\">Done changes</th><th scope=\"col\">Modules</th></tr></thead>\n<tbody>\n");
+    for h in &hosts.hosts {
+        let _ = writeln!(
+            body,
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&host_path(&h.name)),
+            esc(&h.name),
+            esc(&h.kind),
+            h.open.len(),
+            h.done.len(),
+            h.closure.len()
+        );
+    }
+    body.push_str("</tbody>\n</table>\n");
+    Page { layout: layout("", name, &input.source, true, "hosts.html"), title: "Hosts".into(), crumbs: None, body }
+        .render()
+        .expect("hosts page renders")
+}
+
+/// `hosts/<name>.html`: the changes whose code the host runs, and its modules.
+fn host_page(input: &SiteInput<'_>, name: &str, links: &Links, h: &SiteHost) -> String {
+    let root = "../";
+    let mut body = format!(
+        "<p class=\"meta\"><code>{}</code> · defined in <code>{}:{}</code></p>\n",
+        esc(&h.kind),
+        esc(&h.file),
+        h.line
+    );
+    for (title, list) in [("Open changes", &h.open), ("Done changes", &h.done)] {
+        let _ = writeln!(body, "<h2>{title}</h2>");
+        if list.is_empty() {
+            body.push_str("<p>None.</p>\n");
+            continue;
+        }
+        body.push_str("<ul>\n");
+        for (id, files) in list {
+            let files: Vec<String> = files.iter().map(|f| format!("<code>{}</code>", esc(f))).collect();
+            let _ =
+                writeln!(body, "<li>{} <span class=\"muted\">{}</span></li>", links.change(root, id), files.join(", "));
+        }
+        body.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        body,
+        "<h2>Modules</h2>\n<p>The {} <code>.nix</code> files its build reads; struck-through ones are enable-gated modules no module of this host switches on.</p>\n<ul class=\"columns\">",
+        h.closure.len()
+    );
+    for (file, active) in &h.closure {
+        if *active {
+            let _ = writeln!(body, "<li><code>{}</code></li>", esc(file));
+        } else {
+            let _ = writeln!(body, "<li><del><code>{}</code></del> <span class=\"muted\">off</span></li>", esc(file));
+        }
+    }
+    body.push_str("</ul>\n");
+    Page {
+        layout: layout(root, name, &input.source, true, ""),
+        title: h.name.clone(),
+        crumbs: Some(format!("<a href=\"{root}hosts.html\">Hosts</a> › host")),
+        body,
+    }
+    .render()
+    .expect("host page renders")
 }
 
 /// One search entry: title, kind, URL (from the site root), text.
@@ -424,7 +579,7 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
         ("timeline.html".into(), timeline_page(input, &name, &links)),
         (
             "search.html".into(),
-            SearchPage { layout: layout("", &name, &input.source, "search.html") }
+            SearchPage { layout: layout("", &name, &input.source, input.hosts.is_some(), "search.html") }
                 .render()
                 .expect("search page renders"),
         ),
@@ -436,6 +591,12 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
         project.specs.par_iter().map(|s| (spec_path(s), spec_page(input, &name, &links, s))).collect();
     files.extend(specs);
     files.push(("assets/search-index.js".into(), search_index(project)));
+    if let Some(hosts) = input.hosts {
+        files.push(("hosts.html".into(), hosts_page(input, &name, hosts)));
+        for h in &hosts.hosts {
+            files.push((host_path(&h.name), host_page(input, &name, &links, h)));
+        }
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|b, a| a.0 == b.0);
     files
@@ -510,7 +671,7 @@ fn index_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         )
     }));
     IndexPage {
-        layout: layout("", name, &input.source, "index.html"),
+        layout: layout("", name, &input.source, input.hosts.is_some(), "index.html"),
         title: r.title.clone(),
         summary: r.summary.clone(),
         tasks: format!("{}/{} ({}%)", r.tasks.done, r.tasks.total, r.percent),
@@ -639,7 +800,7 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     let gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "Planned timeline of the phases"));
     let _ = input;
     GraphPage {
-        layout: layout("", name, &input.source, "graph.html"),
+        layout: layout("", name, &input.source, input.hosts.is_some(), "graph.html"),
         graph,
         critical,
         legend: vec![
@@ -678,7 +839,7 @@ fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
 
 fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     let mut page = TimelinePage {
-        layout: layout("", name, &input.source, "timeline.html"),
+        layout: layout("", name, &input.source, input.hosts.is_some(), "timeline.html"),
         unavailable: None,
         summary: String::new(),
         project_chart: String::new(),
@@ -893,7 +1054,7 @@ fn archive_page(input: &SiteInput<'_>, name: &str, _links: &Links) -> String {
         })
         .collect();
     ArchivePage {
-        layout: layout("", name, &input.source, "archive.html"),
+        layout: layout("", name, &input.source, input.hosts.is_some(), "archive.html"),
         caption: format!("{}, most recent first", count(archived.len(), "archived change")),
         rows,
     }
@@ -1010,7 +1171,7 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
     let read = |file: &Option<crate::discover::SourceFile>| file.as_ref().map(|f| markdown(&f.text, 3, true));
     let dir = input.loaded.tree.changes.iter().find(|d| d.path == c.path);
     ChangePage {
-        layout: layout(root, name, &input.source, ""),
+        layout: layout(root, name, &input.source, input.hosts.is_some(), ""),
         id: c.id.clone(),
         title: c.title.clone(),
         class,
@@ -1027,7 +1188,21 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
             .ok()
             .and_then(|h| h.changes.iter().find(|x| x.folder_is(c)))
             .map(change_history),
-        code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| code_links(l)),
+        code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| {
+            let hosts = input.hosts.and_then(|h| h.by_change.get(&c.path));
+            let runs_on = match hosts {
+                Some(hs) if !hs.is_empty() => {
+                    let list: Vec<String> =
+                        hs.iter().map(|h| format!("<a href=\"{root}{}\">{}</a>", esc(&host_path(h)), esc(h))).collect();
+                    format!("<p><strong>Runs on:</strong> {}</p>\n", list.join(", "))
+                }
+                _ if input.hosts.is_some() => {
+                    "<p><strong>Runs on:</strong> no host (none of its files is in a host's build)</p>\n".to_owned()
+                }
+                _ => String::new(),
+            };
+            runs_on + &code_links(l)
+        }),
         proposal: dir.and_then(|d| read(&d.proposal)),
         design: dir.and_then(|d| read(&d.design)),
     }
@@ -1066,7 +1241,7 @@ fn spec_page(input: &SiteInput<'_>, name: &str, links: &Links, s: &Spec) -> Stri
     }
     let _ = links;
     SpecPage {
-        layout: layout(root, name, &input.source, ""),
+        layout: layout(root, name, &input.source, input.hosts.is_some(), ""),
         id: s.id.clone(),
         title: s.title.clone(),
         counts: format!("{}, {}", count(s.requirements.len(), "requirement"), count(s.scenario_count(), "scenario")),

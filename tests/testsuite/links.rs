@@ -250,3 +250,23 @@ fn roadmap_has_a_host_table_and_architecture() {
     let plain = crate::harness::SpecTest::fixture("basic").run(&["roadmap", "--stdout"]);
     assert!(!plain.stdout.contains("## Hosts"));
 }
+
+#[test]
+fn the_site_has_host_pages() {
+    let t = flake();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = t.run(&["site", "--out", site.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hosts = std::fs::read_to_string(site.join("hosts.html")).unwrap();
+    assert!(hosts.contains("<a href=\"hosts/rog.html\">rog</a>"), "{hosts}");
+    assert!(hosts.contains("class=\"spec-graph"), "the architecture is drawn: {hosts}");
+    let rog = std::fs::read_to_string(site.join("hosts/rog.html")).unwrap();
+    assert!(rog.contains("<a href=\"../changes/nightly-backups.html\"><code>nightly-backups</code></a>"), "{rog}");
+    let yuki = std::fs::read_to_string(site.join("hosts/yuki.html")).unwrap();
+    assert!(yuki.contains("<li><del><code>modules/services/backup.nix</code></del>"), "gated off on yuki: {yuki}");
+    let change = std::fs::read_to_string(site.join("changes/nightly-backups.html")).unwrap();
+    assert!(change.contains("<strong>Runs on:</strong> <a href=\"../hosts/rog.html\">rog</a></p>"), "{change}");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("<a href=\"hosts.html\">Hosts</a>"), "{index}");
+}
