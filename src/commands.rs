@@ -65,6 +65,7 @@ pub fn status(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) 
             for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {
                 c.stale = stale.contains(&c.id);
             }
+            st.hosts = status_hosts(l);
             st
         })
         .collect();
@@ -788,6 +789,21 @@ fn host_views(
         });
     }
     (impact, diagram)
+}
+
+/// `spec status`'s hosts: only for a project with a `flake.nix`, from the
+/// work tree's files (no history, so it stays fast).
+fn status_hosts(l: &Loaded) -> Vec<analyse::HostSummary> {
+    if !l.tree.dir.join("flake.nix").is_file() {
+        return Vec::new();
+    }
+    let Ok(ctx) = checkout_context(l) else { return Vec::new() };
+    let Some(graph) = ctx.nix.as_ref() else { return Vec::new() };
+    let ids = |v: &[ImpactChange]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    host_impact(l, &ctx, graph)
+        .iter()
+        .map(|h| analyse::HostSummary { host: h.host.clone(), open: ids(&h.open), done: ids(&h.done) })
+        .collect()
 }
 
 /// The code context for outputs that must be a function of the checkout:

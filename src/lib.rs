@@ -54,10 +54,13 @@ fn load_to(config: &Config, depth: discover::Depth) -> Result<Vec<Loaded>> {
 pub fn run(cli: &Cli, cwd: &std::path::Path) -> Result<Outcome> {
     let config = Config::from_cli(cli, cwd)?;
     let style = Style::new(config.color);
-    // `list` and `status` show progress only: read no design or delta spec.
+    // `list` and `status` show progress only: read no design or delta spec
+    // (unless status links a flake's hosts, which reads all a change says).
+    let flake = config.projects.iter().any(|p| config.root.join(p).join("flake.nix").is_file());
     let depth = match &cli.command {
-        None | Some(Command::Status(_) | Command::List(_)) => discover::Depth::Progress,
-        Some(_) => discover::Depth::Full,
+        Some(Command::List(_)) => discover::Depth::Progress,
+        None | Some(Command::Status(_)) if !flake => discover::Depth::Progress,
+        Some(_) | None => discover::Depth::Full,
     };
     let loaded = load_to(&config, depth)?;
     Ok(match &cli.command {

@@ -127,6 +127,17 @@ pub struct Status {
     pub specs: Vec<SpecSummary>,
     /// Problems found while reading, by level.
     pub problems: ProblemCounts,
+    /// For a flake: per host, the open and done changes whose code it runs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostSummary>,
+}
+
+/// A host in `spec status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostSummary {
+    pub host: String,
+    pub open: Vec<String>,
+    pub done: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -247,6 +258,7 @@ pub fn status(loaded: &Loaded) -> Status {
         archived,
         specs,
         problems,
+        hosts: Vec::new(),
     }
 }
 

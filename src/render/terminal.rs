@@ -232,6 +232,21 @@ pub fn status(st: &Status, style: &Style) -> String {
             style.dim(&format!("latest: {} {}", latest.archived_on.as_deref().unwrap_or("(undated)"), latest.id))
         );
     }
+    if !st.hosts.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Hosts ({})", st.hosts.len())));
+        let width = id_width(st.hosts.iter().map(|h| h.host.as_str()));
+        for h in &st.hosts {
+            let open = if h.open.is_empty() { style.dim("no open change") } else { style.active(&h.open.join(", ")) };
+            let _ = writeln!(
+                out,
+                "  {}  {:>2} open · {:>2} done  {}",
+                pad(&h.host, width),
+                h.open.len(),
+                h.done.len(),
+                open
+            );
+        }
+    }
     if !st.specs.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Specs ({})", st.specs.len())));
         let width = id_width(st.specs.iter().map(|s| s.id.as_str()));

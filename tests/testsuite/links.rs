@@ -223,6 +223,16 @@ fn impact_hosts_and_nix_findings() {
     let rog = hosts["hosts"].as_array().unwrap().iter().find(|h| h["name"] == "rog").unwrap();
     assert!(rog["closure"].as_array().unwrap().iter().any(|f| f == "modules/services/backup.nix"));
 
+    let status = t.run(&["status"]).stdout;
+    assert!(status.contains("Hosts (5)"), "{status}");
+    assert!(
+        status.lines().any(|l| l.contains("rog") && l.contains("1 open") && l.contains("nightly-backups")),
+        "{status}"
+    );
+    let json: Value = serde_json::from_str(&t.run(&["status", "--json"]).stdout).unwrap();
+    let yuki = json["projects"][0]["hosts"].as_array().unwrap().iter().find(|h| h["host"] == "yuki").unwrap().clone();
+    assert_eq!(yuki["open"], serde_json::json!(["repartition-yuki"]));
+
     let check = t.run(&["check"]).stdout;
     assert!(
         check.contains("hosts/yuki/default.nix:7: warning: imports `hosts/yuki/gpu.nix`, which does not exist"),
