@@ -134,12 +134,12 @@ pub fn parse(path: &str, text: &str) -> NixFacts {
 
 /// Facts that only say why the file was not read.
 fn refused(text: &str, offset: usize, message: &str) -> NixFacts {
-    let cx = Cx { dir: "", lines: line_starts(text), subst: Vec::new() };
+    let cx = Cx::new("", text);
     NixFacts { errors: vec![(cx.line_at(offset), message.to_owned())], ..NixFacts::default() }
 }
 
 fn read(path: &str, text: &str) -> NixFacts {
-    let mut cx = Cx { dir: path.rsplit_once('/').map_or("", |(d, _)| d), lines: line_starts(text), subst: Vec::new() };
+    let mut cx = Cx::new(path.rsplit_once('/').map_or("", |(d, _)| d), text);
     let mut facts = NixFacts::default();
     let parse = rnix::Root::parse(text);
     let root = parse.syntax();
@@ -169,6 +169,12 @@ fn read(path: &str, text: &str) -> NixFacts {
 
 /// Deepest expression nesting followed (rnix itself stops at 512).
 const MAX_DEPTH: usize = 128;
+
+/// Names looked up per file (for strings, paths and option paths).
+const FUEL: u32 = 100_000;
+
+/// Longest string value kept (names and paths are short).
+const MAX_STRING: usize = 4096;
 
 /// How far up a name is looked for.
 const MAX_SCOPE: usize = 1024;
@@ -205,6 +211,9 @@ struct Cx<'a> {
     lines: Vec<usize>,
     /// String arguments bound while reading a helper's body: lambda, parameter, value.
     subst: Vec<(SyntaxNode, String, String)>,
+    /// Name lookups left for the file (`a = "${b}${b}"; b = ...` doubles
+    /// at each step).
+    fuel: std::cell::Cell<u32>,
 }
 
 /// What a name is bound to.
@@ -213,7 +222,18 @@ enum Bound {
     Str(String),
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    fn new(dir: &'a str, text: &str) -> Self {
+        Cx { dir, lines: line_starts(text), subst: Vec::new(), fuel: std::cell::Cell::new(FUEL) }
+    }
+
+    /// Take one lookup; false once the file's budget is spent.
+    fn step(&self) -> bool {
+        let left = self.fuel.get();
+        self.fuel.set(left.saturating_sub(1));
+        left > 0
+    }
+
     fn line(&self, node: &SyntaxNode) -> usize {
         self.line_at(usize::from(node.text_range().start()))
     }
@@ -325,9 +345,9 @@ impl Cx<'_> {
                         NodeOrToken::Node(_) => return None,
                     }
                 }
-                Some(out)
+                (out.len() <= MAX_STRING).then_some(out)
             }
-            NODE_IDENT => match self.lookup(&ident(node)?, node)? {
+            NODE_IDENT if self.step() => match self.lookup(&ident(node)?, node)? {
                 Bound::Str(s) => Some(s),
                 Bound::Expr(e) => self.eval_str(&e, depth + 1),
             },
@@ -735,7 +755,7 @@ impl Cx<'_> {
         }
         let expr = unwrap(expr);
         match expr.kind() {
-            NODE_IDENT => {
+            NODE_IDENT if self.step() => {
                 let name = ident(&expr)?;
                 if name == "config" {
                     return Some(Vec::new());
@@ -1602,6 +1622,20 @@ in
         assert_eq!(paths(&garbage), [("a.nix", 1, true)]);
         assert!(garbage.errors.iter().any(|(l, m)| *l == 1 && m.contains("after the end")), "{:?}", garbage.errors);
         assert_eq!(parse("x.nix", "").errors, [(1, "unexpected end of file".to_owned())]);
+    }
+
+    #[test]
+    fn evaluation_is_bounded() {
+        let mut text = String::from("let\n");
+        for i in 0..50 {
+            text.push_str(&format!("  a{i} = \"${{a{}}}${{a{}}}\";\n", i + 1, i + 1));
+        }
+        text.push_str("  a50 = \"x\";\nin { imports = [ ./${a0}.nix ./b.nix ]; }");
+        let facts = parse("x.nix", &text);
+        // 2^50 lookups: the budget runs out; literal paths need none.
+        assert_eq!(paths(&facts), [("b.nix", 53, true)]);
+        let cyclic = parse("x.nix", "let a = b; b = a; in { imports = [ ./${a}.nix ]; config = mkIf a.enable { }; }");
+        assert!(cyclic.paths.is_empty() && cyclic.gate.is_none());
     }
 
     #[test]
