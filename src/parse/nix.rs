@@ -149,7 +149,7 @@ fn read(path: &str, text: &str) -> NixFacts {
     // One per line: the first; the others on it are mostly knock-on errors.
     facts.errors.sort_by_key(|(line, _)| *line);
     facts.errors.dedup_by_key(|(line, _)| *line);
-    cx.collect(&root, &mut facts);
+    cx.collect(&root, text, &mut facts);
     let top = root.first_child().map(|n| unwrap(&n));
     if let Some(top) = &top {
         let is_flake =
@@ -161,8 +161,10 @@ fn read(path: &str, text: &str) -> NixFacts {
             facts.gate = cx.module(top, &mut sets, 0);
             facts.sets = sorted(sets);
         }
-        let mut prefix = Vec::new();
-        cx.outputs(top, &mut prefix, &mut facts.hosts, 0);
+        // Every host form names its output (`nixosConfigurations`, ...) literally.
+        if text.contains("Configurations") {
+            cx.outputs(top, &mut Vec::new(), &mut facts.hosts, 0);
+        }
     }
     facts
 }
@@ -242,9 +244,11 @@ impl<'a> Cx<'a> {
         self.lines.partition_point(|&s| s <= offset).max(1)
     }
 
-    /// One pass over every node: path literals and input modules.
-    fn collect(&self, root: &SyntaxNode, facts: &mut NixFacts) {
-        for node in root.descendants() {
+    /// Path literals and (when the text names one of [`MODULE_OUTPUTS`])
+    /// input modules, in source order.
+    fn collect(&self, root: &SyntaxNode, text: &str, facts: &mut NixFacts) {
+        let selects = text.contains("Modules");
+        for node in find(root, if selects { &[NODE_PATH_REL, NODE_SELECT] } else { &[NODE_PATH_REL] }) {
             match node.kind() {
                 NODE_PATH_REL => {
                     let expr = path_expr(&node);
@@ -253,12 +257,11 @@ impl<'a> Cx<'a> {
                         facts.paths.push(PathRef { path, line: self.line(&node), in_imports });
                     }
                 }
-                NODE_SELECT => {
+                _ => {
                     if let Some((input, module)) = self.input_module(&node) {
                         facts.input_modules.push((input, module, self.line(&node)));
                     }
                 }
-                _ => {}
             }
         }
     }
@@ -866,45 +869,65 @@ fn shape(text: &str) -> Shape {
     let (mut in_term, mut long) = (false, false);
     while i < b.len() {
         let c = b[i];
-        let mut term = false;
+        i += 1;
+        // Most bytes: blanks and names.
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                in_term = false;
+                continue;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => {
+                unary = 0;
+                if !in_term {
+                    in_term = true;
+                    if count(&mut levels, &mut open_terms) {
+                        return Shape::Deep(i - 1);
+                    }
+                    long |= open_terms > LONG_EXPRESSION;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        unary = if matches!(c, b'-' | b'!') && b.get(i) != Some(&b'>') { unary + 1 } else { 0 };
         match c {
             b'#' => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
-                continue;
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
+            b'/' if b.get(i) == Some(&b'*') => {
+                i += 1;
                 while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
                     i += 1;
                 }
                 i += 2;
-                continue;
             }
-            b'"' => {
-                term = !in_term;
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'\'' if b.get(i + 1) == Some(&b'\'') => {
-                term = !in_term;
-                i += 2;
-                while i < b.len() {
-                    if b[i] == b'\'' && b.get(i + 1) == Some(&b'\'') {
-                        if matches!(b.get(i + 2), Some(b'$' | b'\'' | b'\\')) {
-                            i += 3;
-                            continue;
-                        }
-                        i += 1;
-                        break;
+            b'"' | b'\'' if c == b'"' || b.get(i) == Some(&b'\'') => {
+                if c == b'"' {
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
                     }
                     i += 1;
+                } else {
+                    i += 1;
+                    while i < b.len() {
+                        if b[i] == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                            if matches!(b.get(i + 2), Some(b'$' | b'\'' | b'\\')) {
+                                i += 3;
+                                continue;
+                            }
+                            i += 2;
+                            break;
+                        }
+                        i += 1;
+                    }
                 }
+                if !in_term && count(&mut levels, &mut open_terms) {
+                    return Shape::Deep(i.min(b.len()));
+                }
+                in_term = true;
             }
-            b' ' | b'\t' | b'\n' | b'\r' => in_term = false,
             b';' | b',' | b'=' | b':' => {
                 let top = levels.last_mut().expect("never empty");
                 open_terms -= top.terms;
@@ -912,11 +935,14 @@ fn shape(text: &str) -> Shape {
                 in_term = false;
             }
             b'[' | b'{' | b'(' => {
-                if !in_term {
-                    count(&mut levels, &mut open_terms);
+                if !in_term && count(&mut levels, &mut open_terms) {
+                    return Shape::Deep(i - 1);
                 }
                 levels.push(Level { list: c == b'[', terms: 0 });
                 in_term = false;
+                if levels.len() > MAX_NESTING + 1 {
+                    return Shape::Deep(i - 1);
+                }
             }
             b']' | b'}' | b')' => {
                 if levels.len() > 1 {
@@ -925,26 +951,19 @@ fn shape(text: &str) -> Shape {
                 in_term = false;
             }
             b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'!' | b'&' | b'|' | b'?' | b'@' | b'.' => {
-                term = true;
+                if count(&mut levels, &mut open_terms) || unary > MAX_NESTING {
+                    return Shape::Deep(i - 1);
+                }
                 in_term = false;
             }
-            _ => term = !in_term,
-        }
-        if term {
-            count(&mut levels, &mut open_terms);
-            in_term = !matches!(c, b'+' | b'-' | b'*' | b'/' | b'<' | b'>' | b'!' | b'&' | b'|' | b'?' | b'@' | b'.');
-        }
-        match c {
-            b'-' | b'!' if b.get(i + 1) != Some(&b'>') => unary += 1,
-            b' ' | b'\t' | b'\n' | b'\r' => {}
-            _ => unary = 0,
-        }
-        let top = levels.last().expect("never empty");
-        if levels.len() > MAX_NESTING + 1 || unary > MAX_NESTING || top.terms > MAX_CHAIN {
-            return Shape::Deep(i.min(b.len()));
+            _ => {
+                if !in_term && count(&mut levels, &mut open_terms) {
+                    return Shape::Deep(i - 1);
+                }
+                in_term = true;
+            }
         }
         long |= open_terms > LONG_EXPRESSION;
-        i += 1;
     }
     if long { Shape::Long } else { Shape::Plain }
 }
@@ -957,13 +976,14 @@ struct Level {
 }
 
 /// One more term in the innermost open expression (list items are not
-/// chained, so they do not count).
-fn count(levels: &mut [Level], open_terms: &mut usize) {
+/// chained, so they do not count); true when that makes it too long.
+fn count(levels: &mut [Level], open_terms: &mut usize) -> bool {
     let top = levels.last_mut().expect("never empty");
     if !top.list {
         top.terms += 1;
         *open_terms += 1;
     }
+    top.terms > MAX_CHAIN
 }
 
 /// Byte offsets where lines start.
@@ -1088,6 +1108,38 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 fn dedup_keep_order(v: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     v.retain(|p| seen.insert(p.clone()));
+}
+
+/// The nodes of some kinds, in source order. Found on the green tree, which
+/// costs no allocation per node; only the nodes found are made into
+/// `SyntaxNode`s (rowan allocates one per node visited).
+fn find(root: &SyntaxNode, kinds: &[SyntaxKind]) -> Vec<SyntaxNode> {
+    let wanted = |k: rowan::SyntaxKind| kinds.iter().any(|w| *w as u16 == k.0);
+    let mut ranges = Vec::new();
+    let mut stack: Vec<(&rowan::GreenNodeData, rowan::TextSize)> = vec![(root.green(), root.text_range().start())];
+    while let Some((node, mut offset)) = stack.pop() {
+        for child in node.children() {
+            let len = child.text_len();
+            if let NodeOrToken::Node(n) = child {
+                if wanted(n.kind()) {
+                    ranges.push(rowan::TextRange::at(offset, len));
+                }
+                stack.push((n, offset));
+            }
+            offset += len;
+        }
+    }
+    ranges.sort_by_key(|r| (r.start(), std::cmp::Reverse(r.end())));
+    ranges
+        .into_iter()
+        .filter_map(|range| {
+            let start = match root.covering_element(range) {
+                NodeOrToken::Node(n) => n,
+                NodeOrToken::Token(t) => t.parent()?,
+            };
+            start.ancestors().find(|n| n.text_range() == range && kinds.contains(&n.kind()))
+        })
+        .collect()
 }
 
 /// The text of an identifier node.
