@@ -13,15 +13,17 @@
 //!   folder with a `default.nix` (`import ./home.nix`, `callPackage ./pkgs/foo
 //!   { }`), except references to the file's own folder or a parent folder
 //!   (`src = ./.;`), which are source trees, not code the build evaluates.
-//! - A host's closure is its defining file, the files that import or reference
+//! - A host's closure is its defining file, the files that (transitively) import or reference
 //!   that file (how flake-parts reaches `parts/hosts.nix`), the root
 //!   `flake.nix`, and every file reachable over edges from its entry modules
 //!   and the other paths of its definition. A host name used by several
 //!   definitions (a NixOS and a Darwin host called alike) means all of them.
 //! - Active: a file of the closure without a gate is active; a gated file is
-//!   active once an active module of the closure (or an inline module of the
-//!   host's definition) sets its option to `true`, repeated until nothing
-//!   changes, so a module enabled only by another gated module follows it.
+//!   active once its option is set to `true` by an active file reachable from
+//!   the host's entries or by an inline module of the host's definition,
+//!   repeated until nothing changes, so a module enabled only by another gated
+//!   module follows it. (The defining file, its importers and `flake.nix`
+//!   are not modules of the host: what they set does not count.)
 //!   Options default to off: `mkOption { default = true; }` gates stay off,
 //!   and `false` never switches one off.
 //! - Orphans: `.nix` files reached neither from a host closure nor from a root
