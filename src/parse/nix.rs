@@ -6,7 +6,8 @@
 //! written in: relative path literals and whether they sit in an `imports` (or
 //! a system builder's `modules`) list, hosts under `nixosConfigurations`,
 //! `homeConfigurations` and `darwinConfigurations` (flake outputs, flake-parts
-//! `flake.*`, helper calls such as `mkHost "rog"`), flake inputs, modules taken
+//! `flake.*`, helper calls such as `mkHost "rog"`, `genAttrs [ "rog" ] mkHost`
+//! and `genAttrs (attrNames users) (name: ...)`), flake inputs, modules taken
 //! from inputs, a module's enable gate (`config = mkIf cfg.enable { ... }`) and
 //! the options it sets to `true`. Names are resolved only through string
 //! bindings in scope (`let hostname = "kaito";`) and the arguments of a helper
@@ -216,6 +217,12 @@ struct Cx<'a> {
     /// Name lookups left for the file (`a = "${b}${b}"; b = ...` doubles
     /// at each step).
     fuel: std::cell::Cell<u32>,
+}
+
+/// A helper's argument: an expression, or a name `genAttrs` passes.
+enum Arg {
+    Node(SyntaxNode),
+    Str(String),
 }
 
 /// What a name is bound to.
@@ -473,12 +480,20 @@ impl<'a> Cx<'a> {
                         .iter()
                         .rposition(|k| HostKind::from_output(k).is_some())
                         .filter(|&i| i + 2 == prefix.len());
+                    let generated = prefix.last().and_then(|k| HostKind::from_output(k)).and_then(|kind| {
+                        let (head, args) = apply(&unwrap_scopes(&value(&av)?))?;
+                        (head_name(&head)? == "genAttrs" && args.len() == 2).then_some((kind, args))
+                    });
                     if let Some(i) = host {
                         let kind = HostKind::from_output(&prefix[i]).expect("matched above");
                         let name = prefix[i + 1].clone();
                         let line = self.line(&av);
                         if let Some(v) = value(&av) {
                             hosts.push(self.host(name, kind, line, &v));
+                        }
+                    } else if let Some((kind, args)) = generated {
+                        for (name, line) in self.names(&args[0], 0) {
+                            hosts.push(self.applied(name, kind, line, &args[1]));
                         }
                     } else if let Some(v) = value(&av) {
                         self.outputs(&v, prefix, hosts, depth + 1);
@@ -536,7 +551,8 @@ impl<'a> Cx<'a> {
                     }
                     self.inline_modules(arg, &mut host.sets);
                 }
-                self.helper(head, args, &mut host);
+                let args: Vec<Arg> = args.iter().map(|a| Arg::Node(a.clone())).collect();
+                self.helper(head, &args, &mut host);
             }
             None => {
                 for expr in path_exprs(&value) {
@@ -547,11 +563,76 @@ impl<'a> Cx<'a> {
                 self.inline_modules(&value, &mut host.sets);
             }
         }
-        dedup_keep_order(&mut host.modules);
-        dedup_keep_order(&mut host.reads);
-        host.reads.retain(|r| !host.modules.contains(r));
-        host.sets = sorted(std::mem::take(&mut host.sets));
-        host
+        finish(host)
+    }
+
+    /// The names `genAttrs` is given: a list of strings, or the names of an
+    /// attribute set (`builtins.attrNames { ... }`), maybe bound by `let`; each
+    /// with its line.
+    fn names(&self, expr: &SyntaxNode, depth: usize) -> Vec<(String, usize)> {
+        let expr = unwrap(expr);
+        if depth > 16 {
+            return Vec::new();
+        }
+        match expr.kind() {
+            NODE_LIST => {
+                expr.children().filter_map(|item| Some((self.eval_str(&item, 0)?, self.line(&item)))).collect()
+            }
+            NODE_IDENT if self.step() => match ident(&expr).and_then(|n| self.lookup(&n, &expr)) {
+                Some(Bound::Expr(e)) => self.names(&e, depth + 1),
+                _ => Vec::new(),
+            },
+            NODE_APPLY => match apply(&expr) {
+                Some((head, args)) if head_name(&head).as_deref() == Some("attrNames") && args.len() == 1 => {
+                    let mut set = unwrap(&args[0]);
+                    for _ in 0..16 {
+                        match ident(&set).filter(|_| self.step()).and_then(|n| self.lookup(&n, &set)) {
+                            Some(Bound::Expr(e)) => set = unwrap(&e),
+                            _ => break,
+                        }
+                    }
+                    if set.kind() != NODE_ATTR_SET {
+                        return Vec::new();
+                    }
+                    let mut names: Vec<(String, usize)> =
+                        self.entries(&set).map(|(key, av)| (key[0].clone(), self.line(&av))).collect();
+                    // `attrNames` sorts; one entry per name.
+                    names.sort();
+                    names.dedup_by(|a, b| a.0 == b.0);
+                    names
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The host `genAttrs` makes of one name: a lambda's body with the name
+    /// bound, or a helper called with it.
+    fn applied(&mut self, name: String, kind: HostKind, line: usize, function: &SyntaxNode) -> HostDef {
+        let function = unwrap(function);
+        match function.kind() {
+            NODE_LAMBDA => {
+                let mark = self.subst.len();
+                let param = function.first_child().filter(|p| p.kind() == NODE_IDENT_PARAM);
+                if let Some(param) = param.and_then(|p| p.first_child()).and_then(|i| ident(&i)) {
+                    self.subst.push((function.clone(), param, name.clone()));
+                }
+                let host = match body(&function) {
+                    Some(b) => self.host(name, kind, line, &b),
+                    None => {
+                        finish(HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() })
+                    }
+                };
+                self.subst.truncate(mark);
+                host
+            }
+            _ => {
+                let mut host = HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() };
+                self.helper(&function, &[Arg::Str(host.name.clone())], &mut host);
+                finish(host)
+            }
+        }
     }
 
     /// The `modules` list of a builder call (`nixosSystem { modules = [ ... ]; }`).
@@ -602,7 +683,7 @@ impl<'a> Cx<'a> {
     /// A helper defined in this file (`mkHost = hostname: nixpkgs.lib.nixosSystem { ... }`):
     /// read its body with the call's string arguments bound, and take its
     /// builder's modules.
-    fn helper(&mut self, head: &SyntaxNode, args: &[SyntaxNode], host: &mut HostDef) {
+    fn helper(&mut self, head: &SyntaxNode, args: &[Arg], host: &mut HostDef) {
         if head.kind() != NODE_IDENT {
             return;
         }
@@ -644,7 +725,17 @@ impl<'a> Cx<'a> {
 
     /// Bind a helper's parameter to a call argument: a string to `name:`, the
     /// strings of an attribute set to `{ hostname, ... }:`.
-    fn bind(&mut self, lambda: &SyntaxNode, param: &SyntaxNode, arg: &SyntaxNode) {
+    fn bind(&mut self, lambda: &SyntaxNode, param: &SyntaxNode, arg: &Arg) {
+        let arg = match arg {
+            Arg::Node(node) => node,
+            Arg::Str(s) => {
+                let name = param.first_child().filter(|_| param.kind() == NODE_IDENT_PARAM).and_then(|i| ident(&i));
+                if let Some(name) = name {
+                    self.subst.push((lambda.clone(), name, s.clone()));
+                }
+                return;
+            }
+        };
         match param.kind() {
             NODE_IDENT_PARAM => {
                 let name = param.first_child().and_then(|i| ident(&i));
@@ -984,6 +1075,15 @@ fn count(levels: &mut [Level], open_terms: &mut usize) -> bool {
         *open_terms += 1;
     }
     top.terms > MAX_CHAIN
+}
+
+/// A host's lists without repeats; paths that are modules are not also reads.
+fn finish(mut host: HostDef) -> HostDef {
+    dedup_keep_order(&mut host.modules);
+    dedup_keep_order(&mut host.reads);
+    host.reads.retain(|r| !host.modules.contains(r));
+    host.sets = sorted(std::mem::take(&mut host.sets));
+    host
 }
 
 /// Byte offsets where lines start.
@@ -1411,6 +1511,98 @@ mod tests {
                 ("rog", HostKind::Nixos, 8, vec!["hosts/rog/extra.nix", "hosts/rog"]),
                 // A helper from another file: only the paths of the call.
                 ("yuki", HostKind::Nixos, 9, vec!["hosts/yuki"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn helpers_in_the_wild() {
+        // A `let` inside the set of hosts; a helper taking a non-string first.
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = inputs @ { self, nixpkgs, home-manager, ... }: {
+    nixosConfigurations =
+      let
+        system = "x86_64-linux";
+        mkLinuxSystem = args: name: nixpkgs.lib.nixosSystem {
+          inherit system;
+          modules = [ home-manager.nixosModules.home-manager ./hosts/${name} ] ++ args.extraModules;
+        };
+      in
+      {
+        boson = mkLinuxSystem { extraModules = [ ]; } "boson";
+        neutrino = mkLinuxSystem { } "neutrino";
+      };
+  };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("boson", HostKind::Nixos, 12, vec!["hosts/boson"]),
+                ("neutrino", HostKind::Nixos, 13, vec!["hosts/neutrino"]),
+            ]
+        );
+        // flake-parts, the builder inherited from `inputs.nixpkgs.lib`, defaults in the pattern.
+        let facts = parse(
+            "hosts/default.nix",
+            r#"{ self, inputs, ... }:
+let
+  inherit (inputs.nixpkgs.lib) nixosSystem;
+  mkHost = { name, system ? "x86_64-linux", extraModules ? [ ] }:
+    nixosSystem {
+      modules = [ { networking.hostName = name; } ./${name} ] ++ extraModules;
+      specialArgs = { inherit inputs self; };
+    };
+in
+{
+  flake.nixosConfigurations = {
+    machine1 = mkHost { name = "machine1"; system = "x86_64-linux"; };
+    machine2 = mkHost { name = "machine2"; extraModules = [ ./extra.nix ]; };
+  };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("machine1", HostKind::Nixos, 12, vec!["hosts/machine1"]),
+                ("machine2", HostKind::Nixos, 13, vec!["hosts/extra.nix", "hosts/machine2"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn gen_attrs_hosts() {
+        let facts = parse(
+            "flake.nix",
+            r#"{
+  outputs = { nixpkgs, home-manager, ... }:
+    let
+      hosts = [
+        "citrus"
+        "orange"
+      ];
+      users = { rog = "alice"; kumo = "bob"; };
+      mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./modules/common ./hosts/${name} ]; };
+    in {
+      nixosConfigurations = nixpkgs.lib.genAttrs hosts mkHost;
+      darwinConfigurations = nixpkgs.lib.genAttrs (builtins.attrNames users) (host:
+        let user = users.${host}; in nixpkgs.lib.nixosSystem { modules = [ ./darwin/${host}.nix ]; });
+      homeConfigurations = nixpkgs.lib.genAttrs [ "a@b" ] (name: mkHome name);
+      other = nixpkgs.lib.genAttrs [ "x" ] mkHost;
+    };
+}"#,
+        );
+        assert_eq!(
+            hosts(&facts),
+            vec![
+                ("citrus", HostKind::Nixos, 5, vec!["modules/common", "hosts/citrus"]),
+                ("orange", HostKind::Nixos, 6, vec!["modules/common", "hosts/orange"]),
+                ("kumo", HostKind::Darwin, 8, vec!["darwin/kumo.nix"]),
+                ("rog", HostKind::Darwin, 8, vec!["darwin/rog.nix"]),
+                // A helper from elsewhere: the host, without modules.
+                ("a@b", HostKind::Home, 14, vec![]),
             ]
         );
     }
