@@ -9,7 +9,7 @@
 //! `mkHost` helper calls, flake-parts files under `parts/` with
 //! `flake.nixosConfigurations.${hostname}`, Home Manager and nix-darwin
 //! configurations. Modules are enable-gated (`config = mkIf cfg.enable`),
-//! import siblings, and switch other modules on; hosts import a few groups
+//! import siblings, and switch other modules on; hosts import 10 to 29 groups
 //! and switch some modules on. A few modules are orphans, a few imports
 //! dangle and a few files have a syntax error. The same arguments always give
 //! byte-identical files.
@@ -104,7 +104,7 @@ fn module(rng: &mut Rng, g: usize, m: usize, groups: usize) -> String {
 
 fn host(rng: &mut Rng, h: usize, groups: usize) -> String {
     let mut s = String::from("{ lib, ... }:\n{\n  imports = [\n    ./hardware.nix\n");
-    for _ in 0..(3 + rng.below(6)) {
+    for _ in 0..(10 + rng.below(20)) {
         let _ = writeln!(s, "    ../../modules/g{:03}", rng.below(groups as u64));
     }
     s.push_str("  ];\n\n");
