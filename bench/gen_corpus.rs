@@ -10,41 +10,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A small linear congruential generator: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-const WORDS: &[&str] = &[
-    "flake",
-    "host",
-    "module",
-    "secrets",
-    "disko",
-    "btrfs",
-    "niri",
-    "shell",
-    "monitoring",
-    "backup",
-    "network",
-    "firewall",
-    "cache",
-    "deploy",
-    "editor",
-    "terminal",
-    "theme",
-    "kernel",
-    "podman",
-    "tailscale",
-];
+#[path = "common.rs"]
+mod common;
+use common::{Rng, WORDS};
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
     let mut s = String::new();

@@ -28,51 +28,9 @@ use std::io::BufWriter;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// A small linear congruential generator: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
-        words[self.below(words.len() as u64) as usize]
-    }
-}
-
-const WORDS: &[&str] = &[
-    "flake",
-    "host",
-    "module",
-    "secrets",
-    "disko",
-    "btrfs",
-    "niri",
-    "shell",
-    "monitoring",
-    "backup",
-    "network",
-    "firewall",
-    "cache",
-    "deploy",
-    "editor",
-    "terminal",
-    "theme",
-    "kernel",
-    "podman",
-    "tailscale",
-    "audio",
-    "printer",
-    "wayland",
-    "greeter",
-];
+#[path = "common.rs"]
+mod common;
+use common::{Rng, WORDS};
 
 const MODULES: &[&str] = &["base", "desktop", "network", "services", "users", "hardware"];
 const AUTHORS: &[&str] = &["Alex Doe <alex@example.com>", "Sam Roe <sam@example.com>", "Kim Poe <kim@example.com>"];

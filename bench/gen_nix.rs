@@ -17,44 +17,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A small linear congruential generator: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "common.rs"]
+mod common;
+use common::{Rng, WORDS};
 
 const GROUP: usize = 100;
 const HOSTS: usize = 20;
-
-const WORDS: &[&str] = &[
-    "backup",
-    "network",
-    "firewall",
-    "cache",
-    "deploy",
-    "editor",
-    "terminal",
-    "theme",
-    "kernel",
-    "podman",
-    "tailscale",
-    "monitoring",
-    "secrets",
-    "disko",
-    "btrfs",
-    "niri",
-    "shell",
-    "printing",
-    "audio",
-    "bluetooth",
-];
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
