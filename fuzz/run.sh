@@ -16,8 +16,10 @@ seed spec $(find ../tests/fixtures "$shared" -path '*openspec/specs/*' -name spe
 seed delta $(find ../tests/fixtures "$shared" -path '*changes/*/specs/*' -name spec.md 2>/dev/null)
 seed proposal $(find ../tests/fixtures "$shared" \( -name proposal.md -o -name design.md \) 2>/dev/null)
 seed yaml $(find ../tests/fixtures ../openspec -name '*.yaml' 2>/dev/null)
+seed nix $(find ../tests/fixtures -name '*.nix' 2>/dev/null)
+seed links $(find ../tests/fixtures "$shared" \( -name proposal.md -o -name design.md -o -name tasks.md \) 2>/dev/null)
 cargo fuzz build -O
-for target in tasks spec delta proposal yaml; do
+for target in ${FUZZ_TARGETS:-tasks spec delta proposal yaml nix links}; do
   log=$(mktemp)
   if cargo fuzz run -O "$target" -- -max_total_time=$((minutes * 60)) -max_len=65536 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1; then
     echo "$target: ${minutes} min, no crash ($(grep -o 'Done [0-9]* runs' "$log" | tail -1))"

@@ -1,0 +1,23 @@
+//! Nix files: the error-tolerant parser must never panic, hang or recurse
+//! without bound, every line it reports must be in the file, and the graph
+//! built from its facts must be consistent.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::collections::BTreeSet;
+
+fuzz_target!(|text: &str| {
+    let facts = spec::parse::nix::parse("hosts/a/default.nix", text);
+    let lines = text.split('\n').count();
+    for (line, _) in &facts.errors {
+        assert!(*line >= 1 && *line <= lines, "error line {line} of {lines}");
+    }
+    for p in &facts.paths {
+        assert!(p.line >= 1 && p.line <= lines);
+        assert!(!p.path.starts_with('/') && !p.path.split('/').any(|s| s == ".."), "{}", p.path);
+    }
+    let all: BTreeSet<String> = ["flake.nix", "hosts/a/default.nix"].map(String::from).into();
+    let graph = spec::analyse::nix::build(&[("hosts/a/default.nix".into(), facts)], &all);
+    for h in graph.hosts() {
+        assert!(graph.closure(&h.name).contains("hosts/a/default.nix"));
+    }
+});
