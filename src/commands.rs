@@ -353,6 +353,8 @@ pub struct CodeContext {
     history: Option<(git::Walk, analyse::history::History)>,
     /// The Nix graph, when the project has `.nix` files.
     pub nix: Option<analyse::nix::NixGraph>,
+    /// Where modules of flake inputs are used.
+    pub input_modules: Vec<InputModule>,
 }
 
 impl CodeContext {
@@ -379,7 +381,13 @@ impl CodeContext {
             .flat_map(|m| m.touches.iter().chain(&m.affected_areas))
             .map(|v| (meta_path, v.as_str()))
             .collect();
-        analyse::links::ChangeInput { id: &c.id, documents: documents(l, c), declared, co_changed: self.co.get(&c.id) }
+        analyse::links::ChangeInput {
+            id: &c.id,
+            documents: documents(l, c),
+            declared,
+            co_changed: self.co.get(&c.id),
+            inputs: self.nix.as_ref().map_or(&[], |g| g.inputs()),
+        }
     }
 
     /// The links of each change, in two passes: the second knows what git
@@ -510,7 +518,10 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
         }
         history = Some(h);
     }
-    let nix = nix_graph(&l.tree.dir, &files);
+    let (nix, input_modules) = match nix_graph(&l.tree.dir, &files) {
+        Some((g, uses)) => (Some(g), uses),
+        None => (None, Vec::new()),
+    };
     // Hosts from the flake; without Nix files, by folder: `hosts/<name>/default.nix`,
     // or `hosts/<group>/<name>/default.nix` when the group is not itself a host.
     let mut hosts: Vec<String> = match &nix {
@@ -536,7 +547,7 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
     });
     hosts.sort();
     hosts.dedup();
-    Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix })
+    Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix, input_modules })
 }
 
 /// Parse every `.nix` file of the project (in parallel) and build the graph;
@@ -544,7 +555,19 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
 /// the root flake reaches the file that defines them (a fixture or template
 /// flake in a subfolder defines none of the project's hosts). Files that
 /// cannot be read are left out.
-pub fn nix_graph(dir: &std::path::Path, files: &analyse::links::Files) -> Option<analyse::nix::NixGraph> {
+/// A use of a module a flake input provides (`disko.nixosModules.disko`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputModule {
+    pub file: String,
+    pub line: usize,
+    pub input: String,
+    pub module: String,
+}
+
+pub fn nix_graph(
+    dir: &std::path::Path,
+    files: &analyse::links::Files,
+) -> Option<(analyse::nix::NixGraph, Vec<InputModule>)> {
     use rayon::prelude::*;
     if !files.contains("flake.nix") {
         return None;
@@ -580,7 +603,18 @@ pub fn nix_graph(dir: &std::path::Path, files: &analyse::links::Files) -> Option
         }
     }
     let all: std::collections::BTreeSet<String> = files.iter().cloned().collect();
-    Some(analyse::nix::build(&facts, &all))
+    let uses: Vec<InputModule> = facts
+        .iter()
+        .flat_map(|(file, f)| {
+            f.input_modules.iter().map(move |(input, module, line)| InputModule {
+                file: file.clone(),
+                line: *line,
+                input: input.clone(),
+                module: module.clone(),
+            })
+        })
+        .collect();
+    Some((analyse::nix::build(&facts, &all), uses))
 }
 
 /// Files changed with each change, from git (see [`analyse::links::co_changes`]).
@@ -935,10 +969,26 @@ pub fn hosts(loaded: &[Loaded], args: &HostsArgs, style: &Style) -> Result<Outco
             "dangling": dangling,
             "errors": errors,
             "inputs": graph.inputs(),
+            "input_modules": ctx.input_modules,
         }))
     } else {
         let rows: Vec<(&analyse::nix::Host, usize)> = hosts.iter().map(|h| (h.host, h.closure.len())).collect();
-        terminal::hosts(&rows, &graph.orphans(), &graph.dangling(), &graph.errors(), style)
+        let mut text = terminal::hosts(&rows, &graph.orphans(), &graph.dangling(), &graph.errors(), style);
+        if !ctx.input_modules.is_empty() {
+            text.push_str(&format!(
+                "\n{}\n",
+                style.heading(&format!("Modules from flake inputs ({})", ctx.input_modules.len()))
+            ));
+            for u in &ctx.input_modules {
+                text.push_str(&format!(
+                    "  {}.{}  {}\n",
+                    u.input,
+                    u.module,
+                    style.dim(&format!("{}:{}", u.file, u.line))
+                ));
+            }
+        }
+        text
     };
     Ok(out)
 }

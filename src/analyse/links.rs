@@ -147,6 +147,8 @@ pub struct ChangeInput<'a> {
     pub declared: Vec<(&'a str, &'a str)>,
     /// Files changed with the change's folder: path → (weight, commits).
     pub co_changed: Option<&'a BTreeMap<String, (f64, usize)>>,
+    /// The flake's inputs: a change that names one touches `flake.nix`.
+    pub inputs: &'a [String],
 }
 
 /// The hosts whose names a change's text uses as words.
@@ -415,6 +417,16 @@ pub fn resolve(change: &ChangeInput<'_>, files: &Files, fates: &Fates, hosts: &[
             b.add(path.clone(), Source::Git, State::Exists, *weight, Evidence { file: "git".into(), line: None, text });
         }
     }
+    // A flake input the change names (`niri-flake`, `disko`) is wired in flake.nix.
+    if files.contains("flake.nix") {
+        for input in change.inputs.iter().filter(|i| i.len() >= 4) {
+            if let Some((file, _)) = change.documents.iter().find(|(_, t)| contains_word(t, input)) {
+                let evidence =
+                    Evidence { file: (*file).to_owned(), line: None, text: format!("`{input}` is a flake input") };
+                b.add("flake.nix".into(), Source::Inferred, State::Exists, 0.4, evidence);
+            }
+        }
+    }
     // A word of the id that is the name of a file or folder (few of them).
     for word in id_words(change.id) {
         let hits: Vec<&String> = files
@@ -529,7 +541,7 @@ mod tests {
     }
 
     fn input<'a>(docs: Vec<(&'a str, &'a str)>) -> ChangeInput<'a> {
-        ChangeInput { id: "add-thing", documents: docs, declared: Vec::new(), co_changed: None }
+        ChangeInput { id: "add-thing", documents: docs, declared: Vec::new(), co_changed: None, inputs: &[] }
     }
 
     fn brief(links: &[Link]) -> Vec<(String, Source, State)> {
@@ -586,6 +598,7 @@ mod tests {
             documents: vec![("d.md", "Scripts: `scripts/verify-hetzner-deployment.*`\n")],
             declared: vec![(".openspec.yaml", "hosts/yoga/")],
             co_changed: Some(&co),
+            inputs: &[],
         };
         let links = resolve(&change, &files(), &Fates::new(), &[]);
         assert_eq!(
@@ -622,7 +635,7 @@ mod tests {
     fn the_strongest_source_wins_and_evidence_adds_up() {
         let docs = vec![("a.md", "`modules/ci/attic.nix`\n"), ("b.md", "see `modules/ci/attic.nix`\n")];
         let co: BTreeMap<String, (f64, usize)> = [("modules/ci/attic.nix".to_string(), (0.25, 1))].into();
-        let change = ChangeInput { id: "x", documents: docs, declared: Vec::new(), co_changed: Some(&co) };
+        let change = ChangeInput { id: "x", documents: docs, declared: Vec::new(), co_changed: Some(&co), inputs: &[] };
         let links = resolve(&change, &files(), &Fates::new(), &[]);
         assert_eq!(links.len(), 1);
         assert_eq!((links[0].source, links[0].confidence, links[0].evidence.len()), (Source::Declared, 1.0, 3));

@@ -185,6 +185,15 @@ fn hosts_affected_follow_imports_and_enable_gates() {
 
     let ssh: Value = serde_json::from_str(&t.run(&["links", "harden-ssh", "--json"]).stdout).unwrap();
     assert_eq!(ssh["hosts"], serde_json::json!(["kaito", "kumo", "rog", "yuki"]));
+    // A change that names a flake input touches flake.nix.
+    let t2 = flake().file(
+        "openspec/changes/bump-home-manager/proposal.md",
+        "# Change: Bump home-manager\n\nFollow home-manager's release branch.\n",
+    );
+    let bump: Value = serde_json::from_str(&t2.run(&["links", "bump-home-manager", "--json"]).stdout).unwrap();
+    assert_eq!(link(&bump, "flake.nix")["source"], "inferred");
+    assert_eq!(link(&bump, "flake.nix")["evidence"][0]["text"], "`home-manager` is a flake input");
+
     // A bare `disko.nix` placed by the host the change names.
     let yuki: Value = serde_json::from_str(&t.run(&["links", "repartition-yuki", "--json"]).stdout).unwrap();
     assert_eq!(link(&yuki, "hosts/yuki/disko.nix")["source"], "inferred");
@@ -219,6 +228,11 @@ fn impact_hosts_and_nix_findings() {
     let names: Vec<&str> = hosts["hosts"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["alice@rog", "kaito", "kumo", "rog", "yuki"]);
     assert_eq!(hosts["orphans"], serde_json::json!(["modules/legacy/old-vpn.nix"]));
+    let uses = hosts["input_modules"].as_array().unwrap();
+    assert!(
+        uses.iter().any(|u| u["input"] == "disko" && u["module"] == "disko" && u["file"] == "flake.nix"),
+        "{uses:?}"
+    );
     assert_eq!(hosts["dangling"][0]["missing"], "hosts/yuki/gpu.nix");
     let rog = hosts["hosts"].as_array().unwrap().iter().find(|h| h["name"] == "rog").unwrap();
     assert!(rog["closure"].as_array().unwrap().iter().any(|f| f == "modules/services/backup.nix"));
