@@ -355,6 +355,8 @@ pub struct CodeContext {
     pub nix: Option<analyse::nix::NixGraph>,
     /// Where modules of flake inputs are used.
     pub input_modules: Vec<InputModule>,
+    /// The links of every change (not nested), once computed.
+    all_links: std::cell::OnceCell<Vec<Vec<analyse::links::Link>>>,
 }
 
 impl CodeContext {
@@ -388,6 +390,15 @@ impl CodeContext {
             co_changed: self.co.get(&c.id),
             inputs: self.nix.as_ref().map_or(&[], |g| g.inputs()),
         }
+    }
+
+    /// The links of every change of the project that is not a namespace
+    /// folder, in project order; computed once.
+    pub fn all_links(&self, l: &Loaded) -> &[Vec<analyse::links::Link>] {
+        self.all_links.get_or_init(|| {
+            let changes: Vec<&model::Change> = l.project.changes.iter().filter(|c| c.nested.is_empty()).collect();
+            self.links(l, &changes)
+        })
     }
 
     /// The links of each change, in two passes: the second knows what git
@@ -547,7 +558,18 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
     });
     hosts.sort();
     hosts.dedup();
-    Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix, input_modules })
+    Ok(CodeContext {
+        files,
+        from,
+        co,
+        hosts,
+        repo,
+        prefix,
+        history,
+        nix,
+        input_modules,
+        all_links: std::cell::OnceCell::new(),
+    })
 }
 
 /// Parse every `.nix` file of the project (in parallel) and build the graph;
@@ -755,14 +777,14 @@ pub struct HostImpact {
 /// runs (open: not complete; done: complete or archived).
 pub fn host_impact(l: &Loaded, ctx: &CodeContext, graph: &analyse::nix::NixGraph) -> Vec<HostImpact> {
     let changes: Vec<&model::Change> = l.project.changes.iter().filter(|c| c.nested.is_empty()).collect();
-    let links = ctx.links(l, &changes);
+    let links = ctx.all_links(l);
     let mut names: Vec<String> = graph.hosts().iter().map(|h| h.name.clone()).collect();
     names.dedup();
     names
         .into_iter()
         .map(|host| {
             let mut impact = HostImpact { host: host.clone(), open: Vec::new(), done: Vec::new() };
-            for (c, links) in changes.iter().zip(&links) {
+            for (c, links) in changes.iter().zip(links) {
                 let files: Vec<String> = analyse::links::nix_files(links, &ctx.files)
                     .into_iter()
                     .filter(|f| graph.active_on(f, &host))
@@ -1146,7 +1168,7 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
         let links: std::collections::BTreeMap<String, Vec<analyse::links::Link>> = if ctx.files.is_empty() {
             Default::default()
         } else {
-            changes.iter().map(|c| c.path.clone()).zip(ctx.links(l, &changes)).collect()
+            changes.iter().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
         };
         let site_hosts = site_hosts(l, &ctx);
         let files = crate::render::html::build(&crate::render::html::SiteInput {
