@@ -240,11 +240,10 @@ pub fn history(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &S
         Some(id) => {
             let Some(c) = history.change(id) else {
                 let known: Vec<&str> = history.changes.iter().map(|c| c.id.as_str()).collect();
-                let close = suggestions(&known, id);
                 return Err(Error::Usage(format!(
                     "no change `{id}` in the history of {}/{}",
                     l.project.openspec_dir,
-                    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+                    did_you_mean(&known, id)
                 )));
             };
             out.stdout = if args.json { json::to_string(c) } else { terminal::change_history(c, style) };
@@ -717,11 +716,7 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
             Some(c) => vec![c],
             None => {
                 let known: Vec<&str> = l.project.changes.iter().map(|c| c.id.as_str()).collect();
-                let close = suggestions(&known, id);
-                return Err(Error::Usage(format!(
-                    "no change `{id}`{}",
-                    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
-                )));
+                return Err(Error::Usage(format!("no change `{id}`{}", did_you_mean(&known, id))));
             }
         },
         None => l.project.changes.iter().filter(|c| c.nested.is_empty()).collect(),
@@ -938,11 +933,10 @@ pub fn impact(loaded: &[Loaded], args: &ImpactArgs, style: &Style) -> Result<Out
     if let Some(host) = &args.host {
         if !all.iter().any(|h| &h.host == host) {
             let known: Vec<&str> = all.iter().map(|h| h.host.as_str()).collect();
-            let close = suggestions(&known, host);
             return Err(Error::Usage(format!(
                 "no host `{host}` in the flake (hosts: {}){}",
                 known.join(", "),
-                if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+                did_you_mean(&known, host)
             )));
         }
         all.retain(|h| &h.host == host);
@@ -1044,14 +1038,19 @@ struct LinksReport<'a> {
     hosts_named: Vec<String>,
 }
 
-/// A change by id: the active one first, then an archived one (with or
-/// without its date prefix).
+/// A change by id: the active one first, then the latest archived one
+/// (named with or without its date prefix).
 fn find_change<'a>(l: &'a Loaded, id: &str) -> Option<&'a model::Change> {
-    let changes = &l.project.changes;
-    changes
-        .iter()
-        .find(|c| !c.archived && c.id == id)
-        .or_else(|| changes.iter().find(|c| c.id == id || c.path.ends_with(&format!("/{id}"))))
+    l.project
+        .active()
+        .find(|c| c.id == id)
+        .or_else(|| l.project.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last())
+}
+
+/// `; did you mean a, b?` for ids close to `wanted`, or nothing.
+fn did_you_mean(known: &[&str], wanted: &str) -> String {
+    let close = suggestions(known, wanted);
+    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
 }
 
 fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {
@@ -1092,16 +1091,9 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
         } else {
             None
         };
-        // Paths in the output are relative to the root so it is the same on every machine.
-        let shown_source = |p: &str| {
-            if std::path::Path::new(p).is_absolute() {
-                std::path::Path::new(p).file_name().map_or_else(|| p.to_owned(), |n| n.to_string_lossy().into_owned())
-            } else {
-                p.to_owned()
-            }
-        };
+        // The roadmap file's path is never this machine's (see `Config::roadmap_shown`).
         let source = match &plan.source {
-            Some(s) => format!("{}/ and {}", l.project.openspec_dir, shown_source(&s.path)),
+            Some(s) => format!("{}/ and {}", l.project.openspec_dir, s.path),
             None => format!("{}/", l.project.openspec_dir),
         };
         let block = markdown::render(&roadmap, &source, history.as_ref(), roadmap_hosts(l)?);
@@ -1369,12 +1361,7 @@ fn find_item<'a>(loaded: &'a [Loaded], id: &str) -> Result<json::Shown<'a>> {
     let mut hits: Vec<json::Shown<'a>> = Vec::new();
     for l in loaded {
         let project = l.project.name.as_str();
-        let change = l
-            .project
-            .active()
-            .find(|c| c.id == id)
-            .or_else(|| l.project.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last());
-        if let Some(change) = change {
+        if let Some(change) = find_change(l, id) {
             hits.push(json::Shown::Change { project, change });
         } else if let Some(spec) = l.project.specs.iter().find(|s| s.id == id) {
             hits.push(json::Shown::Spec { project, spec });

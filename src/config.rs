@@ -62,6 +62,9 @@ impl Config {
         let roadmap_shown = cli.config.as_ref().zip(roadmap_file.as_ref()).map(|(given, file)| {
             if file.starts_with(&root) {
                 crate::discover::relative(&root, file)
+            } else if given.is_absolute() {
+                // An absolute path is this machine's: name the file only.
+                file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned())
             } else {
                 given.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
             }
