@@ -127,7 +127,7 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
         findings.extend(l.diagnostics.iter().cloned());
         findings.extend(analyse::findings(&l.project));
         findings.extend(plan(l, config).findings(l));
-        if let Ok(ctx) = code_context(l, &args.code, false) {
+        if let Ok(ctx) = code_context(l, &args.code, Evidence::History, None) {
             findings.extend(ctx.findings(l));
         }
     }
@@ -174,12 +174,13 @@ fn today() -> String {
 
 /// A project's history from git, with the roadmap's phases for the burn-up.
 /// The working tree is the last point when it differs from `HEAD`.
+/// The steps it was built from come along, for the code links' git evidence.
 pub fn history_of(
     l: &Loaded,
-    roadmap: &analyse::roadmap::Roadmap,
+    roadmap: Option<&analyse::roadmap::Roadmap>,
     stale_after_days: Option<u32>,
     walk: &WalkArgs,
-) -> std::result::Result<analyse::history::History, git::NoHistory> {
+) -> std::result::Result<(git::Walk, analyse::history::History), git::NoHistory> {
     let repo = git::open(&l.tree.dir)?;
     let openspec = l.tree.dir.join(&l.project.openspec_dir);
     let mut found = git::walk(&repo, &openspec, git::WalkOptions { all_parents: walk.all_parents })?;
@@ -188,16 +189,15 @@ pub fn history_of(
     {
         found.steps.push(step);
     }
-    let phases: Vec<(String, String, Vec<String>)> = if roadmap.planned {
-        roadmap
+    let phases: Vec<(String, String, Vec<String>)> = match roadmap.filter(|r| r.planned) {
+        Some(roadmap) => roadmap
             .phases
             .iter()
             .map(|p| (p.id.clone(), p.title.clone(), p.changes.iter().map(|c| c.id.clone()).collect()))
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
+        None => Vec::new(),
     };
-    Ok(analyse::history::build(&analyse::history::Inputs {
+    let history = analyse::history::build(&analyse::history::Inputs {
         steps: &found.steps,
         commits: found.commits,
         head: found.head.as_ref(),
@@ -205,7 +205,8 @@ pub fn history_of(
         phases: &phases,
         today: walk.date.as_deref(),
         stale_after_days: stale_after_days.unwrap_or(30),
-    }))
+    });
+    Ok((found, history))
 }
 
 fn check_day(day: &Option<String>) -> Result<()> {
@@ -224,7 +225,7 @@ pub fn history(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &S
     let plan = plan(l, config);
     let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
     let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
-    let history = history_of(l, &roadmap, stale, &args.walk).map_err(|e| match e {
+    let (_, history) = history_of(l, Some(&roadmap), stale, &args.walk).map_err(|e| match e {
         git::NoHistory::Failed(m) => Error::Diagnostics(format!("error: reading git history failed: {m}")),
         other => Error::Usage(format!("{other}: `spec history` needs the project in a git repository with commits")),
     })?;
@@ -511,7 +512,24 @@ impl CodeContext {
 
 /// Read what linking needs: the file list, and from git the files changed
 /// with each change's folder or in commits whose message names it.
-pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeContext> {
+/// How much git evidence a command's code links need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    /// The file list only: outputs that must be a function of the checkout.
+    Files,
+    /// History too: renames, deletions, when changes were created.
+    History,
+    /// And files changed together with each change (a diff per commit).
+    CoChange,
+}
+
+/// `known` is the project's history when the caller read it already.
+pub fn code_context(
+    l: &Loaded,
+    args: &CodeArgs,
+    evidence: Evidence,
+    known: Option<(git::Walk, analyse::history::History)>,
+) -> Result<CodeContext> {
     let repo = if args.no_git { None } else { git::open(&l.tree.dir).ok() };
     let (files, from) = crate::discover::code::files(&l.tree.dir, args.files.as_deref(), repo.as_ref())?;
     // The plans themselves are not code a change touches.
@@ -521,9 +539,10 @@ pub fn code_context(l: &Loaded, args: &CodeArgs, with_co: bool) -> Result<CodeCo
     let mut co = Default::default();
     let mut history = None;
     if let Some(repo) = &repo
-        && let Ok(h) = quick_history(repo, l)
+        && evidence >= Evidence::History
+        && let Some(h) = known.or_else(|| history_of(l, None, None, &WalkArgs { all_parents: false, date: None }).ok())
     {
-        if with_co {
+        if evidence == Evidence::CoChange {
             co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
         }
         history = Some(h);
@@ -639,25 +658,6 @@ pub fn nix_graph(
 }
 
 /// Files changed with each change, from git (see [`analyse::links::co_changes`]).
-/// The project's history, with the steps it was built from.
-fn quick_history(
-    repo: &git2::Repository,
-    l: &Loaded,
-) -> std::result::Result<(git::Walk, analyse::history::History), git::NoHistory> {
-    let openspec = l.tree.dir.join(&l.project.openspec_dir);
-    let walk = git::walk(repo, &openspec, git::WalkOptions::default())?;
-    let history = analyse::history::build(&analyse::history::Inputs {
-        steps: &walk.steps,
-        commits: walk.commits,
-        head: walk.head.as_ref(),
-        shallow: walk.shallow.as_ref(),
-        phases: &[],
-        today: None,
-        stale_after_days: 30,
-    });
-    Ok((walk, history))
-}
-
 fn co_changes(
     repo: &git2::Repository,
     l: &Loaded,
@@ -721,7 +721,7 @@ pub fn links(loaded: &[Loaded], _config: &Config, args: &LinksArgs, style: &Styl
         },
         None => l.project.changes.iter().filter(|c| c.nested.is_empty()).collect(),
     };
-    let ctx = code_context(l, &args.code, true)?;
+    let ctx = code_context(l, &args.code, Evidence::CoChange, None)?;
     let reports: Vec<LinksReport<'_>> = changes
         .iter()
         .zip(ctx.links(l, &changes))
@@ -860,9 +860,9 @@ fn status_hosts(l: &Loaded) -> Vec<analyse::HostSummary> {
 /// The code context for outputs that must be a function of the checkout:
 /// the work tree's files, no history.
 fn checkout_context(l: &Loaded) -> Result<CodeContext> {
-    let mut ctx = code_context(l, &CodeArgs { files: None, no_git: false }, false)?;
+    let mut ctx = code_context(l, &CodeArgs { files: None, no_git: false }, Evidence::Files, None)?;
+    // No renames from history either.
     ctx.repo = None;
-    ctx.history = None;
     Ok(ctx)
 }
 
@@ -927,7 +927,7 @@ fn need_nix<'a>(ctx: &'a CodeContext, what: &str) -> Result<&'a analyse::nix::Ni
 
 pub fn impact(loaded: &[Loaded], args: &ImpactArgs, style: &Style) -> Result<Outcome> {
     let l = one(loaded, "impact")?;
-    let ctx = code_context(l, &args.code, true)?;
+    let ctx = code_context(l, &args.code, Evidence::CoChange, None)?;
     let graph = need_nix(&ctx, "`spec impact`")?;
     let mut all = host_impact(l, &ctx, graph);
     if let Some(host) = &args.host {
@@ -957,7 +957,7 @@ struct HostReport<'a> {
 
 pub fn hosts(loaded: &[Loaded], args: &HostsArgs, style: &Style) -> Result<Outcome> {
     let l = one(loaded, "hosts")?;
-    let ctx = code_context(l, &args.code, false)?;
+    let ctx = code_context(l, &args.code, Evidence::Files, None)?;
     let graph = need_nix(&ctx, "`spec hosts`")?;
     let hosts: Vec<HostReport<'_>> = graph
         .hosts()
@@ -1085,7 +1085,8 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
         let history = if args.history {
             let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
             let walk = WalkArgs { all_parents: false, date: date.clone() };
-            let h = history_of(l, &roadmap, stale, &walk).map_err(|e| Error::Usage(format!("--history: {e}")))?;
+            let (_, h) =
+                history_of(l, Some(&roadmap), stale, &walk).map_err(|e| Error::Usage(format!("--history: {e}")))?;
             roadmap.mark_stale(&h);
             Some(h)
         } else {
@@ -1153,9 +1154,11 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
             None => vec![format!("{}/", l.project.openspec_dir)],
         };
         let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
-        let history = history_of(l, &roadmap, stale, &WalkArgs { all_parents: false, date: None });
+        let read = history_of(l, Some(&roadmap), stale, &WalkArgs { all_parents: false, date: None });
+        let why = read.as_ref().err().map(ToString::to_string);
         // Code links, when the project has files besides its plans.
-        let ctx = code_context(l, &CodeArgs { files: None, no_git: false }, true)?;
+        let ctx = code_context(l, &CodeArgs { files: None, no_git: false }, Evidence::CoChange, read.ok())?;
+        let history = ctx.history.as_ref().map(|(_, h)| h).ok_or_else(|| why.unwrap_or_default());
         let changes: Vec<&model::Change> = l.project.changes.iter().filter(|c| c.nested.is_empty()).collect();
         let links: std::collections::BTreeMap<String, Vec<analyse::links::Link>> = if ctx.files.is_empty() {
             Default::default()
@@ -1168,7 +1171,7 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
             graph: &plan.graph,
             roadmap: &roadmap,
             source,
-            history: history.as_ref().map_err(ToString::to_string),
+            history,
             links: &links,
             hosts: site_hosts.as_ref(),
         });
