@@ -431,9 +431,9 @@ pub fn recent_activity(
     Ok((head_info, found))
 }
 
-/// The names of the folders directly under `dir` that hold uncommitted work
-/// (modified, staged, deleted or untracked files).
-pub fn dirty_folders(repo: &Repository, dir: &Path) -> Result<std::collections::BTreeSet<String>, NoHistory> {
+/// The paths below `dir` (relative to it) with uncommitted work: modified,
+/// staged, deleted or untracked; ignored files do not count.
+fn uncommitted(repo: &Repository, dir: &Path) -> Result<Vec<String>, NoHistory> {
     let prefix = repo_path(repo, dir)?.join("/");
     let mut opts = git2::StatusOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
@@ -445,22 +445,19 @@ pub fn dirty_folders(repo: &Repository, dir: &Path) -> Result<std::collections::
         .iter()
         .filter_map(|e| {
             let path = String::from_utf8_lossy(e.path_bytes()).into_owned();
-            let rest = if prefix.is_empty() { path.as_str() } else { path.strip_prefix(&format!("{prefix}/"))? };
-            rest.split_once('/').map(|(first, _)| first.to_owned())
+            if prefix.is_empty() { Some(path) } else { path.strip_prefix(&format!("{prefix}/")).map(str::to_owned) }
         })
         .collect())
 }
 
-/// Whether anything under `dir` differs from `HEAD` (modified, staged,
-/// deleted or untracked; ignored files do not count).
+/// The names of the folders directly under `dir` that hold uncommitted work.
+pub fn dirty_folders(repo: &Repository, dir: &Path) -> Result<BTreeSet<String>, NoHistory> {
+    Ok(uncommitted(repo, dir)?.iter().filter_map(|p| p.split_once('/').map(|(first, _)| first.to_owned())).collect())
+}
+
+/// Whether anything under `dir` has uncommitted work.
 pub fn dirty(repo: &Repository, dir: &Path) -> Result<bool, NoHistory> {
-    let path = repo_path(repo, dir)?.join("/");
-    let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
-    if !path.is_empty() {
-        opts.pathspec(&path).disable_pathspec_match(true);
-    }
-    Ok(!repo.statuses(Some(&mut opts))?.is_empty())
+    Ok(!uncommitted(repo, dir)?.is_empty())
 }
 
 /// The state of every change folder in the working tree, from the files
