@@ -614,6 +614,10 @@ pub fn nix_graph(
     }
     let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
     let (read, _) = crate::discover::read_files(dir, &paths);
+    // A file list without the files (`--files` for a tree not checked out) has no graph.
+    if !read.iter().any(|f| f.path == "flake.nix") {
+        return None;
+    }
     let mut facts: Vec<(String, crate::parse::nix::NixFacts)> =
         read.par_iter().map(|f| (f.path.clone(), crate::parse::nix::parse(&f.path, &f.text))).collect();
     // Files the root flake reaches over path literals (a folder is its default.nix).
