@@ -7,9 +7,10 @@ use crate::cli::{
     ListArgs, RoadmapArgs, ShowArgs, SiteArgs, WalkArgs,
 };
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::git;
 use crate::error::{Error, Result, exit};
+use crate::model::Day;
+use crate::model::{Diagnostic, Level};
 use crate::render::json;
 use crate::render::terminal::{self, Style};
 use crate::render::{markdown, mermaid};
@@ -24,7 +25,7 @@ impl Outcome {
     /// Problems met reading files, on stderr (info-level ones are left for `spec check`).
     fn reading_problems(mut self, loaded: &[Loaded]) -> Self {
         for d in loaded.iter().flat_map(|l| &l.diagnostics).filter(|d| d.level != Level::Info) {
-            self.stderr.push_str(&d.render(&Style::plain()));
+            self.stderr.push_str(&crate::render::diagnostic::text(d, &Style::plain()));
             self.stderr.push('\n');
         }
         self
@@ -152,7 +153,7 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
             .iter()
             .cloned()
             .chain(items.iter().flat_map(|(_, i)| i.diagnostics()))
-            .map(|d| d.github() + "\n")
+            .map(|d| crate::render::diagnostic::github(&d) + "\n")
             .collect(),
     };
     if failed > 0 || errors {
@@ -164,12 +165,6 @@ pub fn check(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style
 /// The roadmap file and dependency graph of a project, as configured.
 fn plan(loaded: &Loaded, config: &Config) -> Plan {
     Plan::new(loaded, &config.root, config.roadmap_file.as_deref().zip(config.roadmap_shown.as_deref()), config.infer)
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`.
-fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    crate::date::civil_date((secs / 86_400) as i64)
 }
 
 /// A project's history from git, with the roadmap's phases for the burn-up.
@@ -203,23 +198,24 @@ pub fn history_of(
         head: found.head.as_ref(),
         shallow: found.shallow.as_ref(),
         phases: &phases,
-        today: walk.date.as_deref(),
+        today: parse_day(&walk.date).ok().flatten(),
         stale_after_days: stale_after_days.unwrap_or(30),
     });
     Ok((found, history))
 }
 
-fn check_day(day: &Option<String>) -> Result<()> {
+/// `--date`, checked: a calendar day or nothing.
+fn parse_day(day: &Option<String>) -> Result<Option<Day>> {
     match day {
-        Some(d) if crate::date::day_number(d).is_none() => {
-            Err(Error::Usage(format!("--date {d}: not a calendar day; write it as YYYY-MM-DD")))
-        }
-        _ => Ok(()),
+        None => Ok(None),
+        Some(d) => Day::parse(d)
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("--date {d}: not a calendar day; write it as YYYY-MM-DD"))),
     }
 }
 
 pub fn history(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &Style) -> Result<Outcome> {
-    check_day(&args.walk.date)?;
+    parse_day(&args.walk.date)?;
     let l = one(loaded, "history")?;
     let mut out = Outcome::new().reading_problems(loaded);
     let plan = plan(l, config);
@@ -1073,22 +1069,26 @@ pub fn roadmap(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result
     }
     let date = match args.date.as_deref() {
         None => None,
-        Some("today") => Some(today()),
-        Some(d) if crate::parse::roadmap::is_date(d) => Some(d.to_owned()),
+        Some("today") => Some(Day::today()),
+        Some(d) if Day::parse(d).is_some() => Day::parse(d),
         Some(d) => return Err(Error::Usage(format!("--date {d}: expected YYYY-MM-DD"))),
     };
     let mut out = Outcome::new().reading_problems(loaded);
     for l in loaded {
         let plan = plan(l, config);
-        let errors: Vec<String> =
-            plan.diagnostics.iter().filter(|d| d.level == Level::Error).map(|d| d.render(&Style::plain())).collect();
+        let errors: Vec<String> = plan
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .map(|d| crate::render::diagnostic::text(d, &Style::plain()))
+            .collect();
         if !errors.is_empty() {
             return Err(Error::Diagnostics(errors.join("\n")));
         }
-        let mut roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), date.clone());
+        let mut roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), date);
         let history = if args.history {
             let stale = plan.source.as_ref().and_then(|s| s.file.stale_after_days);
-            let walk = WalkArgs { all_parents: false, date: date.clone() };
+            let walk = WalkArgs { all_parents: false, date: date.map(|d| d.to_string()) };
             let (_, h) =
                 history_of(l, Some(&roadmap), stale, &walk).map_err(|e| Error::Usage(format!("--history: {e}")))?;
             roadmap.mark_stale(&h);
@@ -1150,7 +1150,7 @@ pub fn site(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outco
         let started = std::time::Instant::now();
         let plan = plan(l, config);
         if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
-            return Err(Error::Diagnostics(error.render(&Style::plain())));
+            return Err(Error::Diagnostics(crate::render::diagnostic::text(error, &Style::plain())));
         }
         let roadmap = analyse::roadmap::build(l, &plan.graph, plan.file(), None);
         let source = match &plan.source {

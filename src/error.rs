@@ -1,5 +1,5 @@
 //! The library's error type. Problems inside files are not errors but
-//! [`Diagnostic`](crate::diagnostic::Diagnostic)s; an `Error` stops the
+//! [`Diagnostic`](crate::model::Diagnostic)s; an `Error` stops the
 //! command (exit code 2).
 
 use std::path::PathBuf;

@@ -18,8 +18,6 @@ pub mod analyse;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod date;
-pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod model;

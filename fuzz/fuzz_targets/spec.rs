@@ -10,5 +10,5 @@ fuzz_target!(|text: &str| {
     let _ = spec::parse::spec::structure_issues(text);
     let _ = spec::parse::spec::requirement_blocks(text);
     let report = spec::analyse::validate::validate_spec("fuzz", "openspec/specs/fuzz/spec.md", text, true);
-    assert_eq!(report.valid, report.issues.iter().all(|i| i.level == spec::diagnostic::Level::Info));
+    assert_eq!(report.valid, report.issues.iter().all(|i| i.level == spec::model::Level::Info));
 });

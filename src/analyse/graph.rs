@@ -8,10 +8,10 @@
 //! that names another change on a line about dependencies ("Depends on",
 //! "Requires", "Blocked by", "after `x`", a `## Dependencies` section).
 
-use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::Tree;
+use crate::model::roadmap::RoadmapFile;
 use crate::model::{ChangeStatus, Progress, Project};
-use crate::parse::roadmap::RoadmapFile;
+use crate::model::{Diagnostic, Level};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;

@@ -18,6 +18,7 @@
 //! again is completed at the second time.
 
 use crate::discover::git::{CommitInfo, FolderKey, FolderState, Step};
+use crate::model::Day;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,17 +28,17 @@ pub struct Event {
     /// Full commit id; `null` for uncommitted work.
     pub commit: Option<String>,
     /// UTC day of the commit; `null` for uncommitted work.
-    pub day: Option<String>,
+    pub day: Option<Day>,
 }
 
 impl Event {
     fn of(commit: Option<&CommitInfo>) -> Self {
-        Event { commit: commit.map(|c| c.id.clone()), day: commit.map(|c| c.day.clone()) }
+        Event { commit: commit.map(|c| c.id.clone()), day: commit.map(|c| c.day) }
     }
 
     /// The day, or `working tree`.
-    pub fn label(&self) -> &str {
-        self.day.as_deref().unwrap_or("working tree")
+    pub fn label(&self) -> String {
+        self.day.map_or_else(|| "working tree".to_owned(), |d| d.to_string())
     }
 }
 
@@ -130,7 +131,7 @@ pub struct History {
     /// The working tree differs from `HEAD` and is the last point.
     pub uncommitted: bool,
     /// The day "stale" is measured from: `--date`, else the newest commit's day.
-    pub reference_day: Option<String>,
+    pub reference_day: Option<Day>,
     pub stale_after_days: u32,
     /// Every change that ever had a folder, by id.
     pub changes: Vec<ChangeHistory>,
@@ -149,7 +150,7 @@ pub struct Inputs<'a> {
     /// Phases as `(id, title, change ids)`, for their burn-up.
     pub phases: &'a [(String, String, Vec<String>)],
     /// `--date`, when given.
-    pub today: Option<&'a str>,
+    pub today: Option<Day>,
     pub stale_after_days: u32,
 }
 
@@ -326,12 +327,12 @@ pub fn build(inputs: &Inputs<'_>) -> History {
         }
     }
 
-    let reference_day = inputs.today.map(str::to_owned).or_else(|| inputs.head.map(|h| h.day.clone()));
-    let reference = reference_day.as_deref().and_then(crate::date::day_number);
+    let reference_day = inputs.today.or_else(|| inputs.head.map(|h| h.day));
     for c in &mut t.changes {
         let open = c.presence == Presence::Active && c.completed.is_none();
-        let last = c.last_activity.day.as_deref().and_then(crate::date::day_number);
-        c.stale = open && matches!((reference, last), (Some(r), Some(l)) if r - l > i64::from(inputs.stale_after_days));
+        let last = c.last_activity.day;
+        c.stale = open
+            && matches!((reference_day, last), (Some(r), Some(l)) if r.since(l) > i64::from(inputs.stale_after_days));
     }
     let mut changes = t.changes;
     changes.sort_by(|a, b| a.id.cmp(&b.id).then(a.created.day.cmp(&b.created.day)));
@@ -384,7 +385,7 @@ mod tests {
             commit: Some(CommitInfo {
                 id: format!("{day:040}"),
                 time: 0,
-                day: format!("2024-01-{day:02}"),
+                day: Day::parse(&format!("2024-01-{day:02}")).unwrap(),
                 summary: String::new(),
             }),
             deltas: deltas.into_iter().map(|(key, state)| Delta { key, state }).collect(),
@@ -404,8 +405,8 @@ mod tests {
         })
     }
 
-    fn day(e: &Option<Event>) -> Option<&str> {
-        e.as_ref().and_then(|e| e.day.as_deref())
+    fn day(e: &Option<Event>) -> Option<String> {
+        e.as_ref().and_then(|e| e.day).map(|d| d.to_string())
     }
 
     #[test]
@@ -417,10 +418,10 @@ mod tests {
             step(5, vec![(key(false, "a"), None), (key(true, "2024-01-05-a"), Some(state(3, 3, 2, 2)))]),
         ]);
         let a = h.change("a").unwrap();
-        assert_eq!(a.created.day.as_deref(), Some("2024-01-01"));
-        assert_eq!(day(&a.first_checked), Some("2024-01-02"));
-        assert_eq!(day(&a.completed), Some("2024-01-03"));
-        assert_eq!(day(&a.archived), Some("2024-01-05"));
+        assert_eq!(a.created.day, Day::parse("2024-01-01"));
+        assert_eq!(day(&a.first_checked).as_deref(), Some("2024-01-02"));
+        assert_eq!(day(&a.completed).as_deref(), Some("2024-01-03"));
+        assert_eq!(day(&a.archived).as_deref(), Some("2024-01-05"));
         assert_eq!(a.presence, Presence::Archived);
         assert_eq!(a.folder, "archive/2024-01-05-a");
         assert_eq!(a.series.len(), 3);
@@ -438,8 +439,8 @@ mod tests {
             step(4, vec![(key(false, "a"), Some(state(3, 3, 1, 1)))]),
         ]);
         let a = h.change("a").unwrap();
-        assert_eq!(day(&a.completed), Some("2024-01-04"));
-        assert_eq!(day(&a.first_checked), Some("2024-01-01"));
+        assert_eq!(day(&a.completed).as_deref(), Some("2024-01-04"));
+        assert_eq!(day(&a.first_checked).as_deref(), Some("2024-01-01"));
         let h = run(&[
             step(1, vec![(key(false, "a"), Some(state(1, 1, 1, 1)))]),
             step(2, vec![(key(false, "a"), Some(state(2, 2, 0, 1)))]),
@@ -463,11 +464,11 @@ mod tests {
         ]);
         let new = h.change("new").unwrap();
         assert_eq!(new.renamed_from, ["old"]);
-        assert_eq!(new.created.day.as_deref(), Some("2024-01-01"));
+        assert_eq!(new.created.day, Day::parse("2024-01-01"));
         assert!(h.change("old").is_none());
         let b = h.change("b").unwrap();
         assert_eq!(b.presence, Presence::Removed);
-        assert_eq!(day(&b.removed), Some("2024-01-03"));
+        assert_eq!(day(&b.removed).as_deref(), Some("2024-01-03"));
         assert_eq!(h.project.last().map(|p| (p.done, p.total)), Some((1, 3)));
     }
 
@@ -488,8 +489,8 @@ mod tests {
         });
         assert!(h.change("a").unwrap().stale);
         assert!(!h.change("b").unwrap().stale);
-        assert_eq!(h.reference_day.as_deref(), Some("2024-01-09"));
-        let h = build(&Inputs { today: Some("2024-03-01"), ..Inputs { ..inputs_of(&steps) } });
+        assert_eq!(h.reference_day, Day::parse("2024-01-09"));
+        let h = build(&Inputs { today: Day::parse("2024-03-01"), ..Inputs { ..inputs_of(&steps) } });
         assert!(h.change("b").unwrap().stale);
     }
 

@@ -13,9 +13,9 @@ pub mod nix;
 pub mod roadmap;
 pub mod validate;
 
-use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::Tree;
-use crate::model::{Change, ChangeStatus, Progress, Project};
+use crate::model::{Change, ChangeStatus, Day, Progress, Project};
+use crate::model::{Diagnostic, Level};
 use serde::Serialize;
 
 /// A project with the files it was read from and what reading found.
@@ -37,7 +37,7 @@ impl Loaded {
 
 /// A parsed roadmap file and where it came from.
 pub struct RoadmapSource {
-    pub file: crate::parse::roadmap::RoadmapFile,
+    pub file: crate::model::roadmap::RoadmapFile,
     /// Path relative to the root.
     pub path: String,
     pub text: String,
@@ -86,7 +86,7 @@ impl Plan {
     }
 
     /// The roadmap file as the analysis functions take it.
-    pub fn file(&self) -> Option<(&crate::parse::roadmap::RoadmapFile, &str, &str)> {
+    pub fn file(&self) -> Option<(&crate::model::roadmap::RoadmapFile, &str, &str)> {
         self.source.as_ref().map(|s| (&s.file, s.path.as_str(), s.text.as_str()))
     }
 
@@ -160,7 +160,7 @@ pub struct ChangeSummary {
     pub status: ChangeStatus,
     pub tasks: Progress,
     pub percent: usize,
-    pub archived_on: Option<String>,
+    pub archived_on: Option<Day>,
     /// Open work with no commit for the roadmap file's `stale_after_days`
     /// (read from git; false outside a repository).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -175,7 +175,7 @@ impl ChangeSummary {
             status: change.status,
             tasks: change.tasks,
             percent: change.tasks.percent(),
-            archived_on: change.archived_on.clone(),
+            archived_on: change.archived_on,
             stale: false,
         }
     }

@@ -5,9 +5,10 @@
 
 use super::Loaded;
 use super::graph::{Edge, Graph};
-use crate::diagnostic::Diagnostic;
+use crate::model::Day;
+use crate::model::Diagnostic;
+use crate::model::roadmap::{PhaseStatus, RoadmapFile};
 use crate::model::{Change, ChangeStatus, Progress};
-use crate::parse::roadmap::{Date, PhaseStatus, RoadmapFile};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +21,7 @@ pub struct ChangeView {
     pub status: Option<ChangeStatus>,
     pub tasks: Progress,
     pub percent: usize,
-    pub archived_on: Option<String>,
+    pub archived_on: Option<Day>,
     /// Per task-file section, when the change has tasks in several.
     pub sections: Vec<SectionView>,
     /// Unmet dependencies.
@@ -43,7 +44,7 @@ pub struct MilestoneView {
     pub status: PhaseStatus,
     pub changes: Vec<String>,
     pub blocked_by: Option<String>,
-    pub due: Option<Date>,
+    pub due: Option<Day>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,8 +55,8 @@ pub struct PhaseView {
     pub status: PhaseStatus,
     /// The status was set in the roadmap file, not derived.
     pub status_set: bool,
-    pub start: Option<Date>,
-    pub end: Option<Date>,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
     pub changes: Vec<ChangeView>,
     pub milestones: Vec<MilestoneView>,
     pub tasks: Progress,
@@ -104,7 +105,7 @@ pub struct Roadmap {
     pub critical_weight: usize,
     pub edges: Vec<Edge>,
     /// The date shown when `--date` is given.
-    pub date: Option<String>,
+    pub date: Option<Day>,
 }
 
 impl Roadmap {
@@ -167,7 +168,7 @@ fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {
         status: Some(c.status),
         tasks: c.tasks,
         percent: c.tasks.percent(),
-        archived_on: c.archived_on.clone(),
+        archived_on: c.archived_on,
         sections: if sections.len() > 1 { sections } else { Vec::new() },
         waits_for,
         stale: false,
@@ -209,12 +210,7 @@ fn rollup(c: &Change) -> Vec<SectionView> {
 
 /// Build the roadmap of a loaded project. `file` is the parsed roadmap file
 /// with its path and text, when there is one.
-pub fn build(
-    loaded: &Loaded,
-    graph: &Graph,
-    file: Option<(&RoadmapFile, &str, &str)>,
-    date: Option<String>,
-) -> Roadmap {
+pub fn build(loaded: &Loaded, graph: &Graph, file: Option<(&RoadmapFile, &str, &str)>, date: Option<Day>) -> Roadmap {
     let project = &loaded.project;
     // Active changes by id, then archived ones (latest folder wins).
     let mut by_id: BTreeMap<&str, &Change> = BTreeMap::new();
@@ -260,7 +256,7 @@ pub fn build(
                         status,
                         changes: m.changes.clone(),
                         blocked_by: m.blocked_by.clone(),
-                        due: m.due.clone(),
+                        due: m.due,
                     }
                 })
                 .collect();
@@ -269,7 +265,7 @@ pub fn build(
                 phase.title.clone().unwrap_or_else(|| phase.id.clone()),
                 phase.goal.clone(),
                 phase.status,
-                (phase.start.clone(), phase.end.clone()),
+                (phase.start, phase.end),
                 changes,
                 milestones,
             ));
@@ -374,7 +370,7 @@ fn phase_view(
     title: String,
     goal: Option<String>,
     status: Option<PhaseStatus>,
-    (start, end): (Option<Date>, Option<Date>),
+    (start, end): (Option<Day>, Option<Day>),
     changes: Vec<ChangeView>,
     milestones: Vec<MilestoneView>,
 ) -> PhaseView {
@@ -427,8 +423,8 @@ pub fn findings(loaded: &Loaded, file: &RoadmapFile, path: &str, text: &str) -> 
         {
             out.push(Diagnostic::error(
                 path.to_owned(),
-                line_of(&end.0),
-                format!("phase `{}` ends ({}) before it starts ({})", phase.id, end.0, start.0),
+                line_of(&end.to_string()),
+                format!("phase `{}` ends ({}) before it starts ({})", phase.id, end, start),
             ));
         }
         let named = phase.changes.iter().chain(phase.milestones.iter().flat_map(|m| m.changes.iter()));

@@ -9,9 +9,9 @@
 
 use super::keys::{FoldIndex, OrderedSet};
 use super::merge;
-use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::{ChangeDir, Tree};
 use crate::model::Spec;
+use crate::model::{Diagnostic, Level};
 use crate::parse::delta::{self, DeltaPlan};
 use crate::parse::spec::{self as spec_parse, RequirementBlock};
 use crate::parse::yaml::{self, Marker};

@@ -16,6 +16,7 @@
 //! `HEAD`; [`materialise`] writes a revision's files to a folder so the usual
 //! discovery can read it (`spec diff`).
 
+use crate::model::Day;
 use crate::parse::tasks;
 use git2::{ObjectType, Oid, Repository, Sort};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,8 +29,8 @@ pub struct CommitInfo {
     pub id: String,
     /// Committer time, seconds since the epoch (UTC).
     pub time: i64,
-    /// The UTC day of `time`, `YYYY-MM-DD`.
-    pub day: String,
+    /// The UTC day of `time`.
+    pub day: Day,
     /// First line of the message.
     pub summary: String,
 }
@@ -140,17 +141,12 @@ pub fn repo_path(repo: &Repository, path: &Path) -> Result<Vec<String>, NoHistor
     Ok(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect())
 }
 
-/// `YYYY-MM-DD` of a time in seconds since the epoch, in UTC.
-pub fn utc_day(secs: i64) -> String {
-    crate::date::civil_date(secs.div_euclid(86_400))
-}
-
 fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     let time = commit.time().seconds();
     CommitInfo {
         id: commit.id().to_string(),
         time,
-        day: utc_day(time),
+        day: Day::from_unix(time),
         summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
     }
 }
@@ -765,8 +761,9 @@ mod tests {
 
     #[test]
     fn days_are_utc() {
-        assert_eq!(utc_day(0), "1970-01-01");
-        assert_eq!(utc_day(-1), "1969-12-31");
-        assert_eq!(utc_day(1_717_200_000), "2024-06-01");
+        let day = |secs| Day::from_unix(secs).to_string();
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(-1), "1969-12-31");
+        assert_eq!(day(1_717_200_000), "2024-06-01");
     }
 }

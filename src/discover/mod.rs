@@ -11,8 +11,8 @@
 pub mod code;
 pub mod git;
 
-use crate::diagnostic::{Diagnostic, Level};
 use crate::error::{Error, Result};
+use crate::model::{Diagnostic, Level};
 use crate::parse;
 use rayon::prelude::*;
 use std::fs;

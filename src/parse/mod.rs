@@ -20,8 +20,8 @@ pub mod spec;
 pub mod tasks;
 pub mod yaml;
 
-use crate::diagnostic::Diagnostic;
 use crate::discover::{ChangeDir, Tree};
+use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Progress, Project};
 use rayon::prelude::*;
 
@@ -46,7 +46,7 @@ pub fn project(tree: &Tree) -> (Project, Vec<Diagnostic>) {
         }
     });
     let specs = tree.specs.par_iter().map(|s| spec::parse(&s.id, &s.file.path, &s.file.text)).collect();
-    let changes: Vec<(Change, Option<Diagnostic>)> = tree.changes.par_iter().map(change).collect();
+    let changes: Vec<(Change, Vec<Diagnostic>)> = tree.changes.par_iter().map(change).collect();
     let mut project = Project {
         name: tree.name.clone(),
         openspec_dir: tree.openspec_dir.clone(),
@@ -68,14 +68,25 @@ pub fn yaml_diagnostic(path: &str, e: &yaml::YamlError) -> Diagnostic {
         .with_help("fix the YAML syntax at this line")
 }
 
-fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
+fn change(dir: &ChangeDir) -> (Change, Vec<Diagnostic>) {
     let (archived_on, id) = if dir.archived { archive_name(&dir.name) } else { (None, dir.name.as_str()) };
     let task_files: Vec<_> = dir.task_files.iter().map(|f| tasks::parse(&f.path, &f.text)).collect();
     let mut progress = Progress::default();
     for file in &task_files {
         progress.add(Progress { done: file.done, total: file.total });
     }
-    let mut problem = None;
+    let mut problems = Vec::new();
+    let day = archived_on.and_then(crate::model::Day::parse);
+    if let (Some(prefix), None) = (archived_on, day) {
+        problems.push(
+            Diagnostic::warning(
+                dir.path.clone(),
+                None,
+                format!("archive folder date {prefix} is not a calendar day; the change is shown undated"),
+            )
+            .with_help("rename the folder to YYYY-MM-DD-<id> with the day it was archived"),
+        );
+    }
     let parsed = |f: &crate::discover::SourceFile| match &dir.parsed_metadata {
         Some(p) => p.clone(),
         None => yaml::metadata(&f.path, &f.text),
@@ -83,7 +94,7 @@ fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
     let metadata = dir.metadata.as_ref().and_then(|f| match parsed(f) {
         Ok(m) => Some(m),
         Err(e) => {
-            problem = Some(yaml_diagnostic(&f.path, &e));
+            problems.push(yaml_diagnostic(&f.path, &e));
             None
         }
     });
@@ -96,7 +107,7 @@ fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
         path: dir.path.clone(),
         title,
         archived: dir.archived,
-        archived_on: archived_on.map(str::to_owned),
+        archived_on: day,
         status,
         tasks: progress,
         proposal,
@@ -107,7 +118,7 @@ fn change(dir: &ChangeDir) -> (Change, Option<Diagnostic>) {
         schema: dir.schema.clone(),
         nested: dir.nested.clone(),
     };
-    (change, problem)
+    (change, problems)
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use crate::analyse::Loaded;
 use crate::analyse::graph::{EdgeKind, Graph};
 use crate::analyse::history::{BurnPoint, ChangeHistory, History, Presence};
 use crate::analyse::roadmap::{ChangeView, Roadmap};
+use crate::model::roadmap::PhaseStatus;
 use crate::model::{Change, ChangeStatus, Requirement, Spec};
-use crate::parse::roadmap::PhaseStatus;
 use askama::Template;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -667,7 +667,7 @@ fn index_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             "<a href=\"{}\"><code>{}</code></a> <span class=\"muted\">(archived {})</span>",
             esc(&archived_path(project, c)),
             esc(&c.id),
-            esc(c.archived_on.as_deref().unwrap_or("undated"))
+            esc(&c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()))
         )
     }));
     IndexPage {
@@ -775,8 +775,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         if let (Some(s), Some(e)) = (&p.start, &p.end) {
             rows.push(GanttRow {
                 label: p.title.clone(),
-                start: s.0.clone(),
-                end: e.0.clone(),
+                start: s.to_string(),
+                end: e.to_string(),
                 class: phase_class(p.status),
                 milestone: false,
                 href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -787,8 +787,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             if let Some(d) = &m.due {
                 rows.push(GanttRow {
                     label: m.title.clone(),
-                    start: d.0.clone(),
-                    end: d.0.clone(),
+                    start: d.to_string(),
+                    end: d.to_string(),
                     class: phase_class(m.status),
                     milestone: true,
                     href: None,
@@ -833,7 +833,7 @@ struct TimelinePage {
 fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
     series
         .iter()
-        .filter_map(|b| b.at.day.as_ref().map(|d| BurnupPoint { day: d.clone(), done: b.done, total: b.total }))
+        .filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d.to_string(), done: b.done, total: b.total }))
         .collect()
 }
 
@@ -856,11 +856,11 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             return page.render().expect("timeline renders");
         }
     };
-    let first = h.project.iter().find_map(|b| b.at.day.clone());
+    let first = h.project.iter().find_map(|b| b.at.day);
     page.summary = format!(
         "From {} commits{}{}.",
         h.commits,
-        match (&first, h.head.as_ref().and_then(|e| e.day.as_ref())) {
+        match (&first, h.head.as_ref().and_then(|e| e.day)) {
             (Some(a), Some(b)) => format!(", {a} to {b}"),
             _ => String::new(),
         },
@@ -891,8 +891,8 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 String::new(),
                 GanttRow {
                     label: format!("{} (planned)", p.title),
-                    start: s.0.clone(),
-                    end: e.0.clone(),
+                    start: s.to_string(),
+                    end: e.to_string(),
                     class: "planned",
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -903,15 +903,15 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     }
     let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
     for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
-        let Some(start) = c.created.day.clone() else { continue };
-        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day.clone());
+        let Some(start) = c.created.day else { continue };
+        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
         let class = match (c.presence, &c.completed) {
             (Presence::Archived, _) => "archived",
             (_, Some(_)) => "complete",
             _ if c.first_checked.is_some() => "inprogress",
             _ => "planned",
         };
-        let end = end.or_else(|| c.last_activity.day.clone()).unwrap_or_else(|| start.clone());
+        let end = end.or(c.last_activity.day).unwrap_or(start);
         let section = match phase_of.get(c.id.as_str()) {
             Some(t) => (*t).to_owned(),
             None if c.presence == Presence::Archived => "Archived".to_owned(),
@@ -921,11 +921,11 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         let open = c.completed.is_none() && c.presence == Presence::Active;
         rows.push((
             rank,
-            start.clone(),
+            start.to_string(),
             GanttRow {
                 label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
-                start,
-                end,
+                start: start.to_string(),
+                end: end.to_string(),
                 class,
                 milestone: false,
                 href: links.by_id.get(&c.id).cloned(),
@@ -944,12 +944,12 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             format!(
                 "{} <span class=\"muted\">last change {}</span>",
                 links.change("", &c.id),
-                esc(c.last_activity.label())
+                esc(&c.last_activity.label())
             )
         })
         .collect();
     page.stale_days = h.stale_after_days;
-    page.reference = h.reference_day.clone().unwrap_or_default();
+    page.reference = h.reference_day.map(|d| d.to_string()).unwrap_or_default();
     page.render().expect("timeline renders")
 }
 
@@ -996,7 +996,7 @@ fn change_history(c: &ChangeHistory) -> String {
     let mut rows = Vec::new();
     let mut row = |what: &str, e: Option<&crate::analyse::history::Event>| {
         if let Some(e) = e {
-            rows.push(format!("<dt>{what}</dt><dd>{}</dd>", esc(e.label())));
+            rows.push(format!("<dt>{what}</dt><dd>{}</dd>", esc(&e.label())));
         }
     };
     row(if c.created_before_history { "Created (on or before)" } else { "Created" }, Some(&c.created));
@@ -1018,11 +1018,7 @@ fn change_history(c: &ChangeHistory) -> String {
         .series
         .iter()
         .filter_map(|p| {
-            p.at.day.as_ref().map(|d| BurnupPoint {
-                day: d.clone(),
-                done: u64::from(p.done),
-                total: u64::from(p.total),
-            })
+            p.at.day.map(|d| BurnupPoint { day: d.to_string(), done: u64::from(p.done), total: u64::from(p.total) })
         })
         .collect();
     if points.len() > 1 {
@@ -1048,7 +1044,7 @@ fn archive_page(input: &SiteInput<'_>, name: &str, _links: &Links) -> String {
                     esc(&c.id),
                     esc(if c.title == c.id { "" } else { &c.title })
                 ),
-                c.archived_on.clone().unwrap_or_else(|| "undated".into()),
+                c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
                 format!("{}/{}", c.tasks.done, c.tasks.total),
             )
         })
@@ -1228,7 +1224,7 @@ fn spec_page(input: &SiteInput<'_>, name: &str, links: &Links, s: &Spec) -> Stri
             }
             let link = format!("<a href=\"{root}{}\"><code>{}</code></a>", esc(&change_path(c)), esc(&c.id));
             let state = if c.archived {
-                format!("archived {}", c.archived_on.as_deref().unwrap_or(""))
+                format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default())
             } else {
                 status_word(if c.status == ChangeStatus::Complete { "complete" } else { "planned" }).to_owned()
             };

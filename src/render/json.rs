@@ -3,8 +3,8 @@
 
 use crate::analyse::Status;
 use crate::analyse::validate::ItemReport;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Change, ChangeStatus, Progress, Spec};
+use crate::model::Diagnostic;
+use crate::model::{Change, ChangeStatus, Day, Progress, Spec};
 use serde::Serialize;
 
 /// One change in `spec list --json`.
@@ -14,7 +14,7 @@ pub struct ListedChange<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub archived: bool,
-    pub archived_on: Option<&'a str>,
+    pub archived_on: Option<Day>,
     pub tasks: Progress,
     pub status: ChangeStatus,
     pub path: &'a str,
@@ -27,7 +27,7 @@ impl<'a> ListedChange<'a> {
             id: &c.id,
             title: &c.title,
             archived: c.archived,
-            archived_on: c.archived_on.as_deref(),
+            archived_on: c.archived_on,
             tasks: c.tasks,
             status: c.status,
             path: &c.path,

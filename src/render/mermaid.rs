@@ -6,7 +6,7 @@
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::{ChangeView, Roadmap};
 use crate::model::ChangeStatus;
-use crate::parse::roadmap::PhaseStatus;
+use crate::model::roadmap::PhaseStatus;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -66,7 +66,7 @@ fn node_label(c: &ChangeView) -> String {
     let progress = match c.status {
         Some(ChangeStatus::Draft) => "no tasks".to_owned(),
         Some(ChangeStatus::Archived) => {
-            format!("archived {}", c.archived_on.as_deref().unwrap_or("")).trim_end().to_owned()
+            format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default()).trim_end().to_owned()
         }
         None => "missing".to_owned(),
         _ => format!("{}/{} tasks", c.tasks.done, c.tasks.total),
@@ -174,7 +174,7 @@ pub fn gantt(roadmap: &Roadmap) -> Option<String> {
     for (i, p) in roadmap.phases.iter().enumerate() {
         let bars: Vec<String> = match (&p.start, &p.end) {
             (Some(s), Some(e)) => {
-                vec![format!("  {} :{}p{i}, {}, {}", gantt_text(&p.title), gantt_tag(p.status), s.0, e.0)]
+                vec![format!("  {} :{}p{i}, {}, {}", gantt_text(&p.title), gantt_tag(p.status), s, e)]
             }
             _ => Vec::new(),
         };
@@ -184,7 +184,7 @@ pub fn gantt(roadmap: &Roadmap) -> Option<String> {
             .enumerate()
             .filter_map(|(j, m)| {
                 m.due.as_ref().map(|d| {
-                    format!("  {} :{}milestone, p{i}m{j}, {}, 0d", gantt_text(&m.title), gantt_tag(m.status), d.0)
+                    format!("  {} :{}milestone, p{i}m{j}, {}, 0d", gantt_text(&m.title), gantt_tag(m.status), d)
                 })
             })
             .collect();
@@ -210,21 +210,21 @@ pub fn gantt_actual(roadmap: &Roadmap, history: &crate::analyse::history::Histor
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();
     let mut placed = std::collections::BTreeSet::new();
     let row = |c: &crate::analyse::history::ChangeHistory, n: usize| -> Option<String> {
-        let start = c.created.day.as_deref()?;
-        let finished = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day.as_deref());
+        let start = c.created.day?;
+        let finished = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
         let (tag, end) = match finished {
             Some(end) => ("done, ", end),
-            None => (if c.stale { "crit, " } else { "active, " }, c.last_activity.day.as_deref().unwrap_or(start)),
+            None => (if c.stale { "crit, " } else { "active, " }, c.last_activity.day.unwrap_or(start)),
         };
         // A bar needs a length: one that starts and ends on a day lasts that day.
-        let end = if end <= start { "1d".to_owned() } else { end.to_owned() };
+        let end = if end <= start { "1d".to_owned() } else { end.to_string() };
         Some(format!("  {} :{tag}c{n}, {start}, {end}", gantt_text(&c.id)))
     };
     let mut n = 0;
     for (i, p) in roadmap.phases.iter().enumerate() {
         let mut lines = Vec::new();
         if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            lines.push(format!("  {} (planned) :p{i}, {}, {}", gantt_text(&p.title), s.0, e.0));
+            lines.push(format!("  {} (planned) :p{i}, {}, {}", gantt_text(&p.title), s, e));
         }
         for v in &p.changes {
             if let Some(c) = history.change(&v.id).filter(|c| c.presence != Presence::Removed) {

@@ -3,9 +3,11 @@
 //! ([`json`]) is the serde serialisation of the same structs.
 
 pub mod chart;
+pub mod diagnostic;
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod style;
 pub mod svg;
 pub mod terminal;

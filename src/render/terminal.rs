@@ -1,57 +1,14 @@
 //! Human output for a terminal: `list`, `show`, `status` and `check`.
-//! The only module that emits ANSI colour, and only when [`Style`] says so.
+//! Colour comes only from [`Style`], and only when it says so.
 
 use crate::analyse::validate::ItemReport;
 use crate::analyse::{ChangeSummary, Status};
-use crate::diagnostic::Diagnostic;
+use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Progress, Spec};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
-/// Colours by meaning. Plain when colour is off.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    color: bool,
-}
-
-impl Style {
-    pub fn new(color: bool) -> Self {
-        Style { color }
-    }
-
-    pub fn plain() -> Self {
-        Style { color: false }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
-    }
-
-    pub fn error(&self, t: &str) -> String {
-        self.paint("1;31", t)
-    }
-    pub fn warning(&self, t: &str) -> String {
-        self.paint("1;33", t)
-    }
-    pub fn info(&self, t: &str) -> String {
-        self.paint("1;36", t)
-    }
-    pub fn path(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-    pub fn heading(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-    pub fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
-    }
-    pub fn good(&self, t: &str) -> String {
-        self.paint("32", t)
-    }
-    pub fn active(&self, t: &str) -> String {
-        self.paint("33", t)
-    }
-}
+pub use super::style::Style;
 
 /// A bar of `width` cells, filled in proportion to done/total.
 pub fn bar(progress: Progress, width: usize) -> String {
@@ -103,7 +60,9 @@ pub fn list_changes(changes: &[(&str, &Change)], multi: bool, style: &Style) -> 
         let status = match c.status {
             ChangeStatus::Complete => style.good(status_word(c.status)),
             ChangeStatus::InProgress => style.active(status_word(c.status)),
-            ChangeStatus::Archived => style.dim(&format!("archived {}", c.archived_on.as_deref().unwrap_or(""))),
+            ChangeStatus::Archived => {
+                style.dim(&format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default()))
+            }
             ChangeStatus::Draft => style.dim(status_word(c.status)),
         };
         let title = if c.title != c.id { format!("  {}", style.dim(&c.title)) } else { String::new() };
@@ -229,7 +188,11 @@ pub fn status(st: &Status, style: &Style) -> String {
             out,
             "\n{} {}",
             style.heading(&format!("Archived ({})", st.archived.len())),
-            style.dim(&format!("latest: {} {}", latest.archived_on.as_deref().unwrap_or("(undated)"), latest.id))
+            style.dim(&format!(
+                "latest: {} {}",
+                latest.archived_on.map_or_else(|| "(undated)".to_owned(), |d| d.to_string()),
+                latest.id
+            ))
         );
     }
     if !st.hosts.is_empty() {
@@ -427,15 +390,15 @@ fn indent(text: &str) -> String {
 pub fn check(items: &[(&str, ItemReport)], findings: &[Diagnostic], strict: bool, style: &Style) -> String {
     let mut out = String::new();
     for d in findings {
-        let _ = writeln!(out, "{}", d.render(style));
+        let _ = writeln!(out, "{}", super::diagnostic::text(d, style));
     }
     for (_, item) in items {
         for d in item.diagnostics() {
-            let _ = writeln!(out, "{}", d.render(style));
+            let _ = writeln!(out, "{}", super::diagnostic::text(&d, style));
         }
     }
     let failed: Vec<_> = items.iter().filter(|(_, i)| !i.valid).collect();
-    let errors = findings.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count();
+    let errors = findings.iter().filter(|d| d.level == crate::model::Level::Error).count();
     if !failed.is_empty() {
         let _ = writeln!(out);
         for (_, item) in &failed {

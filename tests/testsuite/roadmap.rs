@@ -208,6 +208,25 @@ fn roadmap_file_errors_name_the_line() {
 }
 
 #[test]
+fn a_day_the_calendar_lacks_is_an_error_at_its_line() {
+    // 2024-02-31 passed once, and the gantt then dropped the phase silently.
+    let file = "phases:\n  - id: one\n    start: 2024-02-01\n    end: 2024-02-31\n    changes: [a]\n";
+    let t = tree_with(&[]).file("roadmap/roadmap.yaml", file);
+    for args in [&["roadmap", "--stdout"][..], &["site", "--out", "site"][..]] {
+        let run = t.run(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("roadmap/roadmap.yaml:4: error: invalid roadmap file: phases[0]: `2024-02-31` is not a date (YYYY-MM-DD)"),
+            "{}",
+            run.stderr
+        );
+    }
+    let check = t.run(&["check"]);
+    assert_eq!(check.code, 1);
+    assert!(check.stdout.contains("roadmap/roadmap.yaml:4: error: invalid roadmap file"), "{}", check.stdout);
+}
+
+#[test]
 fn done_work_depending_on_open_work_is_a_warning() {
     let t = tree_with(&[("a", "b")]).file("openspec/changes/a/tasks.md", "- [x] x\n");
     let found = findings(&t);

@@ -2,6 +2,13 @@
 //! parsing. Every renderer reads these types, and `--json` is their serde
 //! serialisation (see `docs/json.md`). No I/O happens here.
 
+pub mod day;
+pub mod diagnostic;
+pub mod roadmap;
+
+pub use day::Day;
+pub use diagnostic::{Diagnostic, Level};
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -104,8 +111,9 @@ pub struct Change {
     /// else the id (the official `extractTitle`).
     pub title: String,
     pub archived: bool,
-    /// The date of an archive folder's `YYYY-MM-DD-` prefix.
-    pub archived_on: Option<String>,
+    /// The date of an archive folder's `YYYY-MM-DD-` prefix (none when the
+    /// prefix is not a calendar day).
+    pub archived_on: Option<Day>,
     pub status: ChangeStatus,
     pub tasks: Progress,
     pub proposal: Option<Proposal>,
