@@ -1,7 +1,9 @@
-//! Time the Nix analysis in-process: parse every `.nix` file (in parallel,
-//! as the rest of `spec` does) and build the graph, on a folder from
-//! `gen_nix`. Files are read first and timed apart, so the figure is parse
-//! plus graph only.
+//! Time the Nix analysis in-process, on a folder from `gen_nix`: the files
+//! are read once with `spec`'s own reader (timed apart), then
+//! `spec::nix::read` (parse every `.nix` file in parallel and build the
+//! graph: exactly what `spec hosts`, `spec impact`, the site and ROADMAP.md
+//! run) is timed over RUNS runs. The parse alone is timed beside it, so the
+//! graph's share shows.
 //!
 //!     cargo run --release --example gen_nix -- /tmp/nix-bench
 //!     cargo run --release --example nix_bench -- /tmp/nix-bench [RUNS]
@@ -9,8 +11,7 @@
 //! Prints the best and median of RUNS (10 by default) and what the graph found.
 
 use rayon::prelude::*;
-use spec::analyse::nix::build;
-use spec::parse::nix::{NixFacts, parse};
+use spec::nix::parse::parse;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -46,29 +47,24 @@ fn main() {
         }
         all.insert(rel);
     }
-    let texts: Vec<(String, String)> = nix
-        .into_par_iter()
-        .map(|rel| {
-            let text = std::fs::read_to_string(root.join(&rel)).expect("a UTF-8 file");
-            (rel, text)
-        })
-        .collect();
+    let (texts, problems) = spec::discover::read_files(root, &nix);
+    assert!(problems.is_empty(), "unreadable files: {problems:?}");
     let read = start.elapsed();
-    let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    let bytes: usize = texts.iter().map(|f| f.text.len()).sum();
 
-    let (mut times, mut parses, mut builds) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut times, mut parses) = (Vec::new(), Vec::new());
     let mut last = None;
     for _ in 0..runs.max(1) {
         let start = Instant::now();
-        let facts: Vec<(String, NixFacts)> = texts.par_iter().map(|(p, t)| (p.clone(), parse(p, t))).collect();
-        let parsed = start.elapsed();
-        let graph = build(&facts, &all);
+        let graph = spec::nix::read(&texts, &all);
         times.push(start.elapsed());
-        parses.push(parsed);
-        builds.push(start.elapsed() - parsed);
         last = Some(graph);
+        let start = Instant::now();
+        let facts: Vec<_> = texts.par_iter().map(|f| parse(&f.path, &f.text)).collect();
+        parses.push(start.elapsed());
+        drop(facts);
     }
-    for t in [&mut times, &mut parses, &mut builds] {
+    for t in [&mut times, &mut parses] {
         t.sort();
     }
     let graph = last.expect("one run at least");
@@ -82,13 +78,12 @@ fn main() {
     );
     let median = |t: &[Duration]| ms(t[t.len() / 2]);
     println!(
-        "parse + build: best {}, median {} over {} runs ({} threads); medians: parse {}, build {}",
+        "nix::read (parse + graph): best {}, median {} over {} runs ({} threads); parse alone: median {}",
         ms(times[0]),
         median(&times),
         times.len(),
         rayon::current_num_threads(),
         median(&parses),
-        median(&builds)
     );
     println!(
         "{} hosts (mean closure {} files), {} orphans, {} dangling imports, {} syntax errors",

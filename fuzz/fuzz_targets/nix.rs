@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeSet;
 
 fuzz_target!(|text: &str| {
-    let facts = spec::parse::nix::parse("hosts/a/default.nix", text);
+    let facts = spec::nix::parse::parse("hosts/a/default.nix", text);
     let lines = text.split('\n').count();
     for (line, _) in &facts.errors {
         assert!(*line >= 1 && *line <= lines, "error line {line} of {lines}");
@@ -16,7 +16,7 @@ fuzz_target!(|text: &str| {
         assert!(!p.path.starts_with('/') && !p.path.split('/').any(|s| s == ".."), "{}", p.path);
     }
     let all: BTreeSet<String> = ["flake.nix", "hosts/a/default.nix"].map(String::from).into();
-    let graph = spec::analyse::nix::build(&[("hosts/a/default.nix".into(), facts)], &all);
+    let graph = spec::nix::build(&[("hosts/a/default.nix".into(), facts)], &all);
     for h in graph.hosts() {
         assert!(graph.closure(&h.name).contains("hosts/a/default.nix"));
     }

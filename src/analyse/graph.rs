@@ -8,8 +8,7 @@
 //! that names another change on a line about dependencies ("Depends on",
 //! "Requires", "Blocked by", "after `x`", a `## Dependencies` section).
 
-use crate::discover::Tree;
-use crate::model::roadmap::RoadmapFile;
+use crate::model::roadmap::RoadmapSource;
 use crate::model::{ChangeStatus, Progress, Project};
 use crate::model::{Diagnostic, Level};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -87,19 +86,9 @@ impl Default for Options {
     }
 }
 
-/// 1-based line of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
-}
-
 impl Graph {
     /// Build the graph of a project.
-    pub fn build(
-        project: &Project,
-        tree: &Tree,
-        roadmap: Option<(&RoadmapFile, &str, &str)>,
-        options: Options,
-    ) -> Self {
+    pub fn build(project: &Project, roadmap: Option<&RoadmapSource>, options: Options) -> Self {
         let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
         // Archived first, so an active change with the same id replaces it.
         for change in project.archived().chain(project.active()) {
@@ -127,21 +116,20 @@ impl Graph {
                 }
             }
         }
-        for (change, dir) in project.changes.iter().zip(&tree.changes) {
+        for change in &project.changes {
             let Some(node) = nodes.get(&change.id) else { continue };
             if node.path != change.path {
                 continue; // an archived copy hidden by an active change
             }
-            let meta_text = dir.metadata.as_ref().map(|f| (f.path.as_str(), f.text.as_str()));
-            if let (Some(meta), Some((file, text))) = (&change.metadata, meta_text) {
+            if let Some(meta) = &change.metadata {
                 let mut declared = |to: &str, via: &str, needle: &str| {
                     raw.push(Edge {
                         from: change.id.clone(),
                         to: to.to_owned(),
                         kind: EdgeKind::Declared,
                         via: via.to_owned(),
-                        file: file.to_owned(),
-                        line: line_of(text, needle),
+                        file: meta.path.clone(),
+                        line: meta.lines.get(needle).copied(),
                     })
                 };
                 for dep in &meta.depends_on {
@@ -159,30 +147,32 @@ impl Graph {
                 }
             }
             if options.infer {
-                for file in [&dir.proposal, &dir.design].into_iter().flatten() {
-                    for (line, to) in prose_dependencies(&file.text, &change.id, &ids) {
+                let documents = change.proposal.as_ref().map(|p| (&p.path, &p.text));
+                let documents = documents.into_iter().chain(change.design.as_ref().map(|d| (&d.path, &d.text)));
+                for (path, text) in documents {
+                    for (line, to) in prose_dependencies(text, &change.id, &ids) {
                         raw.push(Edge {
                             from: change.id.clone(),
                             to,
                             kind: EdgeKind::Inferred,
                             via: "prose".into(),
-                            file: file.path.clone(),
+                            file: path.clone(),
                             line: Some(line),
                         });
                     }
                 }
             }
         }
-        if let Some((file, path, text)) = roadmap {
-            for (from, deps) in &file.depends_on {
+        if let Some(source) = roadmap {
+            for (from, deps) in &source.file.depends_on {
                 for dep in deps {
                     raw.push(Edge {
                         from: from.clone(),
                         to: dep.clone(),
                         kind: EdgeKind::Declared,
                         via: "roadmap".into(),
-                        file: path.to_owned(),
-                        line: line_of(text, &format!("{from}:")),
+                        file: source.path.clone(),
+                        line: source.line_of(&format!("{from}:")),
                     });
                 }
             }

@@ -1,5 +1,5 @@
 //! What happened to each change, from the points of history that
-//! [`crate::discover::git::walk`] found: when it was created, first had a
+//! [`crate::git::walk`] found: when it was created, first had a
 //! task checked, was completed and archived, its series of task counts, and
 //! the burn-up (done and total over time) of each phase and of the project.
 //!
@@ -17,8 +17,8 @@
 //! the end: a change completed, re-opened by unchecking a task and completed
 //! again is completed at the second time.
 
-use crate::discover::git::{CommitInfo, FolderKey, FolderState, Step};
 use crate::model::Day;
+use crate::source::{CommitInfo, FolderKey, FolderState, Step};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -254,11 +254,11 @@ pub fn build(inputs: &Inputs<'_>) -> History {
         let at = Event::of(step.commit.as_ref());
         let first = n == 0 && inputs.shallow.is_some();
         let before: HashMap<usize, (u32, u32)> =
-            step.deltas.iter().filter_map(|d| t.live.get(&d.key)).map(|(i, s)| (*i, (s.done, s.total))).collect();
+            step.changes.iter().filter_map(|d| t.live.get(&d.key)).map(|(i, s)| (*i, (s.done, s.total))).collect();
         // Folders that went away and came, to pair moves and renames.
         let mut gone: Vec<(FolderKey, usize, FolderState)> = Vec::new();
         let mut came: Vec<(FolderKey, FolderState)> = Vec::new();
-        for d in &step.deltas {
+        for d in &step.changes {
             match (t.live.get(&d.key).copied(), d.state) {
                 (Some((i, _)), Some(s)) => t.update(i, &d.key, s, &at),
                 (Some((i, s)), None) => {
@@ -365,7 +365,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::git::Delta;
+    use crate::source::FolderChange;
     use git2::Oid;
 
     fn oid(n: u32) -> Oid {
@@ -380,7 +380,7 @@ mod tests {
         FolderKey { archived, folder: folder.into() }
     }
 
-    fn step(day: u32, deltas: Vec<(FolderKey, Option<FolderState>)>) -> Step {
+    fn step(day: u32, changes: Vec<(FolderKey, Option<FolderState>)>) -> Step {
         Step {
             commit: Some(CommitInfo {
                 id: format!("{day:040}"),
@@ -388,7 +388,7 @@ mod tests {
                 day: Day::parse(&format!("2024-01-{day:02}")).unwrap(),
                 summary: String::new(),
             }),
-            deltas: deltas.into_iter().map(|(key, state)| Delta { key, state }).collect(),
+            changes: changes.into_iter().map(|(key, state)| FolderChange { key, state }).collect(),
         }
     }
 

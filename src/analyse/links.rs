@@ -127,7 +127,7 @@ impl Files {
     }
 
     fn glob(&self, pattern: &str) -> Vec<String> {
-        self.files.iter().filter(|f| crate::discover::glob_match(pattern, f)).cloned().collect()
+        self.files.iter().filter(|f| crate::glob::matches(pattern, f)).cloned().collect()
     }
 }
 
@@ -135,7 +135,7 @@ impl Files {
 pub type CoChanges = BTreeMap<String, BTreeMap<String, (f64, usize)>>;
 
 /// What git says about paths that do not exist now (from
-/// [`crate::discover::git::path_fates`]): renamed to, or deleted.
+/// [`crate::git::path_fates`]): renamed to, or deleted.
 pub type Fates = BTreeMap<String, Option<String>>;
 
 /// Everything known about one change, for [`resolve`].
@@ -467,18 +467,6 @@ pub fn nix_files<'a>(links: &'a [Link], files: &'a Files) -> BTreeSet<&'a str> {
             out.insert(path);
         }
     }
-    out
-}
-
-/// The hosts whose build runs code the links name: a linked `.nix` file in
-/// the host's closure and switched on there (an enable-gated module counts
-/// only where some module of the host enables it).
-pub fn hosts_affected(links: &[Link], files: &Files, graph: &super::nix::NixGraph) -> Vec<String> {
-    let linked = nix_files(links, files);
-    let mut out: Vec<String> =
-        graph.hosts().iter().map(|h| h.name.clone()).filter(|h| linked.iter().any(|f| graph.active_on(f, h))).collect();
-    out.sort();
-    out.dedup();
     out
 }
 

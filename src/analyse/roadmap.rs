@@ -3,12 +3,11 @@
 //! changes' tasks, the unplanned and archived changes, and what to do next.
 //! `ROADMAP.md` and the site both render this one structure.
 
-use super::Loaded;
 use super::graph::{Edge, Graph};
 use crate::model::Day;
 use crate::model::Diagnostic;
-use crate::model::roadmap::{PhaseStatus, RoadmapFile};
-use crate::model::{Change, ChangeStatus, Progress};
+use crate::model::roadmap::{PhaseStatus, RoadmapSource};
+use crate::model::{Change, ChangeStatus, Progress, Project};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -208,10 +207,10 @@ fn rollup(c: &Change) -> Vec<SectionView> {
     out
 }
 
-/// Build the roadmap of a loaded project. `file` is the parsed roadmap file
-/// with its path and text, when there is one.
-pub fn build(loaded: &Loaded, graph: &Graph, file: Option<(&RoadmapFile, &str, &str)>, date: Option<Day>) -> Roadmap {
-    let project = &loaded.project;
+/// Build the roadmap of a project from its graph and its roadmap file, when
+/// it has one.
+pub fn build(project: &Project, graph: &Graph, source: Option<&RoadmapSource>, date: Option<Day>) -> Roadmap {
+    let file = source.map(|s| &s.file);
     // Active changes by id, then archived ones (latest folder wins).
     let mut by_id: BTreeMap<&str, &Change> = BTreeMap::new();
     for c in project.archived().chain(project.active()) {
@@ -221,7 +220,7 @@ pub fn build(loaded: &Loaded, graph: &Graph, file: Option<(&RoadmapFile, &str, &
     }
     let mut placed: BTreeSet<&str> = BTreeSet::new();
     let mut phases = Vec::new();
-    if let Some((file, _, _)) = file {
+    if let Some(file) = file {
         for phase in &file.phases {
             let changes: Vec<ChangeView> = phase
                 .changes
@@ -330,13 +329,13 @@ pub fn build(loaded: &Loaded, graph: &Graph, file: Option<(&RoadmapFile, &str, &
     let to_archive = project.active().filter(|c| c.status == ChangeStatus::Complete).map(|c| c.id.clone()).collect();
     let (path, weight) = graph.critical_path();
     let (title, summary, goals, non_goals) = match file {
-        Some((f, _, _)) => (
-            f.title.clone().unwrap_or_else(|| format!("{} Roadmap", project_name(loaded))),
+        Some(f) => (
+            f.title.clone().unwrap_or_else(|| format!("{} Roadmap", project.display_name)),
             f.summary.clone(),
             f.goals.clone(),
             f.non_goals.clone(),
         ),
-        None => (format!("{} Roadmap", project_name(loaded)), None, Vec::new(), Vec::new()),
+        None => (format!("{} Roadmap", project.display_name), None, Vec::new(), Vec::new()),
     };
     Roadmap {
         title,
@@ -359,10 +358,6 @@ pub fn build(loaded: &Loaded, graph: &Graph, file: Option<(&RoadmapFile, &str, &
         edges: graph.edges.clone(),
         date,
     }
-}
-
-fn project_name(loaded: &Loaded) -> String {
-    loaded.tree.dir.file_name().map_or_else(|| loaded.project.name.clone(), |n| n.to_string_lossy().into_owned())
 }
 
 fn phase_view(
@@ -404,9 +399,10 @@ fn phase_view(
 
 /// `spec check` findings about the roadmap file: unknown changes, changes in
 /// two phases, repeated phase ids, a phase that ends before it starts.
-pub fn findings(loaded: &Loaded, file: &RoadmapFile, path: &str, text: &str) -> Vec<Diagnostic> {
-    let ids: BTreeSet<&str> = loaded.project.changes.iter().map(|c| c.id.as_str()).collect();
-    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+pub fn findings(project: &Project, source: &RoadmapSource) -> Vec<Diagnostic> {
+    let (file, path) = (&source.file, &source.path);
+    let ids: BTreeSet<&str> = project.changes.iter().map(|c| c.id.as_str()).collect();
+    let line_of = |needle: &str| source.line_of(needle);
     let mut out = Vec::new();
     let mut seen_phase: BTreeSet<&str> = BTreeSet::new();
     let mut phase_of: BTreeMap<&str, &str> = BTreeMap::new();

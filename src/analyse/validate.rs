@@ -9,13 +9,13 @@
 
 use super::keys::{FoldIndex, OrderedSet};
 use super::merge;
-use crate::discover::{ChangeDir, Tree};
 use crate::model::Spec;
 use crate::model::{Diagnostic, Level};
 use crate::parse::delta::{self, DeltaPlan};
 use crate::parse::spec::{self as spec_parse, RequirementBlock};
 use crate::parse::yaml::{self, Marker};
 use crate::parse::{js, markdown, tasks};
+use crate::source::{ChangeDir, Tree};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -501,7 +501,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
     }
     let metadata_file = format!("{}/.openspec.yaml", change.path);
     let marker = match &change.metadata {
-        Some(m) => yaml::read_marker(&m.text, "skip_specs", |s| tree.resolve_schema(s)),
+        Some(m) => yaml::read_marker(&m.text, "skip_specs", |s| crate::parse::schema::resolve(tree, s)),
         None => Marker::NotDeclared,
     };
     if let Marker::Invalid(reason) = &marker {
@@ -631,7 +631,7 @@ pub fn task_file_issues(tree: &Tree, change: &ChangeDir) -> Vec<Issue> {
             }
         }
     }
-    let builtin = change.schema_resolves && tree.builtin_spec_driven(&change.schema);
+    let builtin = change.schema_resolves && crate::parse::schema::builtin_spec_driven(tree, &change.schema);
     if builtin {
         // Task id → (file, line) where it was first declared.
         let mut first: std::collections::HashMap<String, (String, usize)> = std::collections::HashMap::new();

@@ -45,8 +45,8 @@ fn all_files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -
         return Ok((files, FilesFrom::List(list.display().to_string())));
     }
     if let Some(repo) = repo {
-        let prefix = super::git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
-        if let Ok(all) = super::git::work_tree_files(repo) {
+        let prefix = crate::git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
+        if let Ok(all) = crate::git::work_tree_files(repo) {
             let files = all
                 .into_iter()
                 .filter_map(|f| {

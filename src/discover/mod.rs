@@ -9,11 +9,12 @@
 //! loops and links out of the root all become diagnostics, never panics.
 
 pub mod code;
-pub mod git;
 
 use crate::error::{Error, Result};
+use crate::glob::{self, is_glob};
 use crate::model::{Diagnostic, Level};
-use crate::parse;
+use crate::parse::{self, schema};
+pub use crate::source::{ChangeDir, SourceFile, SpecFile, SpecsDir, Tree};
 use rayon::prelude::*;
 use std::fs;
 use std::io;
@@ -44,164 +45,6 @@ pub const SKIP_DIRS: &[&str] = &[
 
 /// How deep below the root nested `openspec/` folders are looked for.
 const MAX_PROJECT_DEPTH: usize = 6;
-
-/// A text file read from disk.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the root, `/`-separated.
-    pub path: String,
-    /// Contents, decoded as UTF-8 (invalid bytes replaced, as Node.js does).
-    pub text: String,
-}
-
-/// A spec file: main spec or delta spec.
-#[derive(Debug, Clone)]
-pub struct SpecFile {
-    /// Capability id: the folder path below `specs/`, `/`-joined.
-    pub id: String,
-    pub file: SourceFile,
-}
-
-/// What lies under a change's `specs/` besides the `spec.md` files.
-#[derive(Debug, Clone, Default)]
-pub struct SpecsDir {
-    /// `specs/spec.md` is a regular file (a delta with no capability).
-    pub root_spec: bool,
-    /// Other `.md` files under `specs/` (candidates for "unread delta" errors).
-    pub other_markdown: Vec<SourceFile>,
-    /// Any non-dot file exists under `specs/` (symlinks count).
-    pub has_any_file: bool,
-    /// Why the official spec discovery throws on this folder, aborting the
-    /// change's validation: a symlinked `spec.md` that resolves outside both
-    /// `specs/` and its capability folder, or one that loops.
-    pub discovery_error: Option<String>,
-}
-
-/// One change folder, active or archived.
-#[derive(Debug, Clone, Default)]
-pub struct ChangeDir {
-    /// The folder name.
-    pub name: String,
-    /// Folder path relative to the root.
-    pub path: String,
-    pub archived: bool,
-    /// The name starts with `.` (listed by `openspec list`, skipped by `validate`).
-    pub hidden: bool,
-    pub proposal: Option<SourceFile>,
-    pub design: Option<SourceFile>,
-    pub metadata: Option<SourceFile>,
-    /// `metadata` parsed (discovery needs its schema to pick the task
-    /// files; kept so the YAML is parsed once).
-    pub parsed_metadata: Option<std::result::Result<crate::model::Metadata, parse::yaml::YamlError>>,
-    /// Existing task files the change's schema tracks, sorted by path.
-    pub task_files: Vec<SourceFile>,
-    /// The workflow schema the change resolves to.
-    pub schema: String,
-    /// Whether the official `resolveSchemaForChange` succeeds: false when
-    /// `.openspec.yaml` exists but is not valid YAML, breaks the metadata
-    /// schema or names an unknown schema (the official CLI then tracks no task
-    /// file and skips the task-file lint).
-    pub schema_resolves: bool,
-    /// Whether `task_files` are the schema's tracked outputs (the official
-    /// `resolveTaskFilesForChange` found files) rather than the bare
-    /// `tasks.md` fallback that only the counters read.
-    pub tracked: bool,
-    /// Whether the official `resolveArtifactOutputs` throws on the tracked
-    /// task files: one is a symlink leaving the change folder, or dangling.
-    /// `validate` then lints no task file (and `list` aborts).
-    pub tracked_escapes: bool,
-    pub deltas: Vec<SpecFile>,
-    pub specs_dir: SpecsDir,
-    /// Nested change folders, when this folder only wraps others.
-    pub nested: Vec<String>,
-}
-
-/// One project: an `openspec/` folder and what was read from it.
-#[derive(Debug, Clone, Default)]
-pub struct Tree {
-    /// Directory holding `openspec/`, relative to the root (`.` for the root).
-    pub name: String,
-    /// Absolute path of that directory.
-    pub dir: PathBuf,
-    pub openspec_dir: String,
-    pub project_md: bool,
-    pub config: Option<SourceFile>,
-    /// Project-local workflow schemas: name and `schema.yaml`, when readable.
-    pub schemas: Vec<(String, Option<SourceFile>)>,
-    pub specs: Vec<SpecFile>,
-    /// Active changes sorted by name, then archived ones sorted by name.
-    pub changes: Vec<ChangeDir>,
-    /// Problems met while reading.
-    pub problems: Vec<Diagnostic>,
-}
-
-impl Tree {
-    /// Whether a schema name resolves: the built-in `spec-driven` or a
-    /// project-local `openspec/schemas/<name>/schema.yaml`.
-    pub fn schema_known(&self, name: &str) -> bool {
-        name == "spec-driven" || self.project_schema(name).is_some()
-    }
-
-    /// Whether a schema name is listed and loads, as `readSkipSpecsMarker`
-    /// checks it (`listSchemas`, then `resolveSchema`), or the official reason
-    /// it does not (unknown, or a project `schema.yaml` that fails to parse or
-    /// validate, named by its absolute path).
-    pub fn resolve_schema(&self, name: &str) -> std::result::Result<(), String> {
-        if !self.schema_known(name) {
-            return Err(format!("schema: unknown schema '{name}'"));
-        }
-        let normalized = strip_yaml_suffix(name);
-        let Some(file) = self.project_schema(normalized) else {
-            if normalized == "spec-driven" {
-                return Ok(());
-            }
-            let mut available: Vec<&str> =
-                self.schemas.iter().filter(|(_, f)| f.is_some()).map(|(n, _)| n.as_str()).collect();
-            available.insert(0, "spec-driven");
-            return Err(format!("Schema '{normalized}' not found. Available schemas: {}", available.join(", ")));
-        };
-        let path = self.dir.join("openspec").join("schemas").join(normalized).join("schema.yaml");
-        match parse::yaml::parse_value(&file.text) {
-            Err(e) => Err(format!("Failed to parse schema at '{}': {}", path.display(), e.message)),
-            Ok(value) => match parse::yaml::schema_problem(&value) {
-                Some(problem) => Err(format!("Invalid schema at '{}': {problem}", path.display())),
-                None => Ok(()),
-            },
-        }
-    }
-
-    /// The outputs (`generates`) of every artifact of a schema that
-    /// resolves: the built-in `spec-driven` or a valid project schema.
-    pub fn schema_outputs(&self, name: &str) -> Option<Vec<String>> {
-        let name = strip_yaml_suffix(name);
-        match self.project_schema(name) {
-            Some(file) => parse::yaml::schema_outputs(&file.text),
-            None if name == "spec-driven" => {
-                Some(["proposal.md", "specs/**/*.md", "design.md", "tasks.md"].map(String::from).to_vec())
-            }
-            None => None,
-        }
-    }
-
-    /// A project-local schema's `schema.yaml` (`openspec/schemas/<name>/`),
-    /// which shadows a built-in schema of the same name.
-    pub fn project_schema(&self, name: &str) -> Option<&SourceFile> {
-        self.schemas.iter().find(|(n, f)| n == name && f.is_some()).and_then(|(_, f)| f.as_ref())
-    }
-
-    /// Whether a change resolved to `schema` uses the package's own
-    /// `spec-driven` schema (`usesBuiltInSpecDrivenSchema`): the name, less a
-    /// `.yaml`/`.yml` suffix, is `spec-driven` and no project schema shadows it.
-    pub fn builtin_spec_driven(&self, schema: &str) -> bool {
-        let name = strip_yaml_suffix(schema);
-        name == "spec-driven" && self.project_schema(name).is_none()
-    }
-}
-
-/// `name.replace(/\.ya?ml$/, '')`, as the official schema resolver does.
-pub fn strip_yaml_suffix(name: &str) -> &str {
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name)
-}
 
 /// Find the root: `explicit` when given, else the nearest ancestor of `cwd`
 /// that has an `openspec/` folder, else `cwd` when folders exist below it.
@@ -596,7 +439,7 @@ fn output_exists(dir: &Path, pattern: &str) -> bool {
         .follow_links(true)
         .into_iter()
         .flatten()
-        .any(|e| e.file_type().is_file() && glob_match(pattern, &relative(dir, e.path())))
+        .any(|e| e.file_type().is_file() && glob::matches(pattern, &relative(dir, e.path())))
 }
 
 fn has_any_file(dir: &Path) -> bool {
@@ -762,13 +605,13 @@ fn load_change(
         Some(parsed) => parsed
             .clone()
             .ok()
-            .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| tree.schema_known(s)))
+            .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| schema::known(tree, s)))
             .map(|m| m.schema)
             .ok_or(()),
     };
     change.schema_resolves = metadata.is_ok();
     change.schema = metadata.ok().flatten().unwrap_or_else(|| default_schema.to_owned());
-    let glob = if change.schema_resolves { tracked_glob(tree, &change.schema) } else { None };
+    let glob = if change.schema_resolves { schema::tracked_glob(tree, &change.schema) } else { None };
     change.task_files = match glob.as_deref() {
         None => Vec::new(),
         Some(pattern) if !is_glob(pattern) => reader.read(&dir.join(pattern), &mut problems).into_iter().collect(),
@@ -790,20 +633,9 @@ fn load_change(
         || change.task_files.iter().any(|f| f.path.ends_with("/tasks.md"))
         || change.specs_dir.has_any_file;
     if !archived && !marked {
-        change.nested = nested_changes(dir, name, tree.schema_outputs(default_schema).as_deref());
+        change.nested = nested_changes(dir, name, schema::outputs(tree, default_schema).as_deref());
     }
     (change, problems)
-}
-
-/// The tracked task glob of a schema (`resolveTrackedTasksGlob`): a project
-/// schema's own, else `tasks.md` for the built-in `spec-driven`; none for a
-/// schema that does not resolve.
-fn tracked_glob(tree: &Tree, schema: &str) -> Option<String> {
-    let name = strip_yaml_suffix(schema);
-    if let Some(file) = tree.project_schema(name) {
-        return parse::yaml::schema_tracked_glob(&file.text).ok().flatten();
-    }
-    (name == "spec-driven").then(|| "tasks.md".into())
 }
 
 /// Whether resolving a schema output under a change folder trips the
@@ -825,12 +657,7 @@ fn outputs_escape(dir: &Path, pattern: &str) -> bool {
         .follow_links(false)
         .into_iter()
         .flatten()
-        .any(|e| e.file_type().is_symlink() && glob_match(pattern, &relative(dir, e.path())) && escapes(e.path()))
-}
-
-/// `isGlobPattern`, for the wildcards `glob_match` understands.
-fn is_glob(pattern: &str) -> bool {
-    pattern.contains(['*', '?', '[']) || expand_braces(pattern).len() > 1
+        .any(|e| e.file_type().is_symlink() && glob::matches(pattern, &relative(dir, e.path())) && escapes(e.path()))
 }
 
 /// Files under `dir` whose relative path matches a glob, sorted
@@ -844,118 +671,13 @@ fn glob_files(reader: &Reader, dir: &Path, pattern: &str, problems: &mut Vec<Dia
             continue;
         }
         let rel = relative(dir, entry.path());
-        if glob_match(pattern, &rel)
+        if glob::matches(pattern, &rel)
             && let Some(file) = reader.read(entry.path(), problems)
         {
             out.push(file);
         }
     }
     out
-}
-
-/// Match a `/`-separated path against a glob with `*`, `?`, `[...]`, `**`
-/// and `{a,b}` alternatives. As in fast-glob (`dot: false`), a wildcard
-/// never matches a name starting with `.`; only a literal `.` does.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    expand_braces(pattern).iter().any(|p| {
-        let pat: Vec<&str> = p.split('/').collect();
-        match_segments(&pat, &parts)
-    })
-}
-
-/// `a/{b,c}/d` → `a/b/d`, `a/c/d` (nested groups too).
-fn expand_braces(pattern: &str) -> Vec<String> {
-    let bytes = pattern.as_bytes();
-    let Some(open) = pattern.find('{') else { return vec![pattern.to_owned()] };
-    let mut depth = 0;
-    let mut commas = Vec::new();
-    for (i, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    if commas.is_empty() {
-                        // `{x}` is literal; expand what follows it.
-                        return expand_braces(&pattern[i + 1..])
-                            .into_iter()
-                            .map(|rest| format!("{}{rest}", &pattern[..=i]))
-                            .collect();
-                    }
-                    let mut bounds = vec![open];
-                    bounds.extend(&commas);
-                    bounds.push(i);
-                    return bounds
-                        .windows(2)
-                        .flat_map(|w| {
-                            expand_braces(&format!(
-                                "{}{}{}",
-                                &pattern[..open],
-                                &pattern[w[0] + 1..w[1]],
-                                &pattern[i + 1..]
-                            ))
-                        })
-                        .collect();
-                }
-            }
-            b',' if depth == 1 => commas.push(i),
-            _ => {}
-        }
-    }
-    vec![pattern.to_owned()]
-}
-
-fn match_segments(pat: &[&str], parts: &[&str]) -> bool {
-    match pat.split_first() {
-        None => parts.is_empty(),
-        Some((&"**", rest)) => (0..=parts.len())
-            .any(|i| parts[..i].iter().all(|p| !p.starts_with('.')) && match_segments(rest, &parts[i..])),
-        Some((first, rest)) => parts.split_first().is_some_and(|(p, tail)| {
-            (!p.starts_with('.') || first.starts_with('.'))
-                && match_segment(&first.chars().collect::<Vec<_>>(), &p.chars().collect::<Vec<_>>())
-                && match_segments(rest, tail)
-        }),
-    }
-}
-
-fn match_segment(pat: &[char], s: &[char]) -> bool {
-    match pat.split_first() {
-        None => s.is_empty(),
-        Some(('*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
-        Some(('?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
-        Some(('[', rest)) => match (class_end(rest), s.split_first()) {
-            (Some(end), Some((c, tail))) => in_class(&rest[..end], *c) && match_segment(&rest[end + 1..], tail),
-            (Some(_), None) => false,
-            (None, _) => s.first() == Some(&'[') && match_segment(rest, &s[1..]),
-        },
-        Some((c, rest)) => s.first() == Some(c) && match_segment(rest, &s[1..]),
-    }
-}
-
-/// Index of the `]` closing a class that starts right after `[`.
-fn class_end(rest: &[char]) -> Option<usize> {
-    let skip = usize::from(matches!(rest.first(), Some('!' | '^')));
-    (skip + 1..rest.len()).find(|&i| rest[i] == ']')
-}
-
-fn in_class(class: &[char], c: char) -> bool {
-    let (negated, class) = match class.split_first() {
-        Some(('!' | '^', rest)) => (true, rest),
-        _ => (false, class),
-    };
-    let mut i = 0;
-    let mut hit = false;
-    while i < class.len() {
-        if i + 2 < class.len() && class[i + 1] == '-' {
-            hit |= (class[i]..=class[i + 2]).contains(&c);
-            i += 3;
-        } else {
-            hit |= class[i] == c;
-            i += 1;
-        }
-    }
-    hit != negated
 }
 
 /// Read many files under `root` (paths relative to it) in parallel, with the
@@ -999,26 +721,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn globs() {
-        assert!(glob_match("tasks.md", "tasks.md"));
-        assert!(glob_match("plan/*.md", "plan/a.md"));
-        assert!(!glob_match("plan/*.md", "plan/x/a.md"));
-        assert!(glob_match("**/tasks.md", "a/b/tasks.md"));
-        assert!(glob_match("**/tasks.md", "tasks.md"));
-        // fast-glob, as the official CLI runs it (1.13.2): `dot: false`,
-        // character classes and brace alternatives.
-        assert!(!glob_match("plan/*.md", "plan/.x.md"));
-        assert!(!glob_match("*/*.md", ".hidden/x.md"));
-        assert!(!glob_match("**/tasks.md", ".git/tasks.md"));
-        assert!(glob_match(".hidden/*.md", ".hidden/x.md"));
-        assert!(glob_match("plan/[ab].md", "plan/b.md"));
-        assert!(!glob_match("plan/[!ab].md", "plan/b.md"));
-        assert!(glob_match("{a,b}.md", "b.md"));
-        assert!(glob_match("x/{a,{b,c}}/y.md", "x/c/y.md"));
-        assert!(glob_match("t?.md", "tä.md"));
-    }
-
-    #[test]
     fn invalid_metadata_leaves_tasks_md_untracked() {
         let dir = tempfile::tempdir().unwrap();
         let write = |rel: &str, text: &str| {
@@ -1042,7 +744,7 @@ mod tests {
             facts,
             [("bad", false, false, 1), ("good", true, true, 1), ("other", false, false, 0), ("yml", true, true, 1)]
         );
-        assert!(tree.builtin_spec_driven(&tree.changes[3].schema));
+        assert!(schema::builtin_spec_driven(&tree, &tree.changes[3].schema));
     }
 
     #[test]
@@ -1101,13 +803,13 @@ mod tests {
         let tree = load(dir.path(), ".").unwrap();
         let path = dir.path().join("openspec/schemas/spec-driven/schema.yaml");
         assert_eq!(
-            tree.resolve_schema("spec-driven"),
+            schema::resolve(&tree, "spec-driven"),
             Err(format!(
                 "Invalid schema at '{}': Invalid schema: : Invalid input: expected object, received null",
                 path.display()
             ))
         );
-        assert_eq!(tree.resolve_schema("x"), Err("schema: unknown schema 'x'".into()));
+        assert_eq!(schema::resolve(&tree, "x"), Err("schema: unknown schema 'x'".into()));
     }
 
     #[cfg(unix)]

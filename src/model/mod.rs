@@ -27,6 +27,9 @@ pub struct Project {
     pub specs: Vec<Spec>,
     /// Active changes sorted by id, then archived changes sorted by folder name.
     pub changes: Vec<Change>,
+    /// The project folder's own name (the root's for `.`), for titles.
+    #[serde(skip)]
+    pub display_name: String,
 }
 
 /// The parts of `openspec/config.yaml` that `spec` reads.
@@ -174,6 +177,10 @@ pub struct Document {
     pub title: Option<String>,
     /// Every heading with the text under it (sub-sections included).
     pub sections: Vec<DocSection>,
+    /// The whole file as read (the site renders it; prose dependencies are
+    /// read from it). Not part of the JSON.
+    #[serde(skip)]
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +201,9 @@ pub struct Proposal {
     pub what_changes: Option<String>,
     pub impact: Option<Impact>,
     pub sections: Vec<DocSection>,
+    /// The whole file as read. Not part of the JSON.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// The `## Impact` section of a proposal.
@@ -235,6 +245,10 @@ pub struct Metadata {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Why the file is not valid change metadata for the official CLI, if it is not.
     pub invalid: Option<String>,
+    /// The line of each value of `dependsOn`, `requires` and `parent`, for
+    /// diagnostics about the edges they declare. Not part of the JSON.
+    #[serde(skip)]
+    pub lines: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -316,6 +330,19 @@ impl Project {
     /// Archived changes.
     pub fn archived(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.archived)
+    }
+
+    /// A change by id: the active one first, then the latest archived one
+    /// (named with or without its date prefix).
+    pub fn find_change(&self, id: &str) -> Option<&Change> {
+        self.active()
+            .find(|c| c.id == id)
+            .or_else(|| self.archived().filter(|c| c.id == id || c.path.ends_with(&format!("/{id}"))).last())
+    }
+
+    /// Changes that are changes, not folders that only hold nested ones.
+    pub fn real_changes(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.nested.is_empty())
     }
 }
 

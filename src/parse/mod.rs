@@ -13,16 +13,16 @@ pub mod delta;
 pub mod js;
 pub mod links;
 pub mod markdown;
-pub mod nix;
 pub mod proposal;
 pub mod roadmap;
+pub mod schema;
 pub mod spec;
 pub mod tasks;
 pub mod yaml;
 
-use crate::discover::{ChangeDir, Tree};
 use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Progress, Project};
+use crate::source::{ChangeDir, SourceFile, Tree, YamlError};
 use rayon::prelude::*;
 
 /// Split an archive folder name `YYYY-MM-DD-<id>` into date and id.
@@ -54,6 +54,7 @@ pub fn project(tree: &Tree) -> (Project, Vec<Diagnostic>) {
         config,
         specs,
         changes: Vec::with_capacity(changes.len()),
+        display_name: tree.dir.file_name().map_or_else(|| tree.name.clone(), |n| n.to_string_lossy().into_owned()),
     };
     for (change, problem) in changes {
         diagnostics.extend(problem);
@@ -63,7 +64,7 @@ pub fn project(tree: &Tree) -> (Project, Vec<Diagnostic>) {
 }
 
 /// A YAML syntax error as a diagnostic.
-pub fn yaml_diagnostic(path: &str, e: &yaml::YamlError) -> Diagnostic {
+pub fn yaml_diagnostic(path: &str, e: &YamlError) -> Diagnostic {
     Diagnostic::error(path.to_owned(), e.line, format!("invalid YAML: {}", e.message))
         .with_help("fix the YAML syntax at this line")
 }
@@ -87,7 +88,7 @@ fn change(dir: &ChangeDir) -> (Change, Vec<Diagnostic>) {
             .with_help("rename the folder to YYYY-MM-DD-<id> with the day it was archived"),
         );
     }
-    let parsed = |f: &crate::discover::SourceFile| match &dir.parsed_metadata {
+    let parsed = |f: &SourceFile| match &dir.parsed_metadata {
         Some(p) => p.clone(),
         None => yaml::metadata(&f.path, &f.text),
     };

@@ -91,8 +91,8 @@ fn body<'a>(text: &'a str, heads: &[Head], i: usize, nested: bool) -> &'a str {
 
 /// Read a Markdown document into its headings, each with its own text (up to
 /// the next heading of any level) and line number.
-pub fn document(path: &str, text: &str) -> Document {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+pub fn document(path: &str, raw: &str) -> Document {
+    let text = raw.strip_prefix('\u{FEFF}').unwrap_or(raw);
     let index = LineIndex::new(text);
     let heads = heads(text);
     let sections: Vec<DocSection> = (0..heads.len())
@@ -103,7 +103,7 @@ pub fn document(path: &str, text: &str) -> Document {
             content: body(text, &heads, i, false).to_owned(),
         })
         .collect();
-    Document { path: path.to_owned(), title: sections.first().map(|s| s.title.clone()), sections }
+    Document { path: path.to_owned(), title: sections.first().map(|s| s.title.clone()), sections, text: raw.to_owned() }
 }
 
 js_regex!(TITLE, r"(?mR)^#\s+(?:(?i-u:Change:)\s+)?(.+)$");
@@ -131,6 +131,7 @@ pub fn proposal(path: &str, text: &str) -> Proposal {
         what_changes: content("What Changes"),
         impact,
         sections: doc.sections,
+        text: doc.text,
     }
 }
 

@@ -7,15 +7,9 @@
 //! message. Unknown keys are kept, never fatal.
 
 use crate::model::{Initiative, Metadata, ProjectConfig};
+use crate::source::YamlError;
 use serde_yaml::Value;
-
-/// A YAML syntax error with its 1-based line, if known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
+use std::collections::BTreeMap;
 
 /// Parse YAML text into a value (an empty document is null).
 ///
@@ -273,6 +267,7 @@ pub fn metadata(path: &str, text: &str) -> Result<Metadata, YamlError> {
     meta.requires = string_list(key(map, "requires"));
     meta.touches = string_list(key(map, "touches"));
     meta.parent = string("parent");
+    meta.lines = declared_lines(text, &meta);
     for (k, v) in map {
         let Some(name) = k.as_str() else { continue };
         if !KNOWN.contains(&name)
@@ -282,6 +277,43 @@ pub fn metadata(path: &str, text: &str) -> Result<Metadata, YamlError> {
         }
     }
     Ok(meta)
+}
+
+/// The line of each declared dependency value: the first line, from the
+/// line of the key that declares it on, where the value stands as a whole
+/// word (not part of a longer id); else the first line containing it.
+fn declared_lines(text: &str, meta: &Metadata) -> BTreeMap<String, usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let key_line = |keys: &[&str]| {
+        lines
+            .iter()
+            .position(|l| keys.iter().any(|k| l.trim_start().strip_prefix(k).is_some_and(|r| r.starts_with(':'))))
+    };
+    let word = |line: &str, value: &str| {
+        let id_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+        line.match_indices(value).any(|(at, _)| {
+            !line[..at].chars().next_back().is_some_and(id_char)
+                && !line[at + value.len()..].chars().next().is_some_and(id_char)
+        })
+    };
+    let mut out = BTreeMap::new();
+    let fields: [(&[&str], Vec<&String>); 3] = [
+        (&["dependsOn", "depends_on"], meta.depends_on.iter().collect()),
+        (&["requires"], meta.requires.iter().collect()),
+        (&["parent"], meta.parent.iter().collect()),
+    ];
+    for (keys, values) in fields {
+        let from = key_line(keys).unwrap_or(0);
+        for value in values.into_iter().filter(|v| !v.is_empty()) {
+            let line = (from..lines.len())
+                .find(|&i| word(lines[i], value))
+                .or_else(|| lines.iter().position(|l| l.contains(value.as_str())));
+            if let Some(i) = line {
+                out.entry(value.clone()).or_insert(i + 1);
+            }
+        }
+    }
+    out
 }
 
 /// The first issue the official `ChangeMetadataSchema` reports, formatted as
@@ -715,6 +747,18 @@ fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_values_keep_their_lines() {
+        // `a` also stands inside `schema` and `spec-driven`: only the word
+        // under its key counts.
+        let text = "schema: spec-driven\ngoal: a plan\ndependsOn:\n  - a\n  - add-x\nrequires: [api]\nparent: add\n";
+        let meta = metadata(".openspec.yaml", text).unwrap();
+        let line = |v: &str| meta.lines.get(v).copied();
+        assert_eq!((line("a"), line("add-x"), line("api"), line("add")), (Some(4), Some(5), Some(6), Some(7)));
+        let flow = metadata("m.yaml", "depends_on: [x, y]\n").unwrap();
+        assert_eq!((flow.lines.get("x"), flow.lines.get("y")), (Some(&1), Some(&1)));
+    }
 
     #[test]
     fn official_fields_and_stacking() {

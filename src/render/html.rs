@@ -11,12 +11,11 @@
 
 use super::chart::{self, BurnupPoint};
 use super::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
-use crate::analyse::Loaded;
 use crate::analyse::graph::{EdgeKind, Graph};
 use crate::analyse::history::{BurnPoint, ChangeHistory, History, Presence};
 use crate::analyse::roadmap::{ChangeView, Roadmap};
 use crate::model::roadmap::PhaseStatus;
-use crate::model::{Change, ChangeStatus, Requirement, Spec};
+use crate::model::{Change, ChangeStatus, Project, Requirement, Spec};
 use askama::Template;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -390,7 +389,7 @@ fn count(n: usize, word: &str) -> String {
 
 /// Inputs of a site build.
 pub struct SiteInput<'a> {
-    pub loaded: &'a Loaded,
+    pub project: &'a Project,
     pub graph: &'a Graph,
     pub roadmap: &'a Roadmap,
     /// What the footer says the site was made from (paths, shown as code).
@@ -409,7 +408,7 @@ pub struct SiteHosts {
     /// Per change path, the hosts whose build runs its code.
     pub by_change: BTreeMap<String, Vec<String>>,
     /// Hosts and the module folders they run, for the architecture drawing.
-    pub architecture: Vec<super::mermaid::HostFolders>,
+    pub architecture: Vec<crate::nix::HostFolders>,
 }
 
 /// One host's page.
@@ -567,7 +566,7 @@ struct SearchEntry {
 
 /// Every file of the site, sorted by path: `(path, contents)`.
 pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
-    let project = &input.loaded.project;
+    let project = &input.project;
     let name = input.roadmap.title.trim_end_matches(" Roadmap").to_owned();
     let links = Links::new(&project.changes);
     let mut files: Vec<(String, String)> = vec![
@@ -604,7 +603,7 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
 
 fn index_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     let r = input.roadmap;
-    let project = &input.loaded.project;
+    let project = &input.project;
     let phases = r
         .phases
         .iter()
@@ -1031,7 +1030,7 @@ fn change_history(c: &ChangeHistory) -> String {
 }
 
 fn archive_page(input: &SiteInput<'_>, name: &str, _links: &Links) -> String {
-    let project = &input.loaded.project;
+    let project = &input.project;
     let mut archived: Vec<&Change> = project.archived().collect();
     archived.sort_by(|a, b| b.archived_on.cmp(&a.archived_on).then_with(|| a.path.cmp(&b.path)));
     let rows = archived
@@ -1123,7 +1122,7 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let spec = input.loaded.project.specs.iter().find(|s| s.id == d.capability);
+            let spec = input.project.specs.iter().find(|s| s.id == d.capability);
             let spec_link = match spec {
                 Some(s) => format!("<a href=\"{root}{}\">{}</a>", esc(&spec_path(s)), esc(&d.capability)),
                 None => format!("{} <span class=\"muted\">(new spec)</span>", esc(&d.capability)),
@@ -1164,8 +1163,6 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
             DeltaView { anchor: format!("delta-{i}"), spec_link, requirements }
         })
         .collect();
-    let read = |file: &Option<crate::discover::SourceFile>| file.as_ref().map(|f| markdown(&f.text, 3, true));
-    let dir = input.loaded.tree.changes.iter().find(|d| d.path == c.path);
     ChangePage {
         layout: layout(root, name, &input.source, input.hosts.is_some(), ""),
         id: c.id.clone(),
@@ -1199,8 +1196,8 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
             };
             runs_on + &code_links(l)
         }),
-        proposal: dir.and_then(|d| read(&d.proposal)),
-        design: dir.and_then(|d| read(&d.design)),
+        proposal: c.proposal.as_ref().map(|p| markdown(&p.text, 3, true)),
+        design: c.design.as_ref().map(|d| markdown(&d.text, 3, true)),
     }
     .render()
     .expect("change page renders")
@@ -1209,7 +1206,7 @@ fn change_page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> 
 fn spec_page(input: &SiteInput<'_>, name: &str, links: &Links, s: &Spec) -> String {
     let root = "../";
     let mut changed_by: BTreeSet<(bool, String, String)> = BTreeSet::new();
-    for c in &input.loaded.project.changes {
+    for c in &input.project.changes {
         for d in c.deltas.iter().filter(|d| d.capability == s.id) {
             let mut ops = Vec::new();
             for (n, op) in [

@@ -2,9 +2,13 @@
 //! documented in `docs/json.md` and pinned by `tests/testsuite/json.rs`.
 
 use crate::analyse::Status;
+use crate::analyse::graph::{Blocked, Edge, Graph, Node};
+use crate::analyse::links::Link;
+use crate::analyse::roadmap::NextAction;
 use crate::analyse::validate::ItemReport;
 use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Day, Progress, Spec};
+use crate::nix::{Host, HostImpact, NixGraph};
 use serde::Serialize;
 
 /// One change in `spec list --json`.
@@ -116,6 +120,112 @@ pub struct CheckSummary {
     pub failed: usize,
     pub findings: usize,
     pub strict: bool,
+}
+
+/// One change's code links in `spec links --json`.
+#[derive(Serialize)]
+pub struct LinksReport<'a> {
+    pub change: &'a str,
+    pub path: &'a str,
+    pub links: Vec<Link>,
+    /// Hosts whose build includes the linked code (from the Nix graph).
+    pub hosts: Vec<String>,
+    /// Hosts whose names the change's documents use.
+    pub hosts_named: Vec<String>,
+}
+
+// The documents below are built as JSON values, whose objects keep their
+// keys sorted (docs/json.md shows them so).
+
+/// `spec links --json` for every change.
+pub fn all_links(files: usize, changes: &[LinksReport<'_>]) -> String {
+    to_string(&serde_json::json!({ "files": files, "changes": changes }))
+}
+
+/// `spec impact --json`.
+pub fn impact(hosts: &[HostImpact]) -> String {
+    to_string(&serde_json::json!({ "hosts": hosts }))
+}
+
+/// A host in `spec hosts --json`: the host and every `.nix` file its build reads.
+#[derive(Serialize)]
+struct HostReport<'a> {
+    #[serde(flatten)]
+    host: &'a Host,
+    closure: Vec<String>,
+}
+
+/// `spec hosts --json`: hosts, orphans, dangling imports, syntax errors,
+/// the root flake's inputs and the modules taken from them.
+pub fn hosts(graph: &NixGraph) -> String {
+    let hosts: Vec<HostReport<'_>> =
+        graph.hosts().iter().map(|h| HostReport { host: h, closure: graph.nix_closure(&h.name) }).collect();
+    let dangling: Vec<serde_json::Value> = graph
+        .dangling()
+        .into_iter()
+        .map(|(file, line, missing)| serde_json::json!({ "file": file, "line": line, "missing": missing }))
+        .collect();
+    let errors: Vec<serde_json::Value> = graph
+        .errors()
+        .into_iter()
+        .map(|(file, line, message)| serde_json::json!({ "file": file, "line": line, "message": message }))
+        .collect();
+    to_string(&serde_json::json!({
+        "hosts": hosts,
+        "orphans": graph.orphans(),
+        "dangling": dangling,
+        "errors": errors,
+        "inputs": graph.inputs(),
+        "input_modules": graph.input_modules(),
+    }))
+}
+
+/// The graph of one project in `spec graph --json`.
+#[derive(Serialize)]
+pub struct GraphJson<'a> {
+    pub project: &'a str,
+    pub nodes: &'a [Node],
+    pub edges: &'a [Edge],
+    pub missing: &'a [Edge],
+    pub cycles: Vec<Vec<String>>,
+    pub critical_path: Vec<&'a str>,
+    pub critical_weight: usize,
+}
+
+impl<'a> GraphJson<'a> {
+    pub fn of(project: &'a str, graph: &'a Graph) -> Self {
+        let (path, weight) = graph.critical_path();
+        GraphJson {
+            project,
+            nodes: &graph.nodes,
+            edges: &graph.edges,
+            missing: &graph.dangling,
+            cycles: graph.cycles(),
+            critical_path: path.iter().map(|n| n.id.as_str()).collect(),
+            critical_weight: weight,
+        }
+    }
+}
+
+/// `spec next --json` of one project.
+#[derive(Serialize)]
+pub struct NextJson<'a> {
+    pub project: &'a str,
+    pub next: &'a [NextAction],
+}
+
+/// `spec blocked --json` of one project.
+#[derive(Serialize)]
+pub struct BlockedJson<'a> {
+    pub project: &'a str,
+    pub blocked: Vec<Blocked<'a>>,
+}
+
+/// `{"projects": [...]}` of one document per project (`graph`, `next`,
+/// `blocked`).
+pub fn projects<T: Serialize>(docs: &[T]) -> String {
+    let docs: Vec<serde_json::Value> = docs.iter().map(|d| serde_json::to_value(d).expect("serialises")).collect();
+    to_string(&serde_json::json!({ "projects": docs }))
 }
 
 /// Pretty JSON with a trailing newline.

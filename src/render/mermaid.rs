@@ -7,6 +7,7 @@ use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::{ChangeView, Roadmap};
 use crate::model::ChangeStatus;
 use crate::model::roadmap::PhaseStatus;
+use crate::nix::HostFolders;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -267,14 +268,6 @@ pub fn gantt_actual(roadmap: &Roadmap, history: &crate::analyse::history::Histor
         }
     }
     Some(out)
-}
-
-/// One host for the architecture diagram: its name and the module folders
-/// its build runs, each with the work in it (`open`: a change not complete
-/// touches it; `done`: only finished changes do; neither).
-pub struct HostFolders {
-    pub host: String,
-    pub folders: Vec<(String, Option<bool>)>,
 }
 
 /// The architecture: hosts on the left, the module folders their builds run

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod diagnostic;
+pub mod dot;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -5,6 +5,7 @@ use crate::analyse::validate::ItemReport;
 use crate::analyse::{ChangeSummary, Status};
 use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Progress, Spec};
+use crate::nix::{HostImpact, NixGraph};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
@@ -655,7 +656,7 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
 }
 
 /// `spec impact`: per host, the open and done changes whose code it runs.
-pub fn impact(hosts: &[crate::commands::HostImpact], style: &Style) -> String {
+pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
     let mut out = String::new();
     for h in hosts {
         let _ = writeln!(
@@ -684,24 +685,20 @@ pub fn impact(hosts: &[crate::commands::HostImpact], style: &Style) -> String {
     out
 }
 
-/// `spec hosts`: the hosts, then what is wrong in the Nix graph.
-pub fn hosts(
-    hosts: &[(&crate::analyse::nix::Host, usize)],
-    orphans: &[String],
-    dangling: &[(String, usize, String)],
-    errors: &[(String, usize, String)],
-    style: &Style,
-) -> String {
+/// `spec hosts`: the hosts, then what is wrong in the Nix graph, then the
+/// modules taken from flake inputs.
+pub fn hosts(graph: &NixGraph, style: &Style) -> String {
+    let (hosts, orphans, dangling, errors) = (graph.hosts(), graph.orphans(), graph.dangling(), graph.errors());
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.heading(&format!("Hosts ({})", hosts.len())));
-    let width = id_width(hosts.iter().map(|(h, _)| h.name.as_str()));
-    for (h, closure) in hosts {
+    let width = id_width(hosts.iter().map(|h| h.name.as_str()));
+    for h in hosts {
         let _ = writeln!(
             out,
             "  {}  {:<6}  {:>4} modules  {}",
             pad(&h.name, width),
             h.kind.output().trim_end_matches("Configurations"),
-            closure,
+            graph.nix_closure(&h.name).len(),
             style.dim(&format!("{}:{}", h.file, h.line))
         );
     }
@@ -726,6 +723,13 @@ pub fn hosts(
         let _ = writeln!(out, "\n{}", style.heading(&format!("Syntax errors ({})", errors.len())));
         for (file, line, message) in errors {
             let _ = writeln!(out, "  {file}:{line}: {message}");
+        }
+    }
+    let uses = graph.input_modules();
+    if !uses.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Modules from flake inputs ({})", uses.len())));
+        for u in uses {
+            let _ = writeln!(out, "  {}.{}  {}", u.input, u.module, style.dim(&format!("{}:{}", u.file, u.line)));
         }
     }
     out

@@ -17,74 +17,15 @@
 //! discovery can read it (`spec diff`).
 
 use crate::model::Day;
-use crate::parse::tasks;
+use crate::source::{CommitInfo, FolderChange, FolderKey, FolderState, Step, Tree, Walk};
 use git2::{ObjectType, Oid, Repository, Sort};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// One commit, as the history shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitInfo {
-    /// Full hex id.
-    pub id: String,
-    /// Committer time, seconds since the epoch (UTC).
-    pub time: i64,
-    /// The UTC day of `time`.
-    pub day: Day,
-    /// First line of the message.
-    pub summary: String,
-}
-
-/// A change folder's content at one point, as far as history needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FolderState {
-    /// Tree id of the folder (for the working tree: a hash of the ids below).
-    pub dir: Oid,
-    pub tasks: Option<Oid>,
-    pub proposal: Option<Oid>,
-    pub done: u32,
-    pub total: u32,
-}
-
-/// Where a change folder lives: `changes/<folder>` or `changes/archive/<folder>`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FolderKey {
-    pub archived: bool,
-    pub folder: String,
-}
-
-/// One change folder that differs from the point before: `None` = removed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delta {
-    pub key: FolderKey,
-    pub state: Option<FolderState>,
-}
-
-/// A point of history: a commit (or the working tree, `commit: None`) and
-/// the change folders it changed, sorted by key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub commit: Option<CommitInfo>,
-    pub deltas: Vec<Delta>,
-}
-
-/// What [`walk`] found.
-#[derive(Debug, Clone, Default)]
-pub struct Walk {
-    /// Points that changed `openspec/changes/`, oldest first.
-    pub steps: Vec<Step>,
-    /// Commits looked at.
-    pub commits: usize,
-    /// The newest commit (`HEAD`).
-    pub head: Option<CommitInfo>,
-    /// The oldest commit reached, when the clone is shallow (history before
-    /// it is missing).
-    pub shallow: Option<CommitInfo>,
-    /// Every change folder at `HEAD`.
-    pub at_head: BTreeMap<FolderKey, FolderState>,
-    /// The repository's work tree folder.
-    pub workdir: PathBuf,
-}
+/// Counts `(done, total)` tasks in a task file's text. Git reads blobs, the
+/// caller decides how they count (`parse::tasks::count`), so this module
+/// needs no parser.
+pub type TaskCounter = fn(&str) -> (usize, usize);
 
 /// How to walk.
 #[derive(Debug, Clone, Copy, Default)]
@@ -159,11 +100,13 @@ struct Reader<'r> {
     folders: HashMap<Oid, FolderState>,
     /// `tasks.md` blob id → (done, total).
     counts: HashMap<Oid, (u32, u32)>,
+    /// How tasks count; `None` when the caller needs no counts (0/0).
+    counter: Option<TaskCounter>,
 }
 
 impl<'r> Reader<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        Reader { repo, last: None, folders: HashMap::new(), counts: HashMap::new() }
+    fn new(repo: &'r Repository, counter: Option<TaskCounter>) -> Self {
+        Reader { repo, last: None, folders: HashMap::new(), counts: HashMap::new(), counter }
     }
 
     /// The id of the folder at `path` below the tree `root`, if it is one.
@@ -206,11 +149,12 @@ impl<'r> Reader<'r> {
     }
 
     fn count(&mut self, blob: Oid) -> Result<(u32, u32), git2::Error> {
+        let Some(counter) = self.counter else { return Ok((0, 0)) };
         if let Some(c) = self.counts.get(&blob) {
             return Ok(*c);
         }
         let b = self.repo.find_blob(blob)?;
-        let (done, total) = tasks::count(&String::from_utf8_lossy(b.content()));
+        let (done, total) = counter(&String::from_utf8_lossy(b.content()));
         let c = (u32::try_from(done).unwrap_or(u32::MAX), u32::try_from(total).unwrap_or(u32::MAX));
         self.counts.insert(blob, c);
         Ok(c)
@@ -224,7 +168,7 @@ impl<'r> Reader<'r> {
         old: Option<Oid>,
         new: Option<Oid>,
         archived: bool,
-        out: &mut Vec<Delta>,
+        out: &mut Vec<FolderChange>,
     ) -> Result<(), git2::Error> {
         if old == new {
             return Ok(());
@@ -273,7 +217,7 @@ impl<'r> Reader<'r> {
                 Some(id) => Some(self.folder(id)?),
                 None => None,
             };
-            out.push(Delta { key: FolderKey { archived, folder: name }, state });
+            out.push(FolderChange { key: FolderKey { archived, folder: name }, state });
         }
         Ok(())
     }
@@ -308,8 +252,14 @@ fn git_cmp(x: &git2::TreeEntry<'_>, y: &git2::TreeEntry<'_>) -> std::cmp::Orderi
     next(a, x).cmp(&next(b, y))
 }
 
-/// Read the history of the change folders under `openspec_dir`.
-pub fn walk(repo: &Repository, openspec_dir: &Path, options: WalkOptions) -> Result<Walk, NoHistory> {
+/// Read the history of the change folders under `openspec_dir`, counting
+/// each `tasks.md` with `counter`.
+pub fn walk(
+    repo: &Repository,
+    openspec_dir: &Path,
+    options: WalkOptions,
+    counter: TaskCounter,
+) -> Result<Walk, NoHistory> {
     let mut changes_path = repo_path(repo, openspec_dir)?;
     changes_path.push("changes".into());
     let head = match repo.head() {
@@ -320,7 +270,7 @@ pub fn walk(repo: &Repository, openspec_dir: &Path, options: WalkOptions) -> Res
         Err(e) => return Err(e.into()),
     };
     let ids = commit_ids(repo, head.id(), options)?;
-    let mut reader = Reader::new(repo);
+    let mut reader = Reader::new(repo, Some(counter));
     // Tree id of changes/ for each commit seen (the first parent's is needed).
     let mut changes_at: HashMap<Oid, Option<Oid>> = HashMap::with_capacity(ids.len());
     let mut walk = Walk { workdir: repo.workdir().map(Path::to_path_buf).unwrap_or_default(), ..Walk::default() };
@@ -342,13 +292,13 @@ pub fn walk(repo: &Repository, openspec_dir: &Path, options: WalkOptions) -> Res
         if before == here {
             continue;
         }
-        let mut deltas = Vec::new();
-        reader.diff(before, here, false, &mut deltas)?;
-        if deltas.is_empty() {
+        let mut changes = Vec::new();
+        reader.diff(before, here, false, &mut changes)?;
+        if changes.is_empty() {
             continue;
         }
-        deltas.sort_by(|a, b| a.key.cmp(&b.key));
-        walk.steps.push(Step { commit: Some(commit_info(&commit)), deltas });
+        changes.sort_by(|a, b| a.key.cmp(&b.key));
+        walk.steps.push(Step { commit: Some(commit_info(&commit)), changes });
     }
     if repo.is_shallow()
         && let Some(first) = ids.first()
@@ -398,7 +348,8 @@ pub fn recent_activity(
     let since = (head.time().seconds().div_euclid(86_400) - i64::from(window_days)) * 86_400;
     let mut wanted: std::collections::HashSet<&str> = folders.iter().copied().collect();
     let mut found = HashMap::new();
-    let mut reader = Reader::new(repo);
+    // Which folders changed is all that is asked: nothing is counted.
+    let mut reader = Reader::new(repo, None);
     let mut commit = head;
     let mut here = reader.subtree(commit.tree_id(), &changes_path)?;
     while !wanted.is_empty() && commit.time().seconds() >= since {
@@ -408,9 +359,9 @@ pub fn recent_activity(
             None => None,
         };
         if before != here {
-            let mut deltas = Vec::new();
-            reader.diff(before, here, false, &mut deltas)?;
-            for d in deltas.iter().filter(|d| !d.key.archived) {
+            let mut changes = Vec::new();
+            reader.diff(before, here, false, &mut changes)?;
+            for d in changes.iter().filter(|d| !d.key.archived) {
                 if wanted.remove(d.key.folder.as_str()) {
                     found.insert(d.key.folder.clone(), commit_info(&commit));
                 }
@@ -459,7 +410,7 @@ pub fn dirty(repo: &Repository, dir: &Path) -> Result<bool, NoHistory> {
 /// The state of every change folder in the working tree, from the files
 /// discovery read: ids are git blob ids of `tasks.md` and `proposal.md`, so
 /// they compare with the committed ones; a folder's `dir` is a hash of those.
-pub fn worktree(tree: &crate::discover::Tree) -> BTreeMap<FolderKey, FolderState> {
+pub fn worktree(tree: &Tree, counter: TaskCounter) -> BTreeMap<FolderKey, FolderState> {
     let blob = |text: &str| Oid::hash_object(ObjectType::Blob, text.as_bytes()).ok();
     tree.changes
         .iter()
@@ -467,7 +418,7 @@ pub fn worktree(tree: &crate::discover::Tree) -> BTreeMap<FolderKey, FolderState
             let tasks_file = c.task_files.iter().find(|f| f.path == format!("{}/tasks.md", c.path));
             let tasks = tasks_file.and_then(|f| blob(&f.text));
             let proposal = c.proposal.as_ref().and_then(|f| blob(&f.text));
-            let (done, total) = tasks_file.map_or((0, 0), |f| tasks::count(&f.text));
+            let (done, total) = tasks_file.map_or((0, 0), |f| counter(&f.text));
             let mut fingerprint = String::new();
             for (name, id) in [("tasks", tasks), ("proposal", proposal)] {
                 fingerprint.push_str(&format!("{name} {}\n", id.map(|i| i.to_string()).unwrap_or_default()));
@@ -491,18 +442,18 @@ pub fn worktree_step(
     at_head: &BTreeMap<FolderKey, FolderState>,
     now: &BTreeMap<FolderKey, FolderState>,
 ) -> Option<Step> {
-    let mut deltas = Vec::new();
+    let mut changes = Vec::new();
     for (key, state) in now {
         match at_head.get(key) {
             Some(h) if (h.tasks, h.proposal) == (state.tasks, state.proposal) => {}
-            _ => deltas.push(Delta { key: key.clone(), state: Some(*state) }),
+            _ => changes.push(FolderChange { key: key.clone(), state: Some(*state) }),
         }
     }
     for key in at_head.keys().filter(|k| !now.contains_key(*k)) {
-        deltas.push(Delta { key: key.clone(), state: None });
+        changes.push(FolderChange { key: key.clone(), state: None });
     }
-    deltas.sort_by(|a, b| a.key.cmp(&b.key));
-    (!deltas.is_empty()).then_some(Step { commit: None, deltas })
+    changes.sort_by(|a, b| a.key.cmp(&b.key));
+    (!changes.is_empty()).then_some(Step { commit: None, changes })
 }
 
 /// Resolve a revision (`main`, `HEAD~3`, a commit id, `origin/main`).
@@ -749,7 +700,8 @@ mod tests {
                 ("c", "- [ ] two\n- [x] three\n"),
             ],
         );
-        let mut reader = Reader::new(&repo);
+        // A counter of its own: git's reading does not depend on the parser's rules.
+        let mut reader = Reader::new(&repo, Some(|t: &str| (t.matches("- [x]").count(), t.matches("- [").count())));
         let mut out = Vec::new();
         reader.diff(Some(old), Some(new), false, &mut out).unwrap();
         let got: Vec<(String, Option<(u32, u32)>)> =

@@ -1,13 +1,18 @@
 //! The Nix graph of a flake repository: which files import which, which
 //! hosts exist, which files each host's build reads, which gated modules are
 //! switched on for a host, and what is wrong (orphans, dangling imports,
-//! syntax errors). Pure: it takes the facts `parse::nix` read from each file
-//! and the repository's file list.
+//! syntax errors). Pure: it takes the facts [`super::parse`] read from each
+//! file and the repository's file list.
 //!
 //! Rules, decided here and relied on by the commands:
 //!
 //! - A path names a file if that file exists, else the folder's `default.nix`
-//!   (`./.` in the root folder is `default.nix`).
+//!   (`./.` in the root folder is `default.nix`). One resolver does this for
+//!   every rule below.
+//! - Hosts count only in files the root `flake.nix` reaches over path
+//!   literals of any kind (a fixture or template flake in a subfolder defines
+//!   none of the repository's hosts). Without a root `flake.nix` (a fragment
+//!   of a repository) every file's hosts count.
 //! - Edges: import edges are paths in `imports` lists and builder `modules`
 //!   lists; reference edges are other path literals naming a `.nix` file or a
 //!   folder with a `default.nix` (`import ./home.nix`, `callPackage ./pkgs/foo
@@ -34,9 +39,10 @@
 //! - Dangling: an import target (an `imports` path, a builder's module, a
 //!   helper's path argument) that exists in no form; a folder without
 //!   `default.nix` is reported as its missing `default.nix`.
-//! - Inputs are the root `flake.nix`'s.
+//! - Inputs are the root `flake.nix`'s; input modules are the uses of
+//!   `<input>.nixosModules.<name>` (and the like) in any file.
 
-use crate::parse::nix::{HostKind, NixFacts};
+use super::facts::{HostKind, NixFacts};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -68,6 +74,16 @@ pub struct NixGraph {
     dangling: Vec<(String, usize, String)>,
     errors: Vec<(String, usize, String)>,
     inputs: Vec<String>,
+    input_modules: Vec<InputModule>,
+}
+
+/// A use of a module a flake input provides (`disko.nixosModules.disko`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputModule {
+    pub file: String,
+    pub line: usize,
+    pub input: String,
+    pub module: String,
 }
 
 impl NixGraph {
@@ -88,6 +104,11 @@ impl NixGraph {
             out.extend(self.closures[i].iter().map(|f| self.files[f].clone()));
         }
         out
+    }
+
+    /// The `.nix` files of the host's closure, sorted.
+    pub fn nix_closure(&self, host: &str) -> Vec<String> {
+        self.closure(host).into_iter().filter(|f| f.ends_with(".nix")).collect()
     }
 
     /// Names of the hosts whose closure has the file, sorted.
@@ -126,6 +147,26 @@ impl NixGraph {
     pub fn inputs(&self) -> &[String] {
         &self.inputs
     }
+
+    /// Uses of modules from flake inputs, by file, in source order.
+    pub fn input_modules(&self) -> &[InputModule] {
+        &self.input_modules
+    }
+
+    /// The hosts whose build runs any of `files`: a file in the host's
+    /// closure and switched on there (an enable-gated module counts only
+    /// where some module of the host enables it). Sorted, without duplicates.
+    pub fn hosts_running<'a>(&self, files: impl IntoIterator<Item = &'a str> + Clone) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .hosts
+            .iter()
+            .map(|h| h.name.clone())
+            .filter(|h| files.clone().into_iter().any(|f| self.active_on(f, h)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 /// Build the graph from each parsed file's facts (repo-relative path) and
@@ -138,6 +179,8 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let n = names.len();
     let resolver = Resolver { files: &names, index: &index };
 
+    let flake = index.get("flake.nix").copied();
+    let defines_hosts = hosts_counted(files, &index, &resolver, flake);
     let mut facts: Vec<Option<&NixFacts>> = vec![None; n];
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut imports: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -173,7 +216,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
 
     // Hosts with their entries (modules, then other paths of the definition).
     let mut defs = Vec::new();
-    for (path, f) in files {
+    for (path, f) in files.iter().filter(|(p, _)| defines_hosts.has(index[p.as_str()] as usize)) {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for def in &f.hosts {
             let mut host = Host {
@@ -211,7 +254,6 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     }
     defs.sort_by(|a, b| (&a.0.name, a.0.kind, &a.0.file, a.0.line).cmp(&(&b.0.name, b.0.kind, &b.0.file, b.0.line)));
 
-    let flake = index.get("flake.nix").copied();
     let mut closures = Vec::with_capacity(defs.len());
     let mut active = Vec::with_capacity(defs.len());
     let mut hosts = Vec::with_capacity(defs.len());
@@ -235,7 +277,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
         .filter(|(i, name)| {
             name.rsplit('/').next() == Some("flake.nix")
                 || matches!(name.as_str(), "default.nix" | "shell.nix")
-                || facts[*i].is_some_and(|f| !f.hosts.is_empty())
+                || (defines_hosts.has(*i) && facts[*i].is_some_and(|f| !f.hosts.is_empty()))
         })
         .map(|(i, _)| i as u32)
         .collect();
@@ -257,7 +299,42 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let inputs = flake.and_then(|f| facts[f as usize]).map(|f| f.inputs.clone()).unwrap_or_default();
     let imports =
         imports.into_iter().map(|list| list.into_iter().map(|t| names[t as usize].clone()).collect()).collect();
-    NixGraph { files: names, index, imports, hosts, closures, active, orphans, dangling, errors, inputs }
+    let input_modules = files
+        .iter()
+        .flat_map(|(file, f)| {
+            f.input_modules.iter().map(move |(input, module, line)| InputModule {
+                file: file.clone(),
+                line: *line,
+                input: input.clone(),
+                module: module.clone(),
+            })
+        })
+        .collect();
+    NixGraph { files: names, index, imports, hosts, closures, active, orphans, dangling, errors, inputs, input_modules }
+}
+
+/// The files whose hosts count: with a root `flake.nix`, those it reaches
+/// over every path literal (imports or not); without one, all of them.
+fn hosts_counted(
+    files: &[(String, NixFacts)],
+    index: &HashMap<String, u32>,
+    resolver: &Resolver<'_>,
+    flake: Option<u32>,
+) -> Bits {
+    let mut paths: Vec<Vec<u32>> = vec![Vec::new(); resolver.files.len()];
+    for (path, f) in files {
+        paths[index[path.as_str()] as usize] = f.paths.iter().filter_map(|p| resolver.resolve(&p.path).ok()).collect();
+    }
+    match flake {
+        Some(root) => reach(paths.len(), &[root], &paths),
+        None => {
+            let mut all = Bits::new(paths.len());
+            for i in 0..paths.len() {
+                all.set(i);
+            }
+            all
+        }
+    }
 }
 
 /// Is `target` the folder `dir` or one of its parents (`./.`, `../.`)?
@@ -391,7 +468,7 @@ impl Bits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::nix::parse;
+    use crate::nix::parse::parse;
 
     /// Parse `.nix` files given as (path, text) beside other files given by path.
     fn graph(nix: &[(&str, &str)], others: &[&str]) -> NixGraph {

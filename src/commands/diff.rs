@@ -1,0 +1,49 @@
+//! `spec diff BASE [HEAD]`: what moved between two revisions (or a revision
+//! and the working tree), as Markdown for a pull request or as JSON.
+
+use super::{Outcome, one};
+use crate::analyse::diff::{self, Side};
+use crate::cli::DiffArgs;
+use crate::config::Config;
+use crate::context::revision::Revision;
+use crate::context::{Loaded, Plan};
+use crate::error::{Error, Result};
+use crate::git;
+use crate::render::{json, markdown};
+
+pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcome> {
+    let l = one(loaded, "diff")?;
+    let repo = git::open(&l.tree.dir).map_err(|e| Error::Usage(format!("{e}: `spec diff` compares git revisions")))?;
+    let base = Revision::read(&repo, l, config, &args.base).map_err(Error::Usage)?;
+    let head =
+        args.head.as_deref().map(|rev| Revision::read(&repo, l, config, rev)).transpose().map_err(Error::Usage)?;
+    let worktree_plan;
+    let (head_loaded, head_plan, head_label, head_commit) = match &head {
+        Some(h) => (&h.loaded, &h.plan, h.label.clone(), Some(h.commit.clone())),
+        None => {
+            worktree_plan = Plan::of(l, config);
+            (l, &worktree_plan, "working tree".to_owned(), None)
+        }
+    };
+    let base_roadmap = base.plan.roadmap(&base.loaded.project, None);
+    let head_roadmap = head_plan.roadmap(&head_loaded.project, None);
+    let moved = diff::diff(
+        &Side {
+            label: base.label.clone(),
+            commit: Some(base.commit.clone()),
+            project: &base.loaded.project,
+            graph: &base.plan.graph,
+            roadmap: &base_roadmap,
+        },
+        &Side {
+            label: head_label,
+            commit: head_commit,
+            project: &head_loaded.project,
+            graph: &head_plan.graph,
+            roadmap: &head_roadmap,
+        },
+    );
+    let mut out = Outcome::new().reading_problems(loaded);
+    out.stdout = if args.json { json::to_string(&moved) } else { markdown::diff(&moved) };
+    Ok(out)
+}

@@ -1,0 +1,149 @@
+//! One file per sub-command, each a small function: ask the context for
+//! what the command needs, hand it to the analysis and the renderers, and
+//! say what to print and which exit code to return ([`Outcome`]). [`run`]
+//! picks the command for the command line; `main.rs` prints the outcome.
+
+mod blocked;
+mod check;
+mod diff;
+mod graph;
+mod history;
+mod hosts;
+mod impact;
+mod links;
+mod list;
+mod next;
+mod roadmap;
+mod show;
+mod site;
+mod status;
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::context::{self, Loaded};
+use crate::discover::Depth;
+use crate::error::{Error, Result, exit};
+use crate::model::{Day, Level};
+use crate::render::style::Style;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a command produced: text for stdout and stderr, and the exit code.
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Outcome {
+    fn new() -> Self {
+        Outcome { stdout: String::new(), stderr: String::new(), code: exit::OK }
+    }
+
+    /// Problems met reading files, on stderr (info-level ones are left for `spec check`).
+    fn reading_problems(mut self, loaded: &[Loaded]) -> Self {
+        for d in loaded.iter().flat_map(|l| &l.diagnostics).filter(|d| d.level != Level::Info) {
+            self.stderr.push_str(&crate::render::diagnostic::text(d, &Style::plain()));
+            self.stderr.push('\n');
+        }
+        self
+    }
+}
+
+/// Run a parsed command line from `cwd`.
+pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
+    let config = Config::from_cli(cli, cwd)?;
+    let style = Style::new(config.color);
+    // `list` and `status` show progress only: read no design or delta spec
+    // (unless status links a flake's hosts, which reads all a change says).
+    let flake = config.projects.iter().any(|p| config.root.join(p).join("flake.nix").is_file());
+    let depth = match &cli.command {
+        Some(Command::List(_)) => Depth::Progress,
+        None | Some(Command::Status(_)) if !flake => Depth::Progress,
+        Some(_) | None => Depth::Full,
+    };
+    let loaded = context::load(&config, depth)?;
+    Ok(match &cli.command {
+        None => status::run(&loaded, &config, false, &style),
+        Some(Command::Status(args)) => status::run(&loaded, &config, args.json, &style),
+        Some(Command::List(args)) => list::run(&loaded, args, &style),
+        Some(Command::Show(args)) => show::run(&loaded, args, &style)?,
+        Some(Command::Check(args)) => check::run(&loaded, &config, args, &style),
+        Some(Command::Roadmap(args)) => roadmap::run(&loaded, &config, args)?,
+        Some(Command::Graph(args)) => graph::run(&loaded, &config, args)?,
+        Some(Command::Next(args)) => next::run(&loaded, &config, args.json),
+        Some(Command::Blocked(args)) => blocked::run(&loaded, &config, args.json),
+        Some(Command::Site(args)) => site::run(&loaded, &config, args)?,
+        Some(Command::History(args)) => history::run(&loaded, &config, args, &style)?,
+        Some(Command::Diff(args)) => diff::run(&loaded, &config, args)?,
+        Some(Command::Links(args)) => links::run(&loaded, args, &style)?,
+        Some(Command::Impact(args)) => impact::run(&loaded, args, &style)?,
+        Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
+    })
+}
+
+/// Write an outcome to the real stdout and stderr. A closed pipe is not an error.
+pub fn emit(outcome: &Outcome) -> std::io::Result<()> {
+    let write = |mut w: Box<dyn Write>, text: &str| -> std::io::Result<()> {
+        match w.write_all(text.as_bytes()).and_then(|()| w.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    };
+    write(Box::new(std::io::stderr().lock()), &outcome.stderr)?;
+    write(Box::new(std::io::stdout().lock()), &outcome.stdout)
+}
+
+/// The one project a command works on, or a usage error naming them all.
+fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {
+    match loaded {
+        [one] => Ok(one),
+        _ => Err(Error::Usage(format!(
+            "{what} works on one project at a time; choose one with --project ({})",
+            loaded.iter().map(|l| l.project.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Where `--out` points (relative to the working directory), else `default`.
+fn out_path(out: Option<&PathBuf>, default: PathBuf) -> Result<PathBuf> {
+    match out {
+        Some(p) if p.is_absolute() => Ok(p.clone()),
+        Some(p) => Ok(std::env::current_dir().map_err(Error::Io)?.join(p)),
+        None => Ok(default),
+    }
+}
+
+/// `--date`, checked: a calendar day or nothing.
+fn parse_day(day: Option<&str>) -> Result<Option<Day>> {
+    match day {
+        None => Ok(None),
+        Some(d) => Day::parse(d)
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("--date {d}: not a calendar day; write it as YYYY-MM-DD"))),
+    }
+}
+
+/// `; did you mean a, b?` for ids close to `wanted`, or nothing.
+fn did_you_mean(known: &[&str], wanted: &str) -> String {
+    let close = suggestions(known, wanted);
+    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
+}
+
+/// Up to three known ids close to `wanted` (edit distance), closest first.
+fn suggestions<'a>(known: &[&'a str], wanted: &str) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut close: Vec<(usize, &str)> =
+        known.iter().map(|k| (strsim::levenshtein(k, wanted), *k)).filter(|(d, _)| *d <= limit).collect();
+    close.sort();
+    close.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+/// A change of the project by id (see [`crate::model::Project::find_change`]),
+/// or a usage error with close ids.
+fn find_change<'a>(l: &'a Loaded, id: &str) -> Result<&'a crate::model::Change> {
+    l.project.find_change(id).ok_or_else(|| {
+        let known: Vec<&str> = l.project.changes.iter().map(|c| c.id.as_str()).collect();
+        Error::Usage(format!("no change `{id}`{}", did_you_mean(&known, id)))
+    })
+}

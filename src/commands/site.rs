@@ -1,0 +1,123 @@
+//! `spec site`: the static progress site (pages, diagrams, search index),
+//! written atomically, never deleting a file it did not write.
+
+use super::{Outcome, one, out_path};
+use crate::analyse::links::Link;
+use crate::cli::SiteArgs;
+use crate::config::Config;
+use crate::context::history::{self, HistoryOptions};
+use crate::context::{CodeContext, CodeSource, Evidence, Loaded, Plan};
+use crate::error::{Error, Result};
+use crate::model::Level;
+use crate::nix::impact::host_folders;
+use crate::output;
+use crate::render::html::{self, SiteHost, SiteHosts, SiteInput};
+use crate::render::{self, style::Style};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcome> {
+    if args.out.is_some() && loaded.len() > 1 {
+        one(loaded, "--out")?;
+    }
+    let mut out = Outcome::new().reading_problems(loaded);
+    for l in loaded {
+        let started = std::time::Instant::now();
+        let plan = Plan::of(l, config);
+        if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
+            return Err(Error::Diagnostics(render::diagnostic::text(error, &Style::plain())));
+        }
+        let roadmap = plan.roadmap(&l.project, None);
+        let mut source = vec![format!("{}/", l.project.openspec_dir)];
+        source.extend(plan.source.as_ref().map(|s| s.path.clone()));
+        let options = HistoryOptions { stale_after_days: plan.stale_after_days(), ..HistoryOptions::default() };
+        let read = history::read(l, Some(&roadmap), options);
+        let why = read.as_ref().err().map(ToString::to_string);
+        // Code links, when the project has files besides its plans.
+        let ctx = CodeContext::read(l, CodeSource::default(), Evidence::CoChange, read.ok())?;
+        let history = ctx.history().ok_or_else(|| why.unwrap_or_default());
+        let links: BTreeMap<String, Vec<Link>> = if ctx.files.is_empty() {
+            BTreeMap::new()
+        } else {
+            l.project.real_changes().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
+        };
+        let site_hosts = hosts(l, &ctx);
+        let files = html::build(&SiteInput {
+            project: &l.project,
+            graph: &plan.graph,
+            roadmap: &roadmap,
+            source,
+            history,
+            links: &links,
+            hosts: site_hosts.as_ref(),
+        });
+        let dir = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
+        let bar = progress_bar(files.len());
+        let report = output::write_site(&dir, &files, args.force, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        out.stderr.push_str(&format!(
+            "site: {} pages and assets in {} ({} written, {} unchanged, {} removed) in {} ms\n",
+            files.len(),
+            crate::discover::relative(&config.root, &dir),
+            report.written,
+            report.unchanged,
+            report.removed,
+            started.elapsed().as_millis()
+        ));
+    }
+    Ok(out)
+}
+
+/// A bar on a terminal for sites of more than 200 files; hidden otherwise.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() || files <= 200 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("writing site");
+    bar
+}
+
+/// What the site shows about hosts; `None` without a flake that defines hosts.
+fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
+    let graph = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty())?;
+    let impact = ctx.host_impact(l)?;
+    let architecture = host_folders(graph, &impact);
+    let mut by_change: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut hosts = Vec::new();
+    for h in &impact {
+        for c in h.open.iter().chain(&h.done) {
+            if let Some(change) = l.project.find_change(&c.id) {
+                by_change.entry(change.path.clone()).or_default().push(h.host.clone());
+            }
+        }
+        let def = graph.hosts().iter().find(|d| d.name == h.host).expect("a host of the graph");
+        let pairs = |v: &[crate::nix::ImpactChange]| v.iter().map(|c| (c.id.clone(), c.files.clone())).collect();
+        hosts.push(SiteHost {
+            name: h.host.clone(),
+            kind: def.kind.output().trim_end_matches("Configurations").to_owned(),
+            file: def.file.clone(),
+            line: def.line,
+            open: pairs(&h.open),
+            done: pairs(&h.done),
+            closure: graph
+                .nix_closure(&h.host)
+                .into_iter()
+                .map(|f| {
+                    let on = graph.active_on(&f, &h.host);
+                    (f, on)
+                })
+                .collect(),
+        });
+    }
+    for v in by_change.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    Some(SiteHosts { hosts, by_change, architecture })
+}

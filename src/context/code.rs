@@ -1,0 +1,350 @@
+//! The code a project's changes touch: the repository's files, the code
+//! links of each change (mentions resolved against the files, git
+//! co-change, renames and deletions from history), the Nix graph of a
+//! flake, and what `spec check` says about them.
+
+use super::{Loaded, history};
+use crate::analyse::history::History;
+use crate::analyse::links::{self, ChangeInput, CoChanges, Fates, Files, Link, Source, State};
+use crate::discover::code::FilesFrom;
+use crate::error::Result;
+use crate::git::{self, NoHistory};
+use crate::model::{Change, ChangeStatus, Diagnostic};
+use crate::nix::{self, ChangeCode, HostImpact, NixGraph};
+use crate::source::Walk;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Where the file list comes from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CodeSource<'a> {
+    /// A list of paths (`--files`), instead of the work tree.
+    pub files: Option<&'a Path>,
+    /// Leave git out: no history, no co-change, no renames.
+    pub no_git: bool,
+}
+
+impl<'a> From<&'a crate::cli::CodeArgs> for CodeSource<'a> {
+    fn from(args: &'a crate::cli::CodeArgs) -> Self {
+        CodeSource { files: args.files.as_deref(), no_git: args.no_git }
+    }
+}
+
+/// How much git evidence a command's code links need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    /// The file list only: outputs that must be a function of the checkout.
+    Files,
+    /// History too: renames, deletions, when changes were created.
+    History,
+    /// And files changed together with each change (a diff per commit).
+    CoChange,
+}
+
+/// What linking changes to code needs about the repository.
+pub struct CodeContext {
+    pub files: Files,
+    pub from: FilesFrom,
+    /// Files changed with each change (by current change id).
+    pub co: CoChanges,
+    /// Hosts, for bare file names and for hosts a change names.
+    pub hosts: Vec<String>,
+    repo: Option<git2::Repository>,
+    /// The project folder relative to the repository root (`""` at the root).
+    prefix: String,
+    /// When each change was created and completed, from git.
+    pub history: Option<(Walk, History)>,
+    /// The Nix graph, when the project has a readable `flake.nix`.
+    pub nix: Option<NixGraph>,
+    /// The links of every change (not nested), once computed.
+    all_links: OnceCell<Vec<Vec<Link>>>,
+}
+
+impl CodeContext {
+    /// Read what linking needs: the file list, the Nix graph, and from git
+    /// (as much as `evidence` asks) the history and the files changed with
+    /// each change's folder or in commits whose message names it. `known`
+    /// is the project's history when the caller read it already.
+    pub fn read(
+        l: &Loaded,
+        source: CodeSource<'_>,
+        evidence: Evidence,
+        known: Option<(Walk, History)>,
+    ) -> Result<Self> {
+        let repo = if source.no_git { None } else { git::open(&l.tree.dir).ok() };
+        let (files, from) = crate::discover::code::files(&l.tree.dir, source.files, repo.as_ref())?;
+        // The plans themselves are not code a change touches.
+        let files = Files::new(files.into_iter().filter(|f| !f.starts_with("openspec/")));
+        let prefix =
+            repo.as_ref().and_then(|r| git::repo_path(r, &l.tree.dir).ok()).map(|p| p.join("/")).unwrap_or_default();
+        let mut co = CoChanges::default();
+        let mut history = None;
+        if let Some(repo) = &repo
+            && evidence >= Evidence::History
+            && let Some(h) = known.or_else(|| history::read(l, None, history::HistoryOptions::default()).ok())
+        {
+            if evidence == Evidence::CoChange {
+                co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
+            }
+            history = Some(h);
+        }
+        let nix = nix_graph(&l.tree.dir, &files);
+        let hosts = hosts(nix.as_ref(), &files);
+        Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix, all_links: OnceCell::new() })
+    }
+
+    /// The context for outputs that must be a function of the checkout
+    /// (ROADMAP.md, `spec status`): the work tree's files, no history, no
+    /// renames.
+    pub fn checkout(l: &Loaded) -> Result<Self> {
+        let mut ctx = CodeContext::read(l, CodeSource::default(), Evidence::Files, None)?;
+        ctx.repo = None;
+        Ok(ctx)
+    }
+
+    /// The project's history, when it was read.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref().map(|(_, h)| h)
+    }
+
+    /// What git says about the paths that do not exist now.
+    fn fates(&self, missing: &BTreeSet<String>) -> Fates {
+        let Some(repo) = &self.repo else { return Fates::default() };
+        let full = |p: &str| if self.prefix.is_empty() { p.to_owned() } else { format!("{}/{p}", self.prefix) };
+        let wanted: BTreeSet<String> = missing.iter().map(|p| full(p)).collect();
+        let fates = git::path_fates(repo, &wanted).unwrap_or_default();
+        let local = |p: &str| p.strip_prefix(&format!("{}/", self.prefix)).unwrap_or(p).to_owned();
+        fates
+            .into_iter()
+            .map(|(from, to)| (if self.prefix.is_empty() { from } else { local(&from) }, to.map(|t| local(&t))))
+            .collect()
+    }
+
+    /// What resolving one change's links needs.
+    fn input<'a>(&'a self, l: &'a Loaded, c: &'a Change) -> ChangeInput<'a> {
+        let meta_path = l.dir_of(c).and_then(|d| d.metadata.as_ref()).map_or("", |m| m.path.as_str());
+        let declared: Vec<(&str, &str)> = c
+            .metadata
+            .iter()
+            .flat_map(|m| m.touches.iter().chain(&m.affected_areas))
+            .map(|v| (meta_path, v.as_str()))
+            .collect();
+        ChangeInput {
+            id: &c.id,
+            documents: l.documents(c),
+            declared,
+            co_changed: self.co.get(&c.id),
+            inputs: self.nix.as_ref().map_or(&[], |g| g.inputs()),
+        }
+    }
+
+    /// The links of every change of the project that is not a namespace
+    /// folder, in project order; computed once.
+    pub fn all_links(&self, l: &Loaded) -> &[Vec<Link>] {
+        self.all_links.get_or_init(|| {
+            let changes: Vec<&Change> = l.project.real_changes().collect();
+            self.links(l, &changes)
+        })
+    }
+
+    /// The links of each change, in two passes: the second knows what git
+    /// says about the paths the first found missing (one history walk for all).
+    pub fn links(&self, l: &Loaded, changes: &[&Change]) -> Vec<Vec<Link>> {
+        let inputs: Vec<ChangeInput<'_>> = changes.iter().map(|c| self.input(l, c)).collect();
+        let resolve = |fates: &Fates| -> Vec<Vec<Link>> {
+            inputs.iter().map(|i| links::resolve(i, &self.files, fates, &self.hosts)).collect()
+        };
+        let first = resolve(&Fates::default());
+        let missing: BTreeSet<String> = first
+            .iter()
+            .flatten()
+            .filter(|l| l.state == State::Planned)
+            .map(|l| l.path.trim_end_matches('/').to_owned())
+            .collect();
+        let fates = self.fates(&missing);
+        if fates.is_empty() { first } else { resolve(&fates) }
+    }
+
+    /// The hosts whose build runs code the links name.
+    pub fn hosts_affected(&self, links: &[Link]) -> Vec<String> {
+        match &self.nix {
+            Some(g) => g.hosts_running(links::nix_files(links, &self.files)),
+            None => Vec::new(),
+        }
+    }
+
+    /// Per host of the Nix graph, the changes whose linked `.nix` files its
+    /// build runs; `None` without a Nix graph.
+    pub fn host_impact(&self, l: &Loaded) -> Option<Vec<HostImpact>> {
+        let graph = self.nix.as_ref()?;
+        let changes: Vec<ChangeCode> = l
+            .project
+            .real_changes()
+            .zip(self.all_links(l))
+            .map(|(c, links)| ChangeCode {
+                id: c.id.clone(),
+                status: c.status,
+                tasks: c.tasks,
+                nix_files: links::nix_files(links, &self.files).into_iter().map(str::to_owned).collect(),
+            })
+            .collect();
+        Some(nix::impact::host_impact(graph, &changes))
+    }
+
+    /// `spec check`'s findings about code: the Nix graph's, and from git
+    /// references to files that were renamed or deleted, and complete
+    /// changes none of whose files changed after the change was created
+    /// ("ticked without evidence").
+    pub fn findings(&self, l: &Loaded) -> Vec<Diagnostic> {
+        let mut out = self.nix.as_ref().map(nix::findings::findings).unwrap_or_default();
+        out.extend(self.git_findings(l));
+        out
+    }
+
+    fn git_findings(&self, l: &Loaded) -> Vec<Diagnostic> {
+        let (Some(repo), Some((_, history))) = (&self.repo, &self.history) else { return Vec::new() };
+        let active: Vec<&Change> = l.project.active().filter(|c| c.nested.is_empty()).collect();
+        let mut out = Vec::new();
+        for (c, links) in active.iter().zip(self.links(l, &active)) {
+            for link in links.iter().filter(|k| k.source == Source::Declared) {
+                let Some(at) = link.evidence.iter().find(|e| e.line.is_some()) else { continue };
+                let message = match &link.state {
+                    State::Renamed(to) => format!("`{}` was renamed to `{to}`", link.path),
+                    State::Deleted => format!("`{}` was deleted", link.path),
+                    _ => continue,
+                };
+                out.push(
+                    Diagnostic::warning(at.file.clone(), at.line, format!("{message} (named by change {})", c.id))
+                        .with_help("update the reference, or say why the old path still matters"),
+                );
+            }
+            if c.status != ChangeStatus::Complete {
+                continue;
+            }
+            let named: Vec<String> = links
+                .iter()
+                .filter(|k| k.source == Source::Declared && k.state == State::Exists && !k.path.ends_with('/'))
+                .map(|k| if self.prefix.is_empty() { k.path.clone() } else { format!("{}/{}", self.prefix, k.path) })
+                .collect();
+            let Some(created) = history.change(&c.id).and_then(|h| h.created.commit.clone()) else { continue };
+            if named.is_empty() || history.change(&c.id).is_some_and(|h| h.created_before_history) {
+                continue;
+            }
+            let Ok(changed) = git::changed_since(repo, &created, &named) else { continue };
+            if changed.is_empty() {
+                let tasks = l.dir_of(c).and_then(|d| d.task_files.first());
+                let file = tasks.map_or_else(|| c.path.clone(), |f| f.path.clone());
+                out.push(
+                    Diagnostic::warning(
+                        file,
+                        None,
+                        format!(
+                            "change {} is complete, but none of the {} file{} it names changed since it was created ({}): ticked without evidence?",
+                            c.id,
+                            named.len(),
+                            if named.len() == 1 { "" } else { "s" },
+                            &created[..created.len().min(10)]
+                        ),
+                    )
+                    .with_help("check that the work landed, or name the files it changed"),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Hosts from the flake; without Nix hosts, by folder:
+/// `hosts/<name>/default.nix`, or `hosts/<group>/<name>/default.nix` when
+/// the group is not itself a host. Sorted, without duplicates.
+fn hosts(nix: Option<&NixGraph>, files: &Files) -> Vec<String> {
+    let mut hosts: Vec<String> = nix.map(|g| g.hosts().iter().map(|h| h.name.clone()).collect()).unwrap_or_default();
+    if hosts.is_empty() {
+        hosts = files
+            .iter()
+            .filter_map(|f| {
+                let parts: Vec<&str> = f.split('/').collect();
+                match parts.as_slice() {
+                    ["hosts", name, "default.nix"] => Some((*name).to_owned()),
+                    ["hosts", group, name, "default.nix"] if !files.contains(&format!("hosts/{group}/default.nix")) => {
+                        Some((*name).to_owned())
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+    }
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+/// Read every `.nix` file of the project and build the graph; `None`
+/// unless the project folder has a `flake.nix` that can be read (a
+/// `--files` list of a tree not checked out has no graph). Files that
+/// cannot be read are left out.
+fn nix_graph(dir: &Path, files: &Files) -> Option<NixGraph> {
+    if !files.contains("flake.nix") {
+        return None;
+    }
+    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
+    let (read, _) = crate::discover::read_files(dir, &paths);
+    if !read.iter().any(|f| f.path == "flake.nix") {
+        return None;
+    }
+    let all: BTreeSet<String> = files.iter().cloned().collect();
+    Some(nix::read(&read, &all))
+}
+
+/// Files changed with each change, from git (see [`links::co_changes`]).
+fn co_changes(
+    repo: &git2::Repository,
+    l: &Loaded,
+    (walk, history): &(Walk, History),
+    prefix: &str,
+) -> std::result::Result<CoChanges, NoHistory> {
+    // Old folder names map to the change's id now (archive moves, renames).
+    let mut current: BTreeMap<String, String> = BTreeMap::new();
+    for c in &l.project.changes {
+        current.insert(c.id.clone(), c.id.clone());
+    }
+    for h in &history.changes {
+        for old in &h.renamed_from {
+            current.insert(old.clone(), h.id.clone());
+        }
+    }
+    let openspec_rel = if prefix.is_empty() { "openspec/".to_owned() } else { format!("{prefix}/openspec/") };
+    let outside = |files: Vec<String>| -> Vec<String> {
+        files
+            .into_iter()
+            .filter(|f| !f.starts_with(&openspec_rel))
+            .filter_map(|f| {
+                if prefix.is_empty() { Some(f) } else { f.strip_prefix(&format!("{prefix}/")).map(str::to_owned) }
+            })
+            .collect()
+    };
+    let ids: BTreeSet<String> = current.keys().cloned().collect();
+    let mut by_commit: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for step in &walk.steps {
+        let Some(commit) = &step.commit else { continue };
+        let entry = by_commit.entry(commit.id.clone()).or_default();
+        for d in &step.changes {
+            let id = crate::analyse::history::change_id(&d.key);
+            entry.insert(current.get(id).cloned().unwrap_or_else(|| id.to_owned()));
+        }
+    }
+    for (commit, message) in git::messages(repo, git::WalkOptions::default())? {
+        for id in links::ids_in_message(&message, &ids) {
+            by_commit.entry(commit.clone()).or_default().insert(current[id].clone());
+        }
+    }
+    let mut commits = Vec::new();
+    for (commit, changes) in by_commit {
+        let files = outside(git::changed_files(repo, &commit)?);
+        if !files.is_empty() {
+            commits.push((changes.into_iter().collect(), files));
+        }
+    }
+    Ok(links::co_changes(&commits))
+}

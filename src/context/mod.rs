@@ -1,0 +1,67 @@
+//! What a command loads, once: the projects ([`Loaded`]: the files as read
+//! and the model parsed from them), the roadmap file and the dependency
+//! graph ([`plan`]), the history from git ([`history`]), the code files with
+//! their links and the Nix graph ([`code`]), and a project as it was at a
+//! revision ([`revision`]).
+//!
+//! This is where reading (discover, git) meets the pure stages (parse,
+//! analyse, nix). Commands ask the context, then hand what it gives to the
+//! renderers; renderers never see it.
+
+pub mod code;
+pub mod history;
+pub mod plan;
+pub mod revision;
+
+pub use code::{CodeContext, CodeSource, Evidence};
+pub use plan::Plan;
+
+use crate::config::Config;
+use crate::discover::{self, Depth};
+use crate::error::Result;
+use crate::model::{Change, Diagnostic, Project, diagnostic};
+use crate::source::{ChangeDir, Tree};
+
+/// A project with the files it was read from and what reading found.
+pub struct Loaded {
+    pub tree: Tree,
+    pub project: Project,
+    /// Problems met while reading and parsing (not validation issues).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Parse a tree that discovery read.
+    pub fn new(tree: Tree) -> Self {
+        let (project, mut diagnostics) = crate::parse::project(&tree);
+        diagnostics.extend(tree.problems.iter().cloned());
+        diagnostic::sort(&mut diagnostics);
+        Loaded { tree, project, diagnostics }
+    }
+
+    /// The folder a parsed change was read from.
+    pub fn dir_of(&self, c: &Change) -> Option<&ChangeDir> {
+        self.tree.changes.iter().find(|d| d.path == c.path)
+    }
+
+    /// `(file, text)` of a change's documents: proposal, design, task files,
+    /// delta specs.
+    pub fn documents(&self, c: &Change) -> Vec<(&str, &str)> {
+        self.dir_of(c)
+            .map(|d| {
+                d.proposal
+                    .iter()
+                    .chain(&d.design)
+                    .chain(&d.task_files)
+                    .chain(d.deltas.iter().map(|s| &s.file))
+                    .map(|f| (f.path.as_str(), f.text.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Load every selected project, reading changes to `depth`.
+pub fn load(config: &Config, depth: Depth) -> Result<Vec<Loaded>> {
+    config.projects.iter().map(|name| discover::load_to(&config.root, name, depth).map(Loaded::new)).collect()
+}

@@ -1,0 +1,54 @@
+//! A project as it was at a git revision, for `spec diff`: its files
+//! written to a scratch folder (git objects only, nothing run), then read by
+//! the usual discovery, with its roadmap file from the same revision when
+//! that lives in the project.
+
+use super::{Loaded, Plan, plan::ROADMAP_FILE};
+use crate::config::Config;
+use crate::git;
+
+/// One side of a comparison: a project read from a revision.
+pub struct Revision {
+    /// Deleted when the revision is dropped.
+    _scratch: tempfile::TempDir,
+    /// The revision as given (`main`, `HEAD~3`).
+    pub label: String,
+    /// Full commit id.
+    pub commit: String,
+    pub loaded: Loaded,
+    pub plan: Plan,
+}
+
+impl Revision {
+    /// Read the project `l` as it was at `rev`. The message says what failed.
+    pub fn read(repo: &git2::Repository, l: &Loaded, config: &Config, rev: &str) -> Result<Self, String> {
+        let commit = git::resolve(repo, rev)?;
+        let project: Vec<String> = git::repo_path(repo, &l.tree.dir).map_err(|e| e.to_string())?;
+        let in_repo = |parts: &[&str]| -> String {
+            project.iter().map(String::as_str).chain(parts.iter().copied()).collect::<Vec<_>>().join("/")
+        };
+        // The roadmap file comes from the revision too when it lives in the project.
+        let roadmap_rel = match &config.roadmap_file {
+            Some(f) => f.strip_prefix(&l.tree.dir).ok().map(|r| r.to_string_lossy().replace('\\', "/")),
+            None => Some(ROADMAP_FILE.to_owned()),
+        };
+        let scratch = tempfile::Builder::new().prefix("spec-diff-").tempdir().map_err(|e| e.to_string())?;
+        let mut paths = vec![in_repo(&["openspec"])];
+        if let Some(r) = &roadmap_rel {
+            paths.push(in_repo(&[r.as_str()]));
+        }
+        git::materialise(repo, &commit.id, &paths, scratch.path())?;
+        let dir = scratch.path().join(project.join("/"));
+        // A revision from before the project adopted OpenSpec is an empty project.
+        std::fs::create_dir_all(dir.join("openspec")).map_err(|e| e.to_string())?;
+        let tree = crate::discover::load(&dir, ".").map_err(|e| e.to_string())?;
+        let loaded = Loaded::new(tree);
+        let explicit = match (&roadmap_rel, &config.roadmap_file) {
+            (Some(r), _) => Some((dir.join(r), r.clone())),
+            (None, Some(f)) => Some((f.clone(), config.roadmap_shown.clone().unwrap_or_default())),
+            (None, None) => None,
+        };
+        let plan = Plan::new(&loaded, &dir, explicit.as_ref().map(|(p, s)| (p.as_path(), s.as_str())), config.infer);
+        Ok(Revision { _scratch: scratch, label: rev.to_owned(), commit: commit.id, loaded, plan })
+    }
+}

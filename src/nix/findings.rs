@@ -1,0 +1,30 @@
+//! What `spec check` says about a flake's Nix files: imports of paths that
+//! do not exist and syntax errors (warnings), modules no host imports (info).
+
+use super::NixGraph;
+use crate::model::{Diagnostic, Level};
+
+/// Dangling imports and syntax errors (warnings), modules no host imports
+/// (info), each at its file and line.
+pub fn findings(graph: &NixGraph) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, line, missing) in graph.dangling() {
+        out.push(
+            Diagnostic::warning(file, Some(line), format!("imports `{missing}`, which does not exist"))
+                .with_help("fix the path, or create the module"),
+        );
+    }
+    for (file, line, message) in graph.errors() {
+        out.push(
+            Diagnostic::warning(file, Some(line), format!("Nix syntax error: {message}"))
+                .with_help("the rest of the file was still read for imports and hosts"),
+        );
+    }
+    for file in graph.orphans() {
+        out.push(
+            Diagnostic::new(Level::Info, file, None, "no host imports this module")
+                .with_help("import it from a host's modules, or delete it"),
+        );
+    }
+    out
+}
