@@ -9,9 +9,9 @@
 
 use serde_json::{Value, json};
 use spec::analyse::validate;
-use spec::discover::{ChangeDir, SourceFile, Tree};
 use spec::parse::spec::RequirementBlock;
 use spec::parse::{delta, markdown, spec as spec_parse, tasks, yaml};
+use spec::source::{ChangeDir, SourceFile, Tree};
 use std::io::{BufRead, Write};
 
 fn delta_block(block: &RequirementBlock) -> Value {
@@ -196,7 +196,7 @@ fn run(kind: &str, text: &str) -> Value {
         "tree" => tree(text),
         "name" => json!({
             "normalized": markdown::normalize_requirement_name(text),
-            "folded": validate::fold_name(text),
+            "folded": markdown::fold_requirement_name(text),
         }),
         other => json!({ "unknown": other }),
     }

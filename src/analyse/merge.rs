@@ -3,11 +3,10 @@
 //! `validate` reports as INFO (`findArchiveBlockers` over `specs-apply.ts`).
 
 use super::keys::{FoldIndex, OrderedSet};
-use super::validate::fold_name;
 use crate::model::Rename;
 use crate::parse::delta::DeltaPlan;
 use crate::parse::js;
-use crate::parse::markdown::{self, normalize_requirement_name};
+use crate::parse::markdown::{self, fold_requirement_name, normalize_requirement_name};
 use crate::parse::spec::{self, RequirementBlock};
 use std::collections::HashMap;
 
@@ -213,9 +212,9 @@ fn delta_refusal(spec: &str, plan: &DeltaPlan) -> Result<OrderedSet, String> {
             conflicts.push((name, "ADDED", "REMOVED"));
         }
     }
-    let removed_folds = FoldIndex::new(removed.iter(), fold_name);
+    let removed_folds = FoldIndex::new(removed.iter(), fold_requirement_name);
     for (r, (from, to)) in plan.renamed.iter().zip(&pairs) {
-        if let Some(hit) = removed_folds.first(&fold_name(from)) {
+        if let Some(hit) = removed_folds.first(&fold_requirement_name(from)) {
             let spelled = if hit == from { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
             return Err(failed(format!(
                 "requirement present in multiple sections (RENAMED and REMOVED) for header {}{spelled}",
@@ -378,7 +377,7 @@ impl Blocks {
             return;
         }
         let i = self.slots.len();
-        self.by_fold.entry(fold_name(&key)).or_default().push(i);
+        self.by_fold.entry(fold_requirement_name(&key)).or_default().push(i);
         self.by_key.insert(key.clone(), i);
         self.slots.push(Some((key, block)));
     }
@@ -391,7 +390,7 @@ impl Blocks {
     /// The first block whose key folds like `key`, other than `except`.
     fn near_miss(&self, key: &str, except: Option<&str>) -> Option<&RequirementBlock> {
         self.by_fold
-            .get(&fold_name(key))?
+            .get(&fold_requirement_name(key))?
             .iter()
             .filter_map(|&i| self.slots[i].as_ref())
             .find(|(k, _)| Some(k.as_str()) != except)

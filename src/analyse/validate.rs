@@ -12,6 +12,7 @@ use super::merge;
 use crate::model::Spec;
 use crate::model::{Diagnostic, Level};
 use crate::parse::delta::{self, DeltaPlan};
+use crate::parse::markdown::fold_requirement_name;
 use crate::parse::spec::{self as spec_parse, RequirementBlock};
 use crate::parse::yaml::{self, Marker};
 use crate::parse::{js, markdown, tasks};
@@ -416,7 +417,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                 ));
             }
         }
-        let removed_folds = FoldIndex::new(removed.iter(), fold_name);
+        let removed_folds = FoldIndex::new(removed.iter(), fold_requirement_name);
         for r in &plan.renamed {
             let (from_key, to_key) =
                 (markdown::normalize_requirement_name(&r.from), markdown::normalize_requirement_name(&r.to));
@@ -438,7 +439,7 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
                     format!("RENAMED TO collides with ADDED for \"{}\"", r.to),
                 ));
             }
-            if let Some(hit) = removed_folds.first(&fold_name(&from_key)) {
+            if let Some(hit) = removed_folds.first(&fold_requirement_name(&from_key)) {
                 let spelled = if hit == from_key { String::new() } else { format!(" (REMOVED spells it \"{hit}\")") };
                 issues.push(issue(
                     Level::Error,
@@ -550,25 +551,6 @@ pub fn validate_change(tree: &Tree, change: &ChangeDir, strict: bool) -> ItemRep
 /// The text of the main spec with this id (specs are sorted by id).
 fn main_spec<'a>(tree: &'a Tree, id: &str) -> Option<&'a str> {
     tree.specs.binary_search_by(|s| s.id.as_str().cmp(id)).ok().map(|i| tree.specs[i].file.text.as_str())
-}
-
-/// `foldRequirementName`: case- and whitespace-insensitive.
-pub fn fold_name(name: &str) -> String {
-    let lower = markdown::normalize_requirement_name(name).to_lowercase();
-    let mut out = String::with_capacity(lower.len());
-    let mut space = false;
-    for c in lower.chars() {
-        if js::is_space(c) {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-        } else {
-            out.push(c);
-            space = false;
-        }
-    }
-    out
 }
 
 fn section_list(sections: &[&str]) -> String {
@@ -870,10 +852,5 @@ mod tests {
         assert_eq!(numbered_group("## 12. Ship"), Some("12"));
         assert_eq!(numbered_group("## 1.2 x"), None);
         assert_eq!(numbered_group("## Ship"), None);
-    }
-
-    #[test]
-    fn folds_names() {
-        assert_eq!(fold_name("Foo  Bar ##"), "foo bar");
     }
 }

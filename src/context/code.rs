@@ -6,7 +6,7 @@
 use super::{Loaded, history};
 use crate::analyse::history::History;
 use crate::analyse::links::{self, ChangeInput, CoChanges, Fates, Files, Link, Source, State};
-use crate::discover::code::FilesFrom;
+use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
 use crate::git::{self, NoHistory};
 use crate::model::{Change, ChangeStatus, Diagnostic};
@@ -73,7 +73,7 @@ impl CodeContext {
         known: Option<(Walk, History)>,
     ) -> Result<Self> {
         let repo = if source.no_git { None } else { git::open(&l.tree.dir).ok() };
-        let (files, from) = crate::discover::code::files(&l.tree.dir, source.files, repo.as_ref())?;
+        let (files, from) = file_list(&l.tree.dir, source.files, repo.as_ref())?;
         // The plans themselves are not code a change touches.
         let files = Files::new(files.into_iter().filter(|f| !f.starts_with("openspec/")));
         let prefix =
@@ -253,6 +253,35 @@ impl CodeContext {
         }
         out
     }
+}
+
+/// Every file of the project folder `dir`, `/`-separated and relative to
+/// it: the `--files` list, else git's (tracked and untracked, not ignored),
+/// else a walk; without the sites `spec site` wrote (folders with its
+/// manifest).
+fn file_list(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
+    let (files, from) = match (list, repo) {
+        (Some(list), _) => (discover::code::list(list)?, FilesFrom::List(list.display().to_string())),
+        (None, Some(repo)) => match git::work_tree_files(repo) {
+            Ok(all) => {
+                let prefix = git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
+                let files = all
+                    .into_iter()
+                    .filter_map(|f| {
+                        if prefix.is_empty() {
+                            Some(f)
+                        } else {
+                            f.strip_prefix(&format!("{prefix}/")).map(str::to_owned)
+                        }
+                    })
+                    .collect();
+                (files, FilesFrom::Git)
+            }
+            Err(_) => (discover::code::walk(dir), FilesFrom::Walk),
+        },
+        (None, None) => (discover::code::walk(dir), FilesFrom::Walk),
+    };
+    Ok((discover::code::without_sites(files, crate::output::MANIFEST), from))
 }
 
 /// Hosts from the flake; without Nix hosts, by folder:

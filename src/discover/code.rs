@@ -1,6 +1,7 @@
-//! The repository's files, for linking changes to code: from git (tracked,
-//! plus untracked files that are not ignored), from a list the user gives
-//! (`--files`), or by walking the folder when there is no git.
+//! The repository's files, for linking changes to code, when git does not
+//! list them: from a list the user gives (`--files`), or by walking the
+//! folder. (With git, the list is git's: tracked files plus untracked ones
+//! that are not ignored, read by `git::work_tree_files`.)
 
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -17,49 +18,28 @@ pub enum FilesFrom {
     Walk,
 }
 
-/// Every file of the project folder `dir`, `/`-separated and relative to
-/// it, without the sites `spec site` wrote (folders with its manifest).
-pub fn files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
-    let (mut files, from) = all_files(dir, list, repo)?;
-    let sites: Vec<String> = files
-        .iter()
-        .filter_map(|f| f.strip_suffix(crate::output::MANIFEST).map(str::to_owned))
-        .filter(|d| d.is_empty() || d.ends_with('/'))
+/// The paths a list file names, one per line relative to the project
+/// folder (`./` dropped, blank lines and `#` comments skipped), sorted,
+/// without duplicates.
+pub fn list(list: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(list).map_err(|source| Error::Read { path: list.to_path_buf(), source })?;
+    let mut files: Vec<String> = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches("./").to_owned())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    if !sites.is_empty() {
-        files.retain(|f| !sites.iter().any(|d| f.starts_with(d.as_str())));
-    }
-    Ok((files, from))
+    files.sort();
+    files.dedup();
+    Ok(files)
 }
 
-fn all_files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
-    if let Some(list) = list {
-        let text = std::fs::read_to_string(list).map_err(|source| Error::Read { path: list.to_path_buf(), source })?;
-        let mut files: Vec<String> = text
-            .lines()
-            .map(|l| l.trim().trim_start_matches("./").to_owned())
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        files.sort();
-        files.dedup();
-        return Ok((files, FilesFrom::List(list.display().to_string())));
-    }
-    if let Some(repo) = repo {
-        let prefix = crate::git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
-        if let Ok(all) = crate::git::work_tree_files(repo) {
-            let files = all
-                .into_iter()
-                .filter_map(|f| {
-                    if prefix.is_empty() { Some(f) } else { f.strip_prefix(&format!("{prefix}/")).map(str::to_owned) }
-                })
-                .collect();
-            return Ok((files, FilesFrom::Git));
-        }
-    }
+/// Every file below `dir`, `/`-separated and relative to it, in name order,
+/// without the folders of [`NOT_CODE`] and without `openspec/` (the plans
+/// are read by `load`; links never point into them).
+pub fn walk(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        // The plans are read by `load`; links never point into them.
         e.depth() == 0 || !(NOT_CODE.contains(&name.as_ref()) || (e.depth() == 1 && name == "openspec"))
     });
     for entry in walker.flatten() {
@@ -67,7 +47,21 @@ fn all_files(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -
             files.push(super::relative(dir, entry.path()));
         }
     }
-    Ok((files, FilesFrom::Walk))
+    files
+}
+
+/// `files` without those inside folders that hold `manifest` (the sites
+/// `spec site` wrote are not code).
+pub fn without_sites(mut files: Vec<String>, manifest: &str) -> Vec<String> {
+    let sites: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.strip_suffix(manifest).map(str::to_owned))
+        .filter(|d| d.is_empty() || d.ends_with('/'))
+        .collect();
+    if !sites.is_empty() {
+        files.retain(|f| !sites.iter().any(|d| f.starts_with(d.as_str())));
+    }
+    files
 }
 
 #[cfg(test)]
@@ -83,18 +77,16 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
         }
-        let (files, from) = files(dir.path(), None, None).unwrap();
-        assert_eq!(from, FilesFrom::Walk);
-        assert_eq!(files, [".github/workflows/ci.yml", "flake.nix", "hosts/a/default.nix"]);
-        // A site `spec site` wrote is not code.
-        std::fs::create_dir_all(dir.path().join("site")).unwrap();
-        std::fs::write(dir.path().join("site/.spec-site-manifest"), "index.html\n").unwrap();
-        std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
-        assert_eq!(super::files(dir.path(), None, None).unwrap().0.len(), 3);
-        let list = dir.path().join("TREE.txt");
-        std::fs::write(&list, "b.nix\n./a.nix\n\n# comment\nb.nix\n").unwrap();
-        let (files, from) = super::files(dir.path(), Some(&list), None).unwrap();
-        assert_eq!(files, ["a.nix", "b.nix"]);
-        assert!(matches!(from, FilesFrom::List(_)));
+        assert_eq!(walk(dir.path()), [".github/workflows/ci.yml", "flake.nix", "hosts/a/default.nix"]);
+        let list_file = dir.path().join("TREE.txt");
+        std::fs::write(&list_file, "b.nix\n./a.nix\n\n# comment\nb.nix\n").unwrap();
+        assert_eq!(list(&list_file).unwrap(), ["a.nix", "b.nix"]);
+    }
+
+    #[test]
+    fn sites_are_not_code() {
+        let files = ["a.nix", "site/.manifest", "site/index.html", "docs/site/x", ".manifest"].map(String::from);
+        assert!(without_sites(files[..4].to_vec(), ".manifest") == ["a.nix", "docs/site/x"]);
+        assert!(without_sites(files.to_vec(), ".manifest").is_empty(), "a site at the root covers everything");
     }
 }

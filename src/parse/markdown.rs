@@ -198,9 +198,35 @@ pub fn normalize_requirement_name(name: &str) -> String {
     js::trim(strip_closing_hashes(name)).to_owned()
 }
 
+/// `foldRequirementName`: a requirement name compared case- and
+/// whitespace-insensitively (trimmed, lower case, inner white space one space).
+pub fn fold_requirement_name(name: &str) -> String {
+    let lower = normalize_requirement_name(name).to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut space = false;
+    for c in lower.chars() {
+        if js::is_space(c) {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folds_requirement_names() {
+        assert_eq!(fold_requirement_name("Foo  Bar ##"), "foo bar");
+        assert_eq!(fold_requirement_name("  User \t Login "), fold_requirement_name("user login"));
+    }
 
     fn sections(text: &str) -> Sections {
         let lines: Vec<&str> = text.split('\n').collect();

@@ -7,6 +7,7 @@ mod diff;
 mod harness;
 mod history;
 mod json;
+mod layers;
 mod links;
 mod parity;
 mod roadmap;
