@@ -825,7 +825,7 @@ mod tests {
             schema: "spec-driven".into(),
             schema_resolves,
             tracked,
-            task_files: vec![crate::discover::SourceFile { path: "c/tasks.md".into(), text: tasks.into() }],
+            task_files: vec![crate::source::SourceFile { path: "c/tasks.md".into(), text: tasks.into() }],
             ..ChangeDir::default()
         };
         task_file_issues(&Tree::default(), &change).into_iter().map(|i| i.message).collect()
