@@ -1,4 +1,4 @@
-//! Resolved settings: the raw [`Cli`](crate::cli::Cli) turned once into
+//! Resolved settings: the raw [`crate::cli::Cli`] turned once into
 //! absolute paths, the chosen projects and a colour decision.
 
 use crate::cli::{Cli, ColorChoice};

@@ -108,7 +108,7 @@ fn in_class(class: &[char], c: char) -> bool {
     hit != negated
 }
 
-/// Whether a pattern has wildcards (`isGlobPattern`, for the ones [`matches`] understands).
+/// Whether a pattern has wildcards (`isGlobPattern`, for the ones [`matches()`] understands).
 pub fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[']) || expand_braces(pattern).len() > 1
 }

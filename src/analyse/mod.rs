@@ -1,8 +1,8 @@
 //! Stage 3, analysis: what the parsed projects add up to, as pure functions
 //! of the model (and, for validation, of the files as read): the status
-//! dashboard ([`status`]), the official validation rules ([`validate`], with
+//! dashboard ([`mod@status`]), the official validation rules ([`validate`], with
 //! archive's merge checks in [`merge`]), `spec`'s own findings
-//! ([`findings`]), the dependency graph ([`graph`]), the roadmap
+//! ([`mod@findings`]), the dependency graph ([`graph`]), the roadmap
 //! ([`roadmap`]), history ([`history`]), the comparison of two states
 //! ([`diff`]) and code links ([`links`]). Nothing here reads a file or git.
 

@@ -1,6 +1,6 @@
 //! A project's history from git: the walk over the commits that changed its
 //! change folders (plus the working tree when it differs from `HEAD`), built
-//! into each change's dates and series ([`analyse::history`]), and the cheap
+//! into each change's dates and series ([`crate::analyse::history`]), and the cheap
 //! stale check `spec status` runs.
 
 use super::Loaded;

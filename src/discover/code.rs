@@ -34,7 +34,7 @@ pub fn list(list: &Path) -> Result<Vec<String>> {
 }
 
 /// Every file below `dir`, `/`-separated and relative to it, in name order,
-/// without the folders of [`NOT_CODE`] and without `openspec/` (the plans
+/// without version control, dependency and build folders, and without `openspec/` (the plans
 /// are read by `load`; links never point into them).
 pub fn walk(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();

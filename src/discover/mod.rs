@@ -4,9 +4,9 @@
 //! works on what it returns.
 //!
 //! - this file: the root, the projects, loading one project;
-//! - [`read`]: the careful reader every file goes through;
-//! - [`specs`]: main and delta spec files;
-//! - [`changes`]: what is a change folder and reading one;
+//! - `read.rs`: the careful reader every file goes through;
+//! - `specs.rs`: main and delta spec files;
+//! - `changes.rs`: what is a change folder and reading one;
 //! - [`code`]: the repository's files when git does not list them.
 //!
 //! It follows the official CLI's rules for what is a change and what is a
