@@ -9,8 +9,7 @@
 //! site's own files, marked `data-spec`), one `<h1>` and `<main>` per page,
 //! headings that never skip a level.
 
-use super::chart::{self, BurnupPoint};
-use super::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
+use super::svg::{self, BurnupPoint, GanttRow, SvgEdge, SvgGroup, SvgNode};
 use crate::analyse::Loaded;
 use crate::analyse::graph::{EdgeKind, Graph};
 use crate::analyse::history::{BurnPoint, ChangeHistory, History, Presence};
@@ -869,13 +868,13 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => String::new(),
         }
     );
-    page.project_chart = chart::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    page.project_chart = svg::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
     page.phases = h
         .phases
         .iter()
         .filter(|p| !p.series.is_empty())
         .map(|p| {
-            let chart = chart::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            let chart = svg::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
             (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
         })
         .collect();
@@ -1024,7 +1023,7 @@ fn change_history(c: &ChangeHistory) -> String {
     if points.len() > 1 {
         out.push_str(&format!(
             "<figure class=\"diagram\">\n{}\n</figure>\n",
-            chart::burnup(&points, &format!("Tasks of {} over time", c.id))
+            svg::burnup(&points, &format!("Tasks of {} over time", c.id))
         ));
     }
     out

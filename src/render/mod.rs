@@ -2,7 +2,6 @@
 //! return `String`s; [`terminal`] is the only place colour is used, and JSON
 //! ([`json`]) is the serde serialisation of the same structs.
 
-pub mod chart;
 pub mod diagnostic;
 pub mod html;
 pub mod json;

@@ -1,7 +1,8 @@
 //! The burn-up chart of the progress site's timeline page, drawn as a static
-//! SVG by hand: [`burnup`]. Same conventions as [`super::svg`] (and its
-//! helpers): a pure function returning one `<svg>` element, byte-identical
-//! for the same input, no clock, no script, every text escaped.
+//! SVG by hand: [`burnup`]. Same conventions as the other diagrams (and
+//! their helpers in `mod.rs`): a pure function returning one `<svg>`
+//! element, byte-identical for the same input, no clock, no script, every
+//! text escaped.
 //!
 //! # The series
 //!
@@ -39,7 +40,8 @@
 //! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
 //! and the last), each rect covering the columns up to the next titled point.
 
-use super::svg::{Fnv, base_css, clean, days_from_civil, esc, num, open_svg, parse_date, text_px};
+use super::gantt::{days_from_civil, parse_date};
+use super::{FONT, Fnv, base_css, clean, esc, num, open_svg, text_px};
 use std::fmt::Write as _;
 
 /// One point of a burn-up series: at the end of `day` (YYYY-MM-DD, UTC),
@@ -55,7 +57,7 @@ pub struct BurnupPoint {
 }
 
 /// At most this many points get a titled hit area.
-pub const MAX_TITLED: usize = 400;
+const MAX_TITLED: usize = 400;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 260.0;
@@ -340,7 +342,7 @@ fn no_history(caption: &str) -> String {
         out,
         "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {}}}</style>\n\
          <text x=\"12\" y=\"25\">No history yet</text>\n</svg>",
-        super::svg::FONT
+        FONT
     );
     out
 }
@@ -505,6 +507,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::svg::gantt::days_from_civil;
     use crate::render::svg::tests::well_formed;
 
     fn pt(day: &str, done: u64, total: u64) -> BurnupPoint {
