@@ -774,8 +774,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         if let (Some(s), Some(e)) = (&p.start, &p.end) {
             rows.push(GanttRow {
                 label: p.title.clone(),
-                start: s.to_string(),
-                end: e.to_string(),
+                start: *s,
+                end: *e,
                 class: phase_class(p.status),
                 milestone: false,
                 href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -786,8 +786,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             if let Some(d) = &m.due {
                 rows.push(GanttRow {
                     label: m.title.clone(),
-                    start: d.to_string(),
-                    end: d.to_string(),
+                    start: *d,
+                    end: *d,
                     class: phase_class(m.status),
                     milestone: true,
                     href: None,
@@ -830,10 +830,7 @@ struct TimelinePage {
 }
 
 fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
-    series
-        .iter()
-        .filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d.to_string(), done: b.done, total: b.total }))
-        .collect()
+    series.iter().filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d, done: b.done, total: b.total })).collect()
 }
 
 fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
@@ -890,8 +887,8 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 String::new(),
                 GanttRow {
                     label: format!("{} (planned)", p.title),
-                    start: s.to_string(),
-                    end: e.to_string(),
+                    start: *s,
+                    end: *e,
                     class: "planned",
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -923,8 +920,8 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             start.to_string(),
             GanttRow {
                 label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
-                start: start.to_string(),
-                end: end.to_string(),
+                start,
+                end,
                 class,
                 milestone: false,
                 href: links.by_id.get(&c.id).cloned(),
@@ -1016,9 +1013,7 @@ fn change_history(c: &ChangeHistory) -> String {
     let points: Vec<BurnupPoint> = c
         .series
         .iter()
-        .filter_map(|p| {
-            p.at.day.map(|d| BurnupPoint { day: d.to_string(), done: u64::from(p.done), total: u64::from(p.total) })
-        })
+        .filter_map(|p| p.at.day.map(|d| BurnupPoint { day: d, done: u64::from(p.done), total: u64::from(p.total) }))
         .collect();
     if points.len() > 1 {
         out.push_str(&format!(

@@ -60,7 +60,7 @@ fn graph_css(id: &str) -> String {
 /// The dependency graph as an SVG: one rounded box per node (label,
 /// sublabel, status class, optional link), an arrow per edge from the
 /// dependency to the change that waits for it (dashed when asked), and a
-/// labelled band per group. See the module documentation for the layout.
+/// labelled band per group. The layout is described in `svg/layout.rs`.
 pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup], caption: &str) -> String {
     if nodes.is_empty() {
         return nothing("graph", caption);
