@@ -9,6 +9,7 @@
 //! site's own files, marked `data-spec`), one `<h1>` and `<main>` per page,
 //! headings that never skip a level.
 
+use super::escape::html as esc;
 use super::svg::{self, BurnupPoint, GanttRow, SvgEdge, SvgGroup, SvgNode};
 use crate::analyse::Loaded;
 use crate::analyse::graph::{EdgeKind, Graph};
@@ -25,22 +26,6 @@ use std::fmt::Write as _;
 /// The stylesheet and the search script, compiled into the binary.
 pub const STYLE_CSS: &str = include_str!("../../assets/style.css");
 pub const SEARCH_JS: &str = include_str!("../../assets/search.js");
-
-/// Escape text for HTML.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A file name for an id: `[A-Za-z0-9._-]` kept, everything else (and `~`)
 /// as `~XX` bytes, so any id maps to one safe, distinct name.

@@ -3,6 +3,7 @@
 //! ([`json`]) is the serde serialisation of the same structs.
 
 pub mod diagnostic;
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -40,8 +40,9 @@
 //! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
 //! and the last), each rect covering the columns up to the next titled point.
 
-use super::{FONT, Fnv, base_css, clean, esc, month_starts, num, open_svg, text_px};
+use super::{FONT, Fnv, base_css, clean, month_starts, num, open_svg, text_px};
 use crate::model::Day;
+use crate::render::escape;
 use std::fmt::Write as _;
 
 /// One point of a burn-up series: at the end of `day` (UTC), `done` of
@@ -350,8 +351,8 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
          <style data-spec=\"\">\n{}</style>\n",
         num(WIDTH),
         num(HEIGHT),
-        esc(&clean(caption)),
-        esc(&describe(&s)),
+        escape::svg(&clean(caption)),
+        escape::svg(&describe(&s)),
         burnup_css(&id)
     );
 
@@ -440,7 +441,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
         "<text class=\"end-label\" x=\"{}\" y=\"{}\">{}</text>",
         num(right + 8.0),
         num(label_y),
-        esc(&end_label)
+        escape::svg(&end_label)
     );
 
     // One titled hit area per point (or per titled point and the columns up
@@ -458,7 +459,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
             num(PLOT_TOP),
             num((x1 - x0).max(0.5)),
             num(PLOT_BOTTOM - PLOT_TOP),
-            esc(&point_title(&s[i]))
+            escape::svg(&point_title(&s[i]))
         );
     }
     out.push_str("</g>\n</svg>");

@@ -3,10 +3,11 @@
 //! and diamonds for milestones.
 
 use super::{
-    CELL_PX, Fnv, MARGIN, STATUS_CLASSES, base_css, class_name, clean, esc, month_starts, nothing, num, open_svg,
-    safe_href, text_px, truncate,
+    CELL_PX, Fnv, MARGIN, STATUS_CLASSES, base_css, class_name, clean, month_starts, nothing, num, open_svg, safe_href,
+    text_px, truncate,
 };
 use crate::model::Day;
+use crate::render::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -169,7 +170,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                 num(width),
                 num(ROW_H - 4.0),
                 num(top + 17.5),
-                esc(&title)
+                escape::svg(&title)
             );
             top += ROW_H;
         }
@@ -182,10 +183,10 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                 format!("{full}: {} to {}", p.first, p.last)
             };
             let href = p.row.href.as_deref().and_then(safe_href);
-            let title_el = format!("<title>{}</title>", esc(&when));
+            let title_el = format!("<title>{}</title>", escape::svg(&when));
             match &href {
                 Some(h) => {
-                    let _ = write!(out, "<a href=\"{}\">{title_el}<g class=\"row {class}\">", esc(h));
+                    let _ = write!(out, "<a href=\"{}\">{title_el}<g class=\"row {class}\">", escape::svg(h));
                 }
                 None => {
                     let _ = write!(out, "<g class=\"row {class}\">{title_el}");
@@ -196,7 +197,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                 "<text class=\"row-label\" x=\"{}\" y=\"{}\">{}</text>",
                 num(indent),
                 num(top + 17.0),
-                esc(&p.label)
+                escape::svg(&p.label)
             );
             let mid = top + ROW_H / 2.0;
             if p.row.milestone {

@@ -4,9 +4,10 @@
 
 use super::layout::{LINE, PAD_TOP, layout};
 use super::{
-    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, class_name, clean, esc, nothing, num, open_svg,
-    safe_href, truncate,
+    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, class_name, clean, nothing, num, open_svg, safe_href,
+    truncate,
 };
+use crate::render::escape;
 use std::fmt::Write as _;
 
 /// SVG path data through the points: a cubic Bézier with horizontal tangents
@@ -106,7 +107,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
                 num(r.h),
                 num(r.x + 10.0),
                 num(r.y + 16.0),
-                esc(&title)
+                escape::svg(&title)
             );
         }
         out.push_str("</g>\n");
@@ -135,9 +136,9 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
             _ => clean(&format!("{} {}", node.label, node.sublabel)),
         };
         let href = node.href.as_deref().and_then(safe_href);
-        let title_el = format!("<title>{}</title>", esc(&title));
+        let title_el = format!("<title>{}</title>", escape::svg(&title));
         if let Some(h) = &href {
-            let _ = write!(out, "<a href=\"{}\">{title_el}", esc(h));
+            let _ = write!(out, "<a href=\"{}\">{title_el}", escape::svg(h));
         }
         let _ = write!(out, "<g class=\"node {}\">", class_name(node.class));
         if href.is_none() {
@@ -157,7 +158,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
                 out,
                 "<text class=\"label\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 num(r.y + PAD_TOP + 11.5 + LINE * k as f64),
-                esc(line)
+                escape::svg(line)
             );
         }
         if !s.sub.is_empty() {
@@ -165,7 +166,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
                 out,
                 "<text class=\"sublabel\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 num(r.y + PAD_TOP + LINE * s.lines.len() as f64 + 10.5),
-                esc(&s.sub)
+                escape::svg(&s.sub)
             );
         }
         out.push_str("</g>");

@@ -32,11 +32,11 @@
 //!
 //! # Safety and accessibility
 //!
-//! All input is untrusted. Text and attribute values are escaped (`&`, `<`,
-//! `>`, `"`, `'`), characters XML cannot hold become spaces or U+FFFD, class
-//! names are reduced to `[A-Za-z0-9_-]`, and a link whose scheme is not
-//! `http`, `https` or `mailto` (`javascript:` …) is dropped, leaving the node
-//! unlinked. The root is `role="group"` labelled by a `<title>` holding the
+//! All input is untrusted. Text and attribute values are escaped by
+//! [`escape::svg`] (`&`, `<`, `>`, `"`, `'`; characters XML cannot hold
+//! become spaces or U+FFFD), class names are reduced to `[A-Za-z0-9_-]`, and
+//! a link whose scheme is not `http`, `https` or `mailto` (`javascript:` …)
+//! is dropped, leaving the node unlinked. The root is `role="group"` labelled by a `<title>` holding the
 //! caption; each linked node or row is an `<a href>` (focusable by default)
 //! whose first child is a `<title>`. Ids inside the SVG start with a prefix
 //! hashed from the caption and the content, so two diagrams on one page do
@@ -51,6 +51,7 @@ pub use burnup::{BurnupPoint, burnup};
 pub use gantt::{GanttRow, gantt};
 pub use graph::dependency_graph;
 
+use super::escape;
 use crate::model::Day;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
@@ -113,30 +114,6 @@ const MARGIN: f64 = 12.0;
 
 // ---------------------------------------------------------------------------
 // Text helpers
-
-/// Whether XML 1.0 can hold the character at all (even escaped).
-fn xml_char(c: char) -> bool {
-    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-}
-
-/// Escape text or an attribute value. Tabs and line breaks become spaces and
-/// characters XML cannot hold become U+FFFD, so the output is well-formed.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if xml_char(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
-}
 
 /// Display text: control characters become spaces, runs of whitespace one
 /// space, no leading or trailing whitespace.
@@ -289,7 +266,7 @@ fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, cap
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"spec-{kind}\" viewBox=\"0 0 {w} {h}\" \
          width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
          <title id=\"{id}-title\">{}</title>\n",
-        esc(&clean(caption))
+        escape::svg(&clean(caption))
     );
 }
 
