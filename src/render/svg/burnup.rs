@@ -40,7 +40,7 @@
 //! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
 //! and the last), each rect covering the columns up to the next titled point.
 
-use super::{FONT, Fnv, base_css, clean, month_starts, num, open_svg, text_px};
+use super::{Fnv, base_css, clean, month_starts, nothing, num, text_px};
 use crate::model::Day;
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -292,23 +292,6 @@ fn burnup_css(id: &str) -> String {
     css
 }
 
-/// The small SVG for a series with no point.
-fn no_history(caption: &str) -> String {
-    let mut h = Fnv::new();
-    h.add("burnup");
-    h.add(caption);
-    let id = h.prefix("burnup");
-    let mut out = String::new();
-    open_svg(&mut out, &id, "burnup", 240.0, 40.0, caption);
-    let _ = write!(
-        out,
-        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {}}}</style>\n\
-         <text x=\"12\" y=\"25\">No history yet</text>\n</svg>",
-        FONT
-    );
-    out
-}
-
 /// A burn-up chart: the total (scope) as a step line, done as a filled step
 /// area beneath it, x = days (linear in calendar days between first and last
 /// point), y = tasks. See the documentation of `svg/burnup.rs`; with no
@@ -316,7 +299,9 @@ fn no_history(caption: &str) -> String {
 pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let caption = if clean(caption).is_empty() { CAPTION } else { caption };
     let s = series(points);
-    let (Some(&first), Some(&last)) = (s.first(), s.last()) else { return no_history(caption) };
+    let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
+        return nothing("burnup", caption, "No history yet");
+    };
 
     let mut hash = Fnv::new();
     hash.add("burnup");

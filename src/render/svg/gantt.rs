@@ -92,7 +92,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
     }
     let all = || sections.iter().flat_map(|(_, rs)| rs.iter());
     let Some(min) = all().map(|p| p.first).min() else {
-        return nothing("gantt", caption);
+        return nothing("gantt", caption, "Nothing to draw");
     };
     let max_day = all().map(|p| p.last).max().unwrap_or(min);
 

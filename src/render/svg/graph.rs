@@ -2,10 +2,9 @@
 //! bands first, then the edges, then the nodes on top, each a rounded box
 //! with its label, sublabel, status class and optional link.
 
-use super::layout::{LINE, PAD_TOP, layout};
+use super::layout::{LINE, PAD_TOP, group_title, layout};
 use super::{
     Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, class_name, clean, nothing, num, open_svg, safe_href,
-    truncate,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -64,7 +63,7 @@ fn graph_css(id: &str) -> String {
 /// labelled band per group. The layout is described in `svg/layout.rs`.
 pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup], caption: &str) -> String {
     if nodes.is_empty() {
-        return nothing("graph", caption);
+        return nothing("graph", caption, "Nothing to draw");
     }
     let mut hash = Fnv::new();
     hash.add("graph");
@@ -96,7 +95,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         out.push_str("<g class=\"groups\">\n");
         for b in &lay.boxes {
             let r = b.rect;
-            let title = truncate(&clean(&groups[b.group].title).chars().collect::<Vec<_>>(), 60);
+            let title = group_title(&groups[b.group]);
             let _ = writeln!(
                 out,
                 "<g class=\"group\"><rect class=\"group-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\

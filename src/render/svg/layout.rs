@@ -88,6 +88,11 @@ fn shape(node: &SvgNode) -> Shape {
     Shape { lines, sub, w, h }
 }
 
+/// A group's title as its band shows it: at most 60 cells.
+pub(super) fn group_title(group: &SvgGroup) -> String {
+    truncate(&clean(&group.title).chars().collect::<Vec<_>>(), 60)
+}
+
 /// A placed node: top left corner and size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Rect {
@@ -507,7 +512,7 @@ pub(super) fn layout(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup]) 
         }
         let x0 = members.iter().map(|r| r.x).fold(f64::INFINITY, f64::min) - GROUP_PAD;
         let x1 = members.iter().map(|r| r.x + r.w).fold(f64::NEG_INFINITY, f64::max) + GROUP_PAD;
-        let title_w = text_px(&truncate(&clean(&group.title).chars().collect::<Vec<_>>(), 60), CELL_PX) + 2.0 * 10.0;
+        let title_w = text_px(&group_title(group), CELL_PX) + 2.0 * 10.0;
         let w = (x1 - x0).max(title_w);
         width = width.max(x0 + w + MARGIN);
         let (top, bottom) = band_y[g];

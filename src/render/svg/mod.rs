@@ -270,8 +270,8 @@ fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, cap
     );
 }
 
-/// The small SVG for empty input.
-fn nothing(kind: &str, caption: &str) -> String {
+/// The small SVG for empty input, saying `message` (e.g. "Nothing to draw").
+fn nothing(kind: &str, caption: &str, message: &str) -> String {
     let mut h = Fnv::new();
     h.add(kind);
     h.add(caption);
@@ -281,7 +281,7 @@ fn nothing(kind: &str, caption: &str) -> String {
     let _ = write!(
         out,
         "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
-         <text x=\"12\" y=\"25\">Nothing to draw</text>\n</svg>"
+         <text x=\"12\" y=\"25\">{message}</text>\n</svg>"
     );
     out
 }
