@@ -218,6 +218,16 @@ mod tests {
     }
 
     #[test]
+    fn ymd_round_trips() {
+        for n in (-800_000..3_000_000).step_by(997).chain([0, 19_782, 11_017]) {
+            let day = Day::from_number(n);
+            let (y, m, d) = day.ymd();
+            assert_eq!(Day::from_ymd(y, m, d), Some(day), "{n}");
+        }
+        assert_eq!(Day::from_number(19_782).to_string(), "2024-02-29");
+    }
+
+    #[test]
     fn arithmetic_and_months() {
         let d = Day::parse("2024-12-15").unwrap();
         assert_eq!(d.plus(17).to_string(), "2025-01-01");

@@ -9,8 +9,8 @@
 //! site's own files, marked `data-spec`), one `<h1>` and `<main>` per page,
 //! headings that never skip a level.
 
-use super::chart::{self, BurnupPoint};
-use super::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
+use super::escape::html as esc;
+use super::svg::{self, BurnupPoint, GanttRow, SvgEdge, SvgGroup, SvgNode};
 use crate::analyse::graph::{EdgeKind, Graph};
 use crate::analyse::history::{BurnPoint, ChangeHistory, History, Presence};
 use crate::analyse::roadmap::{ChangeView, Roadmap};
@@ -25,22 +25,6 @@ use std::fmt::Write as _;
 /// The stylesheet and the search script, compiled into the binary.
 pub const STYLE_CSS: &str = include_str!("../../assets/style.css");
 pub const SEARCH_JS: &str = include_str!("../../assets/search.js");
-
-/// Escape text for HTML.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A file name for an id: `[A-Za-z0-9._-]` kept, everything else (and `~`)
 /// as `~XX` bytes, so any id maps to one safe, distinct name.
@@ -774,8 +758,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         if let (Some(s), Some(e)) = (&p.start, &p.end) {
             rows.push(GanttRow {
                 label: p.title.clone(),
-                start: s.to_string(),
-                end: e.to_string(),
+                start: *s,
+                end: *e,
                 class: phase_class(p.status),
                 milestone: false,
                 href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -786,8 +770,8 @@ fn graph_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             if let Some(d) = &m.due {
                 rows.push(GanttRow {
                     label: m.title.clone(),
-                    start: d.to_string(),
-                    end: d.to_string(),
+                    start: *d,
+                    end: *d,
                     class: phase_class(m.status),
                     milestone: true,
                     href: None,
@@ -830,10 +814,7 @@ struct TimelinePage {
 }
 
 fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
-    series
-        .iter()
-        .filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d.to_string(), done: b.done, total: b.total }))
-        .collect()
+    series.iter().filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d, done: b.done, total: b.total })).collect()
 }
 
 fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
@@ -868,13 +849,13 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => String::new(),
         }
     );
-    page.project_chart = chart::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    page.project_chart = svg::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
     page.phases = h
         .phases
         .iter()
         .filter(|p| !p.series.is_empty())
         .map(|p| {
-            let chart = chart::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            let chart = svg::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
             (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
         })
         .collect();
@@ -890,8 +871,8 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 String::new(),
                 GanttRow {
                     label: format!("{} (planned)", p.title),
-                    start: s.to_string(),
-                    end: e.to_string(),
+                    start: *s,
+                    end: *e,
                     class: "planned",
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
@@ -923,8 +904,8 @@ fn timeline_page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             start.to_string(),
             GanttRow {
                 label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
-                start: start.to_string(),
-                end: end.to_string(),
+                start,
+                end,
                 class,
                 milestone: false,
                 href: links.by_id.get(&c.id).cloned(),
@@ -1016,14 +997,12 @@ fn change_history(c: &ChangeHistory) -> String {
     let points: Vec<BurnupPoint> = c
         .series
         .iter()
-        .filter_map(|p| {
-            p.at.day.map(|d| BurnupPoint { day: d.to_string(), done: u64::from(p.done), total: u64::from(p.total) })
-        })
+        .filter_map(|p| p.at.day.map(|d| BurnupPoint { day: d, done: u64::from(p.done), total: u64::from(p.total) }))
         .collect();
     if points.len() > 1 {
         out.push_str(&format!(
             "<figure class=\"diagram\">\n{}\n</figure>\n",
-            chart::burnup(&points, &format!("Tasks of {} over time", c.id))
+            svg::burnup(&points, &format!("Tasks of {} over time", c.id))
         ));
     }
     out

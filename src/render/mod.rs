@@ -2,9 +2,9 @@
 //! return `String`s; [`terminal`] is the only place colour is used, and JSON
 //! ([`json`]) is the serde serialisation of the same structs.
 
-pub mod chart;
 pub mod diagnostic;
 pub mod dot;
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -1,12 +1,13 @@
 //! The burn-up chart of the progress site's timeline page, drawn as a static
-//! SVG by hand: [`burnup`]. Same conventions as [`super::svg`] (and its
-//! helpers): a pure function returning one `<svg>` element, byte-identical
-//! for the same input, no clock, no script, every text escaped.
+//! SVG by hand: [`burnup`]. Same conventions as the other diagrams (and
+//! their helpers in `mod.rs`): a pure function returning one `<svg>`
+//! element, byte-identical for the same input, no clock, no script, every
+//! text escaped.
 //!
 //! # The series
 //!
 //! Points are sorted by day; a day given twice keeps the last point given for
-//! it, an unparsable day is skipped and `done` is clamped to `total`. The
+//! it and `done` is clamped to `total`. The
 //! result does not depend on the input order (apart from which duplicate is
 //! last). Sorting costs O(n log n); everything after it is linear.
 //!
@@ -39,15 +40,17 @@
 //! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
 //! and the last), each rect covering the columns up to the next titled point.
 
-use super::svg::{Fnv, base_css, clean, days_from_civil, esc, num, open_svg, parse_date, text_px};
+use super::{Fnv, base_css, clean, month_starts, nothing, num, text_px};
+use crate::model::Day;
+use crate::render::escape;
 use std::fmt::Write as _;
 
-/// One point of a burn-up series: at the end of `day` (YYYY-MM-DD, UTC),
-/// `done` of `total` tasks were checked.
+/// One point of a burn-up series: at the end of `day` (UTC), `done` of
+/// `total` tasks were checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BurnupPoint {
-    /// `YYYY-MM-DD`; points whose day does not parse are skipped.
-    pub day: String,
+    /// The day the counts were taken.
+    pub day: Day,
     /// Tasks checked; more than `total` is clamped to `total`.
     pub done: u64,
     /// Tasks in scope.
@@ -55,7 +58,7 @@ pub struct BurnupPoint {
 }
 
 /// At most this many points get a titled hit area.
-pub const MAX_TITLED: usize = 400;
+const MAX_TITLED: usize = 400;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 260.0;
@@ -74,23 +77,21 @@ const MIN_PLOT_W: f64 = 160.0;
 const MIN_TICK_GAP: f64 = 64.0;
 const CAPTION: &str = "Burn-up chart";
 
-/// A point of the cleaned series: day number (days since 1970-01-01).
+/// A point of the cleaned series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Day {
-    day: i64,
+struct Point {
+    day: Day,
     done: u64,
     total: u64,
 }
 
 /// Sorted by day, one point a day (the last given), `done <= total`.
-fn series(points: &[BurnupPoint]) -> Vec<Day> {
-    let mut days: Vec<Day> = points
-        .iter()
-        .filter_map(|p| Some(Day { day: parse_date(&p.day)?.3, done: p.done.min(p.total), total: p.total }))
-        .collect();
+fn series(points: &[BurnupPoint]) -> Vec<Point> {
+    let mut days: Vec<Point> =
+        points.iter().map(|p| Point { day: p.day, done: p.done.min(p.total), total: p.total }).collect();
     // Stable, so of one day's points the last given is last.
     days.sort_by_key(|d| d.day);
-    let mut out: Vec<Day> = Vec::with_capacity(days.len());
+    let mut out: Vec<Point> = Vec::with_capacity(days.len());
     for d in days {
         match out.last_mut() {
             Some(last) if last.day == d.day => *last = d,
@@ -98,27 +99,6 @@ fn series(points: &[BurnupPoint]) -> Vec<Day> {
         }
     }
     out
-}
-
-/// (year, month, day) of a day number; the inverse of `days_from_civil`
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// `YYYY-MM-DD` of a day number.
-fn ymd(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The `y` axis from 0: a step of 1, 2 or 5 × 10^k and the top tick, a
@@ -176,7 +156,7 @@ const DATE_STEPS: &[(Unit, i64)] = &[
 /// finest step of [`DATE_STEPS`] whose ticks stay far enough apart for their
 /// labels (shortest month and year counted). Days and weeks (on Mondays) are
 /// labelled `MM-DD`, months `YYYY-MM` (on the first), years `YYYY`.
-fn date_ticks(lo: i64, hi: i64, ppd: f64) -> Vec<(i64, String)> {
+fn date_ticks(lo: Day, hi: Day, ppd: f64) -> Vec<(Day, String)> {
     let (unit, step) = DATE_STEPS
         .iter()
         .copied()
@@ -190,44 +170,28 @@ fn date_ticks(lo: i64, hi: i64, ppd: f64) -> Vec<(i64, String)> {
             (days * step) as f64 * ppd >= (cells as f64 * TICK_PX + 16.0).max(MIN_TICK_GAP)
         })
         .unwrap_or((Unit::Year, 10_000));
-    let month_day = |d: i64| {
-        let (_, m, d) = civil_from_days(d);
-        format!("{m:02}-{d:02}")
-    };
     let mut ticks = Vec::new();
     match unit {
         Unit::Day | Unit::Week => {
-            // Weeks start on Mondays (day 4 was Monday 1970-01-05).
+            // Weeks start on Mondays, every `step` weeks from Monday
+            // 1970-01-05.
+            let monday = Day::from_number(4);
             let (first, stride) =
-                if unit == Unit::Day { (lo, step) } else { (lo + (4 - lo).rem_euclid(7 * step), 7 * step) };
+                if unit == Unit::Day { (lo, step) } else { (lo.plus(monday.since(lo).rem_euclid(7 * step)), 7 * step) };
             let mut d = first;
             while d < hi {
-                ticks.push((d, month_day(d)));
-                d += stride;
+                ticks.push((d, format!("{:02}-{:02}", d.month(), d.day_of_month())));
+                d = d.plus(stride);
             }
         }
         Unit::Month => {
-            let (mut y, mut m, _) = civil_from_days(lo);
-            loop {
-                let d = days_from_civil(y, m, 1);
-                if d >= hi {
-                    break;
-                }
-                if d >= lo && (y * 12 + m - 1).rem_euclid(step) == 0 {
-                    ticks.push((d, format!("{y:04}-{m:02}")));
-                }
-                m += 1;
-                if m > 12 {
-                    m = 1;
-                    y += 1;
-                }
-            }
+            ticks.extend(month_starts(lo, hi, step).map(|d| (d, format!("{:04}-{:02}", d.year(), d.month()))));
         }
         Unit::Year => {
-            let (y0, _, _) = civil_from_days(lo);
+            let y0 = lo.year();
             let mut y = y0 + (-y0).rem_euclid(step);
             loop {
-                let d = days_from_civil(y, 1, 1);
+                let d = Day::from_ymd(y, 1, 1).expect("January 1st is a day");
                 if d >= hi {
                     break;
                 }
@@ -242,18 +206,18 @@ fn date_ticks(lo: i64, hi: i64, ppd: f64) -> Vec<(i64, String)> {
 }
 
 /// The data in one sentence, for `<desc>`.
-fn describe(s: &[Day]) -> String {
+fn describe(s: &[Point]) -> String {
     let (Some(first), Some(last)) = (s.first(), s.last()) else { return "No history yet.".to_owned() };
     let tasks = |n: u64| if n == 1 { "1 task".to_owned() } else { format!("{n} tasks") };
     let scope = if first.day == last.day {
-        format!("On {} the scope was {}", ymd(last.day), tasks(last.total))
+        format!("On {} the scope was {}", last.day, tasks(last.total))
     } else {
         let change = match first.total.cmp(&last.total) {
             std::cmp::Ordering::Less => format!("grew from {} to {}", first.total, tasks(last.total)),
             std::cmp::Ordering::Greater => format!("shrank from {} to {}", first.total, tasks(last.total)),
             std::cmp::Ordering::Equal => format!("stayed at {}", tasks(last.total)),
         };
-        format!("From {} to {} the scope {change}", ymd(first.day), ymd(last.day))
+        format!("From {} to {} the scope {change}", first.day, last.day)
     };
     let done = if last.done == 1 { "1 is done".to_owned() } else { format!("{} are done", last.done) };
     // Rounded down: 100% only when everything is done.
@@ -265,9 +229,9 @@ fn describe(s: &[Day]) -> String {
 }
 
 /// The text of a point's `<title>`.
-fn point_title(p: &Day) -> String {
+fn point_title(p: &Point) -> String {
     let tasks = if p.total == 1 { "task" } else { "tasks" };
-    format!("{}: {} of {} {tasks} done", ymd(p.day), p.done, p.total)
+    format!("{}: {} of {} {tasks} done", p.day, p.done, p.total)
 }
 
 /// Which points get a titled hit area: all of them up to [`MAX_TITLED`],
@@ -328,31 +292,16 @@ fn burnup_css(id: &str) -> String {
     css
 }
 
-/// The small SVG for a series with no usable point.
-fn no_history(caption: &str) -> String {
-    let mut h = Fnv::new();
-    h.add("burnup");
-    h.add(caption);
-    let id = h.prefix("burnup");
-    let mut out = String::new();
-    open_svg(&mut out, &id, "burnup", 240.0, 40.0, caption);
-    let _ = write!(
-        out,
-        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {}}}</style>\n\
-         <text x=\"12\" y=\"25\">No history yet</text>\n</svg>",
-        super::svg::FONT
-    );
-    out
-}
-
 /// A burn-up chart: the total (scope) as a step line, done as a filled step
 /// area beneath it, x = days (linear in calendar days between first and last
-/// point), y = tasks. See the module documentation; with no point whose day
-/// parses, a small SVG says "No history yet".
+/// point), y = tasks. See the documentation of `svg/burnup.rs`; with no
+/// point, a small SVG says "No history yet".
 pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let caption = if clean(caption).is_empty() { CAPTION } else { caption };
     let s = series(points);
-    let (Some(&first), Some(&last)) = (s.first(), s.last()) else { return no_history(caption) };
+    let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
+        return nothing("burnup", caption, "No history yet");
+    };
 
     let mut hash = Fnv::new();
     hash.add("burnup");
@@ -360,7 +309,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let mut buf = String::new();
     for p in &s {
         buf.clear();
-        let _ = write!(buf, "{} {} {}", p.day, p.done, p.total);
+        let _ = write!(buf, "{} {} {}", p.day.number(), p.done, p.total);
         hash.add(&buf);
     }
     let id = hash.prefix("burnup");
@@ -371,9 +320,9 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let end_label = format!("{} / {}", last.done, last.total);
     let left = (MARGIN + text_px(&y_top.to_string(), TICK_DIGIT_PX) + 8.0).ceil();
     let right = (WIDTH - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
-    let (lo, hi) = (first.day, last.day + 1);
-    let ppd = (right - left) / (hi - lo) as f64;
-    let x = |day: i64| left + (day - lo) as f64 * ppd;
+    let (lo, hi) = (first.day, last.day.plus(1));
+    let ppd = (right - left) / hi.since(lo) as f64;
+    let x = |day: Day| left + day.since(lo) as f64 * ppd;
     let y_of = |v: f64| PLOT_BOTTOM - v / y_top as f64 * (PLOT_BOTTOM - PLOT_TOP);
     let y = |v: u64| y_of(v as f64);
     let end_of = |i: usize| s.get(i + 1).map_or(right, |n| x(n.day));
@@ -387,8 +336,8 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
          <style data-spec=\"\">\n{}</style>\n",
         num(WIDTH),
         num(HEIGHT),
-        esc(&clean(caption)),
-        esc(&describe(&s)),
+        escape::svg(&clean(caption)),
+        escape::svg(&describe(&s)),
         burnup_css(&id)
     );
 
@@ -477,7 +426,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
         "<text class=\"end-label\" x=\"{}\" y=\"{}\">{}</text>",
         num(right + 8.0),
         num(label_y),
-        esc(&end_label)
+        escape::svg(&end_label)
     );
 
     // One titled hit area per point (or per titled point and the columns up
@@ -495,7 +444,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
             num(PLOT_TOP),
             num((x1 - x0).max(0.5)),
             num(PLOT_BOTTOM - PLOT_TOP),
-            esc(&point_title(&s[i]))
+            escape::svg(&point_title(&s[i]))
         );
     }
     out.push_str("</g>\n</svg>");
@@ -505,22 +454,26 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::svg::tests::well_formed;
+    use crate::render::svg::tests::{day, well_formed};
 
-    fn pt(day: &str, done: u64, total: u64) -> BurnupPoint {
-        BurnupPoint { day: day.into(), done, total }
+    fn pt(text: &str, done: u64, total: u64) -> BurnupPoint {
+        BurnupPoint { day: day(text), done, total }
+    }
+
+    fn ymd(year: i64, month: u32, day: u32) -> Day {
+        Day::from_ymd(year, month, day).expect("a real day")
     }
 
     /// A half-year series: scope from 12 to 140, done to 97.
     fn sample() -> Vec<BurnupPoint> {
         let mut points = Vec::new();
-        let start = days_from_civil(2024, 1, 3);
-        let end = days_from_civil(2024, 6, 30);
+        let start = ymd(2024, 1, 3).number();
+        let end = ymd(2024, 6, 30).number();
         for (k, day) in (start..end).step_by(3).chain([end]).enumerate() {
             let k = k as u64;
             let total = (12 + k * 2).min(140);
             let done = (k * 3 / 2).min(97).min(total);
-            points.push(pt(&ymd(day), done, total));
+            points.push(BurnupPoint { day: Day::from_number(day), done, total });
         }
         let last = points.last_mut().unwrap();
         last.done = 97;
@@ -597,21 +550,15 @@ mod tests {
             assert!(!svg.contains('\u{0}') && !svg.contains('\u{1b}'));
             assert!(!svg.contains("]]>"));
         }
-        // Hostile days are skipped, never echoed.
-        let svg = burnup(&[pt("<b>2024-01-01</b>", 1, 2), pt("2024-01-02", 1, 2)], "c");
-        well_formed(&svg);
-        assert!(!svg.contains("<b>") && !svg.contains("&lt;b&gt;"));
     }
 
     #[test]
     fn no_points_say_so() {
-        for points in [vec![], vec![pt("yesterday", 1, 2), pt("2024-02-30", 1, 2), pt("", 0, 0)]] {
-            let svg = burnup(&points, "History");
-            well_formed(&svg);
-            assert!(svg.contains("No history yet"));
-            assert!(svg.contains("role=\"group\""));
-            assert!(svg.len() < 1000);
-        }
+        let svg = burnup(&[], "History");
+        well_formed(&svg);
+        assert!(svg.contains("No history yet"));
+        assert!(svg.contains("role=\"group\""));
+        assert!(svg.len() < 1000);
     }
 
     #[test]
@@ -653,7 +600,7 @@ mod tests {
     #[test]
     fn duplicate_days_keep_the_last_given() {
         let points =
-            [pt("2024-01-02", 5, 10), pt("2024-01-01", 1, 10), pt("2024-01-02", 7, 12), pt(" 2024-01-01 ", 2, 10)];
+            [pt("2024-01-02", 5, 10), pt("2024-01-01", 1, 10), pt("2024-01-02", 7, 12), pt("2024-01-01", 2, 10)];
         let s = series(&points);
         assert_eq!(s.len(), 2);
         assert_eq!((s[0].done, s[0].total), (2, 10));
@@ -687,14 +634,14 @@ mod tests {
     }
 
     /// Ticks for the span `from..=to` at the chart's usual plot width.
-    fn ticks_for(from: (i64, i64, i64), to: (i64, i64, i64)) -> Vec<(i64, String)> {
-        let lo = days_from_civil(from.0, from.1, from.2);
-        let hi = days_from_civil(to.0, to.1, to.2) + 1;
-        let ppd = 600.0 / (hi - lo) as f64;
+    fn ticks_for(from: (i64, u32, u32), to: (i64, u32, u32)) -> Vec<(Day, String)> {
+        let lo = ymd(from.0, from.1, from.2);
+        let hi = ymd(to.0, to.1, to.2).plus(1);
+        let ppd = 600.0 / hi.since(lo) as f64;
         let ticks = date_ticks(lo, hi, ppd);
         // Never overlapping: neighbours further apart than their labels.
         for w in ticks.windows(2) {
-            let gap = (w[1].0 - w[0].0) as f64 * ppd;
+            let gap = w[1].0.since(w[0].0) as f64 * ppd;
             assert!(gap >= (text_px(&w[0].1, TICK_PX) + text_px(&w[1].1, TICK_PX)) / 2.0 + 8.0, "{w:?}");
         }
         assert!(ticks.iter().all(|t| (lo..hi).contains(&t.0)));
@@ -703,13 +650,13 @@ mod tests {
 
     #[test]
     fn date_ticks_by_span() {
-        let labels = |t: Vec<(i64, String)>| t.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+        let labels = |t: Vec<(Day, String)>| t.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
         // 5 days: every day.
         assert_eq!(labels(ticks_for((2024, 3, 12), (2024, 3, 16))), ["03-12", "03-13", "03-14", "03-15", "03-16"]);
         // 90 days: every other Monday.
         let t = ticks_for((2024, 1, 3), (2024, 4, 1));
         assert_eq!(labels(t.clone()), ["01-08", "01-22", "02-05", "02-19", "03-04", "03-18", "04-01"]);
-        assert!(t.iter().all(|(d, _)| (d - 4).rem_euclid(7) == 0), "Mondays");
+        assert!(t.iter().all(|(d, _)| (d.number() - 4).rem_euclid(7) == 0), "Mondays");
         // 3 years: every six months.
         assert_eq!(
             labels(ticks_for((2022, 2, 10), (2025, 2, 9))),
@@ -721,18 +668,8 @@ mod tests {
         assert!(t.iter().all(|l| l.len() == 4 && l.ends_with('0')));
         // One day: one tick.
         assert_eq!(labels(ticks_for((2024, 2, 29), (2024, 2, 29))), ["02-29"]);
-        // The widest span parse_date allows.
+        // The widest span `Day::parse` allows.
         assert!(!ticks_for((0, 1, 1), (9999, 12, 31)).is_empty());
-    }
-
-    #[test]
-    fn calendar_round_trips() {
-        for day in (-800_000..3_000_000).step_by(997).chain([0, 19_782, 11_017]) {
-            let (y, m, d) = civil_from_days(day);
-            assert_eq!(days_from_civil(y, m, d), day);
-        }
-        assert_eq!(ymd(0), "1970-01-01");
-        assert_eq!(ymd(19_782), "2024-02-29");
     }
 
     #[test]
@@ -767,11 +704,11 @@ mod tests {
 
     #[test]
     fn ten_thousand_points() {
-        let start = days_from_civil(1990, 1, 1);
+        let start = ymd(1990, 1, 1);
         let points: Vec<BurnupPoint> = (0..10_000u64)
             .map(|k| {
                 let total = 100 + k / 3 + (k * 7919 % 13);
-                pt(&ymd(start + k as i64), k / 4, total)
+                BurnupPoint { day: start.plus(k as i64), done: k / 4, total }
             })
             .collect();
         let svg = burnup(&points, "Ten thousand");
@@ -782,7 +719,7 @@ mod tests {
         assert_eq!(t[0], "1990-01-01: 0 of 100 tasks done");
         assert_eq!(
             t.last().copied(),
-            Some(format!("{}: 2499 of {} tasks done", ymd(start + 9999), 100 + 3333 + 9999 * 7919 % 13).as_str())
+            Some(format!("{}: 2499 of {} tasks done", start.plus(9999), 100 + 3333 + 9999 * 7919 % 13).as_str())
         );
         // Every coordinate has one decimal at most.
         for part in svg.split('"').skip(1).step_by(2) {
