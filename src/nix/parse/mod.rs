@@ -18,6 +18,8 @@
 //! file list, so the graph ([`super::graph`]) turns them into
 //! `hosts/rog/default.nix`.
 
+mod inputs;
+mod module;
 mod paths;
 mod scope;
 mod shape;
@@ -26,6 +28,7 @@ mod syntax;
 pub use paths::resolve;
 
 use super::facts::{HostDef, HostKind, NixFacts, PathRef};
+use module::WRAPPERS;
 use paths::{import_context, is_builder, path_expr, path_exprs};
 use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
 use scope::{Arg, Bound};
@@ -110,25 +113,6 @@ const MAX_SCOPE: usize = 1024;
 /// How far up from a path its `imports` binding is looked for.
 const MAX_CONTEXT: usize = 64;
 
-/// Module-system functions whose last argument is the value (`mkDefault x`).
-const WRAPPERS: &[&str] = &[
-    "mkDefault",
-    "mkForce",
-    "mkOverride",
-    "mkOptionDefault",
-    "mkBefore",
-    "mkAfter",
-    "mkOrder",
-    "mkVMOverride",
-    "mkImageMediaOverride",
-];
-
-/// Top-level module attributes that are not configuration.
-const NOT_CONFIG: &[&str] = &["imports", "options", "_file", "key", "disabledModules", "meta"];
-
-/// Flake outputs holding modules of an input.
-const MODULE_OUTPUTS: &[&str] = &["nixosModules", "homeManagerModules", "homeModules", "darwinModules"];
-
 struct Cx<'a> {
     /// The file's folder, repo-relative (empty at the root).
     dir: &'a str,
@@ -161,7 +145,7 @@ impl<'a> Cx<'a> {
         self.lines.partition_point(|&s| s <= offset).max(1)
     }
 
-    /// Path literals and (when the text names one of [`MODULE_OUTPUTS`])
+    /// Path literals and (when the text names one of [`MODULE_OUTPUTS`](inputs::MODULE_OUTPUTS))
     /// input modules, in source order.
     fn collect(&self, root: &SyntaxNode, text: &str, facts: &mut NixFacts) {
         let selects = text.contains("Modules");
@@ -181,45 +165,6 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-    }
-
-    /// `inputs.disko.nixosModules.default` or `disko.nixosModules.disko`.
-    fn input_module(&self, node: &SyntaxNode) -> Option<(String, String)> {
-        let mut names = Vec::new();
-        let mut children = node.children();
-        let base = children.next()?;
-        if base.kind() != NODE_IDENT {
-            return None;
-        }
-        names.push(ident(&base)?);
-        let path = children.find(|c| c.kind() == NODE_ATTRPATH)?;
-        for attr in path.children() {
-            names.push(self.attr_name(&attr)?);
-        }
-        let j = names.iter().position(|n| MODULE_OUTPUTS.contains(&n.as_str()))?;
-        let ok = match j {
-            1 => !matches!(names[0].as_str(), "self" | "inputs" | "config" | "flake"),
-            2 => names[0] == "inputs" && names[1] != "self",
-            _ => false,
-        };
-        let module = names.get(j + 1)?;
-        ok.then(|| (names[j - 1].clone(), module.clone()))
-    }
-
-    /// The flake's inputs: `inputs.x.url = ...;` and `inputs = { x.url = ...; y = { ... }; };`.
-    fn inputs(&self, flake: &SyntaxNode) -> Vec<String> {
-        let mut out = Vec::new();
-        for (key, av) in self.entries(flake) {
-            if key[0] != "inputs" {
-                continue;
-            }
-            if let Some(name) = key.get(1) {
-                out.push(name.clone());
-            } else if let Some(set) = value(&av).map(|v| unwrap(&v)).filter(|v| v.kind() == NODE_ATTR_SET) {
-                out.extend(self.entries(&set).map(|(k, _)| k[0].clone()));
-            }
-        }
-        sorted(out)
     }
 
     /// Walk the attribute sets a file's value is made of (through lambdas,
@@ -503,132 +448,6 @@ impl<'a> Cx<'a> {
         let item = unwrap(item);
         if matches!(item.kind(), NODE_ATTR_SET | NODE_LAMBDA) {
             self.module(&item, sets, 0);
-        }
-    }
-
-    /// Read a module: its gate (returned) and the options it sets to `true`.
-    fn module(&self, expr: &SyntaxNode, sets: &mut Vec<String>, depth: usize) -> Option<String> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let expr = unwrap(expr);
-        match expr.kind() {
-            NODE_LAMBDA | NODE_LET_IN | NODE_WITH | NODE_ASSERT => self.module(&body(&expr)?, sets, depth + 1),
-            NODE_ATTR_SET => {
-                let entries: Vec<_> = self.entries(&expr).collect();
-                let explicit = entries.iter().any(|(k, _)| k[0] == "config" || k[0] == "options");
-                let mut gate = None;
-                for (key, av) in entries {
-                    let Some(v) = value(&av) else { continue };
-                    if explicit {
-                        if key[0] != "config" {
-                            continue;
-                        }
-                        if key.len() == 1 {
-                            gate = self.gate(&v);
-                        }
-                        self.sets(&v, &mut key[1..].to_vec(), sets, 0);
-                    } else if !NOT_CONFIG.contains(&key[0].as_str()) {
-                        self.sets(&v, &mut key.clone(), sets, 0);
-                    }
-                }
-                gate
-            }
-            _ => None,
-        }
-    }
-
-    /// `mkIf <cond> ...` → the option path `<cond>` reads.
-    fn gate(&self, value: &SyntaxNode) -> Option<String> {
-        let (head, args) = apply(&unwrap(value))?;
-        if head_name(&head)? != "mkIf" || args.len() != 2 {
-            return None;
-        }
-        let path = self.option_path(&args[0], 0)?;
-        (!path.is_empty()).then(|| path.join("."))
-    }
-
-    /// The option an expression reads: `config.a.b`, `cfg.enable` with
-    /// `cfg = config.a;`, the left side of `&&` when it is one.
-    fn option_path(&self, expr: &SyntaxNode, depth: usize) -> Option<Vec<String>> {
-        if depth > 16 {
-            return None;
-        }
-        let expr = unwrap(expr);
-        match expr.kind() {
-            NODE_IDENT if self.step() => {
-                let name = ident(&expr)?;
-                if name == "config" {
-                    return Some(Vec::new());
-                }
-                match self.lookup(&name, &expr)? {
-                    Bound::Expr(e) => self.option_path(&e, depth + 1),
-                    Bound::Str(_) => None,
-                }
-            }
-            NODE_SELECT => {
-                let mut kids = expr.children();
-                let mut path = self.option_path(&kids.next()?, depth + 1)?;
-                let attrs = kids.find(|c| c.kind() == NODE_ATTRPATH)?;
-                for attr in attrs.children() {
-                    path.push(self.attr_name(&attr)?);
-                }
-                Some(path)
-            }
-            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_AND_AND) => {
-                expr.children().find_map(|side| self.option_path(&side, depth + 1).filter(|p| !p.is_empty()))
-            }
-            _ => None,
-        }
-    }
-
-    /// Options set to `true` in a configuration value at `prefix`.
-    fn sets(&self, expr: &SyntaxNode, prefix: &mut Vec<String>, out: &mut Vec<String>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let expr = unwrap(expr);
-        match expr.kind() {
-            NODE_ATTR_SET => {
-                let entries: Vec<_> = self.entries(&expr).collect();
-                for (key, av) in entries {
-                    if let Some(v) = value(&av) {
-                        let len = prefix.len();
-                        prefix.extend(key);
-                        self.sets(&v, prefix, out, depth + 1);
-                        prefix.truncate(len);
-                    }
-                }
-            }
-            NODE_IDENT if !prefix.is_empty() && ident(&expr).is_some_and(|n| n == "true") => out.push(prefix.join(".")),
-            NODE_LET_IN | NODE_WITH | NODE_ASSERT => {
-                if let Some(b) = body(&expr) {
-                    self.sets(&b, prefix, out, depth + 1);
-                }
-            }
-            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_UPDATE) => {
-                for side in expr.children() {
-                    self.sets(&side, prefix, out, depth + 1);
-                }
-            }
-            NODE_APPLY => {
-                let Some((head, args)) = apply(&expr) else { return };
-                match head_name(&head).as_deref() {
-                    Some("mkIf") if args.len() == 2 => self.sets(&args[1], prefix, out, depth + 1),
-                    Some("mkMerge") => {
-                        for item in args.iter().flat_map(list_items) {
-                            self.sets(&item, prefix, out, depth + 1);
-                        }
-                    }
-                    Some(w) if WRAPPERS.contains(&w) => {
-                        if let Some(last) = args.last() {
-                            self.sets(last, prefix, out, depth + 1);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
         }
     }
 }
@@ -1017,102 +836,6 @@ in
         assert_eq!(rog.reads, ["secrets", "home/alice.nix"]);
         assert_eq!(rog.sets, ["services.backup.enable"]);
         assert_eq!(facts.input_modules, [("home-manager".to_owned(), "home-manager".to_owned(), 7)]);
-    }
-
-    #[test]
-    fn gate_through_let_cfg() {
-        let facts = parse(
-            "modules/services/backup.nix",
-            r#"{ config, lib, ... }:
-let
-  cfg = config.services.backup;
-in
-{
-  options.services.backup.enable = lib.mkEnableOption "backups";
-  config = lib.mkIf cfg.enable {
-    services.restic.backups.nightly.initialize = true;
-  };
-}"#,
-        );
-        assert_eq!(facts.gate.as_deref(), Some("services.backup.enable"));
-        assert_eq!(facts.sets, ["services.restic.backups.nightly.initialize"]);
-    }
-
-    #[test]
-    fn gate_forms() {
-        let gate = |text: &str| parse("m.nix", text).gate;
-        assert_eq!(gate("{ config, ... }: { config = mkIf config.a.b.enable { }; }").as_deref(), Some("a.b.enable"));
-        assert_eq!(
-            gate("{ config, lib, ... }: with lib; let cfg = config.my.\"x-y\"; in { options = { }; config = mkIf (cfg.enable) { }; }")
-                .as_deref(),
-            Some("my.x-y.enable")
-        );
-        assert_eq!(
-            gate(
-                "{ config, lib, ... }: let cfg = config.a; on = cfg.enable; in { config = lib.mkIf (on && cfg.b) { }; }"
-            )
-            .as_deref(),
-            Some("a.enable")
-        );
-        // Not a whole-module gate.
-        assert_eq!(gate("{ config, lib, ... }: { config = lib.mkMerge [ (lib.mkIf config.a.enable { }) ]; }"), None);
-        assert_eq!(gate("{ config, lib, ... }: { config.x = lib.mkIf config.a.enable { }; }"), None);
-        assert_eq!(gate("{ config, ... }: { config = mkIf (config.networking.hostName == \"rog\") { }; }"), None);
-        assert_eq!(gate("{ config, ... }: { config = mkIf enabled { }; }"), None);
-    }
-
-    #[test]
-    fn sets_in_nested_attribute_sets() {
-        let sets = |text: &str| parse("m.nix", text).sets;
-        assert_eq!(
-            sets(
-                "{ lib, ... }: {\n  a.b.enable = true;\n  c = { enable = true; d.enable = false; };\n  e.enable = lib.mkDefault true;\n  f.enable = lib.mkForce (true);\n  g = { h = { i.enable = mkOverride 50 true; }; };\n  imports = [ ];\n}"
-            ),
-            ["a.b.enable", "c.enable", "e.enable", "f.enable", "g.h.i.enable"]
-        );
-        // Explicit `config`: only what is under it counts.
-        assert_eq!(
-            sets(
-                "{ config, lib, ... }: {\n  options.x.enable = lib.mkEnableOption \"x\";\n  config = lib.mkIf config.x.enable (lib.mkMerge [\n    { services.a.enable = true; }\n    (lib.mkIf config.y { services.b = { enable = true; }; })\n  ]);\n  config.services.c.enable = true;\n}"
-            ),
-            ["services.a.enable", "services.b.enable", "services.c.enable"]
-        );
-        assert_eq!(sets("{ a = { enable = true; }; a.enable = true; b = true || false; }"), ["a.enable"]);
-        // A flake is not a module.
-        assert!(sets("{ outputs = _: { }; inputs.x.flake = true; }").is_empty());
-    }
-
-    #[test]
-    fn inputs_forms() {
-        let facts = parse(
-            "flake.nix",
-            r#"{
-  inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs";
-    disko = { url = "github:nix-community/disko"; inputs.nixpkgs.follows = "nixpkgs"; };
-    "nixos-hardware".url = "github:NixOS/nixos-hardware";
-  };
-  inputs.home-manager.url = "github:nix-community/home-manager";
-  inputs.home-manager.inputs.nixpkgs.follows = "nixpkgs";
-  outputs = { self, ... }@inputs: {
-    nixosModules.default = ./module.nix;
-    x = [ inputs.nixos-hardware.nixosModules.lenovo-thinkpad-x1 inputs."nixos-hardware".nixosModules.common-cpu-amd
-          self.nixosModules.default inputs.self.nixosModules.x config.flake.nixosModules.y
-          home-manager.homeManagerModules.default darwin.darwinModules.simple inputs.nixpkgs.lib ];
-  };
-}"#,
-        );
-        assert_eq!(facts.inputs, ["disko", "home-manager", "nixos-hardware", "nixpkgs"]);
-        let uses: Vec<_> = facts.input_modules.iter().map(|(i, m, l)| (i.as_str(), m.as_str(), *l)).collect();
-        assert_eq!(
-            uses,
-            [
-                ("nixos-hardware", "lenovo-thinkpad-x1", 11),
-                ("nixos-hardware", "common-cpu-amd", 11),
-                ("home-manager", "default", 13),
-                ("darwin", "simple", 13),
-            ]
-        );
     }
 
     #[test]
