@@ -4,7 +4,7 @@
 //! helper defined in the file called with the host's name, `genAttrs` over
 //! a list of names, inline modules and the options they set.
 
-use super::module::WRAPPERS;
+use super::module::{Members, Within};
 use super::paths::{import_context, is_builder, path_exprs};
 use super::scope::{Arg, Bound};
 use super::syntax::{apply, bin_op, body, head_name, ident, list_items, unwrap, unwrap_scopes, value};
@@ -25,10 +25,8 @@ impl<'a> Cx<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let expr = unwrap(expr);
-        match expr.kind() {
-            NODE_ATTR_SET => {
-                let entries: Vec<_> = self.entries(&expr).collect();
+        match self.members(expr, Within::Outputs) {
+            Members::Set(entries) => {
                 for (key, av) in entries {
                     let len = prefix.len();
                     prefix.extend(key);
@@ -57,33 +55,11 @@ impl<'a> Cx<'a> {
                     prefix.truncate(len);
                 }
             }
-            NODE_LAMBDA | NODE_LET_IN | NODE_WITH | NODE_ASSERT => {
-                if let Some(body) = body(&expr) {
-                    self.outputs(&body, prefix, hosts, depth + 1);
+            Members::Other(_, parts) => {
+                for part in parts {
+                    self.outputs(&part, prefix, hosts, depth + 1);
                 }
             }
-            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_UPDATE) => {
-                for side in expr.children() {
-                    self.outputs(&side, prefix, hosts, depth + 1);
-                }
-            }
-            NODE_APPLY => {
-                let Some((head, args)) = apply(&expr) else { return };
-                match head_name(&head).as_deref() {
-                    Some(n) if n == "mkFlake" || n == "mkIf" || WRAPPERS.contains(&n) => {
-                        if let Some(last) = args.last() {
-                            self.outputs(last, prefix, hosts, depth + 1);
-                        }
-                    }
-                    Some("mkMerge") => {
-                        for item in args.iter().flat_map(list_items) {
-                            self.outputs(&item, prefix, hosts, depth + 1);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
         }
     }
 

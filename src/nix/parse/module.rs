@@ -7,7 +7,7 @@ use super::{Cx, MAX_DEPTH};
 use rnix::{SyntaxKind::*, SyntaxNode};
 
 /// Module-system functions whose last argument is the value (`mkDefault x`).
-pub(super) const WRAPPERS: &[&str] = &[
+const WRAPPERS: &[&str] = &[
     "mkDefault",
     "mkForce",
     "mkOverride",
@@ -104,10 +104,8 @@ impl<'a> Cx<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let expr = unwrap(expr);
-        match expr.kind() {
-            NODE_ATTR_SET => {
-                let entries: Vec<_> = self.entries(&expr).collect();
+        match self.members(expr, Within::Config) {
+            Members::Set(entries) => {
                 for (key, av) in entries {
                     if let Some(v) = value(&av) {
                         let len = prefix.len();
@@ -117,36 +115,67 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            NODE_IDENT if !prefix.is_empty() && ident(&expr).is_some_and(|n| n == "true") => out.push(prefix.join(".")),
-            NODE_LET_IN | NODE_WITH | NODE_ASSERT => {
-                if let Some(b) = body(&expr) {
-                    self.sets(&b, prefix, out, depth + 1);
+            Members::Other(expr, _) if !prefix.is_empty() && ident(&expr).is_some_and(|n| n == "true") => {
+                out.push(prefix.join("."))
+            }
+            Members::Other(_, parts) => {
+                for part in parts {
+                    self.sets(&part, prefix, out, depth + 1);
                 }
             }
-            NODE_BIN_OP if bin_op(&expr) == Some(TOKEN_UPDATE) => {
-                for side in expr.children() {
-                    self.sets(&side, prefix, out, depth + 1);
-                }
-            }
-            NODE_APPLY => {
-                let Some((head, args)) = apply(&expr) else { return };
-                match head_name(&head).as_deref() {
-                    Some("mkIf") if args.len() == 2 => self.sets(&args[1], prefix, out, depth + 1),
-                    Some("mkMerge") => {
-                        for item in args.iter().flat_map(list_items) {
-                            self.sets(&item, prefix, out, depth + 1);
-                        }
-                    }
-                    Some(w) if WRAPPERS.contains(&w) => {
-                        if let Some(last) = args.last() {
-                            self.sets(last, prefix, out, depth + 1);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
         }
+    }
+
+    /// A value, through parentheses, as a walk down it sees it.
+    pub(super) fn members(&self, expr: &SyntaxNode, within: Within) -> Members {
+        let expr = unwrap(expr);
+        if expr.kind() == NODE_ATTR_SET {
+            Members::Set(self.entries(&expr).collect())
+        } else {
+            let parts = parts(&expr, within);
+            Members::Other(expr, parts)
+        }
+    }
+}
+
+/// What a walk down a value finds ([`Cx::members`]).
+pub(super) enum Members {
+    /// An attribute set: its entries `a.b = value;`, names resolved.
+    Set(Vec<(Vec<String>, SyntaxNode)>),
+    /// Anything else: the expression, and the expressions it is made of ([`parts`]).
+    Other(SyntaxNode, Vec<SyntaxNode>),
+}
+
+/// Where a value is read: a flake's outputs, or a module's configuration.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Within {
+    Outputs,
+    Config,
+}
+
+/// The expressions a value that is not an attribute set is made of, in
+/// source order: the body of `let`, `with` and `assert`, both sides of `//`,
+/// the items of `mkMerge [ ... ]`, and the last argument of `mkIf cond value`
+/// and of the [`WRAPPERS`] (`mkDefault value`). In outputs also a lambda's
+/// body and the last argument of `mkFlake { ... } value`, and `mkIf` need
+/// not have two arguments.
+fn parts(expr: &SyntaxNode, within: Within) -> Vec<SyntaxNode> {
+    match expr.kind() {
+        NODE_LAMBDA if within == Within::Outputs => body(expr).into_iter().collect(),
+        NODE_LET_IN | NODE_WITH | NODE_ASSERT => body(expr).into_iter().collect(),
+        NODE_BIN_OP if bin_op(expr) == Some(TOKEN_UPDATE) => expr.children().collect(),
+        NODE_APPLY => {
+            let Some((head, args)) = apply(expr) else { return Vec::new() };
+            let last = match head_name(&head).as_deref() {
+                Some("mkMerge") => return args.iter().flat_map(list_items).collect(),
+                Some("mkIf") => within == Within::Outputs || args.len() == 2,
+                Some("mkFlake") => within == Within::Outputs,
+                Some(w) => WRAPPERS.contains(&w),
+                None => false,
+            };
+            if last { args.last().cloned().into_iter().collect() } else { Vec::new() }
+        }
+        _ => Vec::new(),
     }
 }
 
