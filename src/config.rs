@@ -26,11 +26,25 @@ pub struct Config {
 
 impl Config {
     pub fn from_cli(cli: &Cli, cwd: &Path) -> Result<Self> {
-        let root = discover::find_root(cli.root.as_deref(), cwd)?;
+        let root = match discover::find_root(cli.root.as_deref(), cwd) {
+            // `--project PATH` names a folder below the working directory
+            // when no project encloses it: run from a parent of checkouts.
+            Err(_)
+                if cli.root.is_none()
+                    && cli.project.as_deref().is_some_and(|p| cwd.join(p).join("openspec").is_dir()) =>
+            {
+                cwd.to_path_buf()
+            }
+            found => found?,
+        };
         let found = discover::find_projects(&root);
         let projects = match &cli.project {
             None if found.is_empty() => {
-                return Err(Error::NoRoot(format!("no openspec/ folder found in {} or below it", root.display())));
+                return Err(Error::NoRoot(format!(
+                    "no OpenSpec project in {} or below it (a project is an openspec/ folder with specs/, \
+                     changes/ or config.yaml); pass --root DIR to read another folder",
+                    root.display()
+                )));
             }
             None => found,
             Some(wanted) => {

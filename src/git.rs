@@ -22,10 +22,53 @@ use git2::{ObjectType, Oid, Repository, Sort};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-/// Counts `(done, total)` tasks in a task file's text. Git reads blobs, the
-/// caller decides how they count (`parse::tasks::count`), so this module
-/// needs no parser.
-pub type TaskCounter = fn(&str) -> (usize, usize);
+/// How tasks count: git reads the blobs, the caller (with `parse`) decides
+/// which files of a change folder hold tasks and how a file counts, so this
+/// module needs no parser. The rules may differ at every commit: they come
+/// from the project's schema files as that commit has them.
+pub trait TaskCounter {
+    /// The rules the schema files of one commit give.
+    fn rules<'a>(&'a self, files: &SchemaFiles) -> Box<dyn TaskRules + 'a>;
+    /// `(done, total)` tasks in a task file's text.
+    fn count(&self, text: &str) -> (usize, usize);
+}
+
+/// What decides how tasks count at one commit: the project's config file
+/// (`openspec/config.yaml`, else `.yml`) and its local schemas
+/// (`openspec/schemas/<name>/schema.yaml`), as text.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaFiles {
+    /// The config file's name (`config.yaml`) and text.
+    pub config: Option<(String, String)>,
+    /// Each schema folder's name and its `schema.yaml`, when it has one.
+    pub schemas: Vec<(String, Option<String>)>,
+}
+
+/// The schema a change folder resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaChoice {
+    pub schema: String,
+    /// Whether it resolves (a broken `.openspec.yaml` or an unknown schema does not).
+    pub resolves: bool,
+}
+
+/// The rules of one commit.
+pub trait TaskRules {
+    /// The schema of a change folder whose `.openspec.yaml` has this text.
+    fn schema(&self, metadata: Option<&str>) -> SchemaChoice;
+    /// Its task files, relative to the folder, in counting order: `exists`
+    /// says whether a path is there, `files` lists every file (for a glob).
+    fn task_files(
+        &self,
+        choice: &SchemaChoice,
+        exists: &dyn Fn(&str) -> bool,
+        files: &dyn Fn() -> Vec<String>,
+    ) -> Vec<String>;
+}
+
+/// Which schema files a commit has: the config blob and the schemas
+/// folder's tree. Equal keys give equal rules.
+type RulesKey = (Option<Oid>, Option<Oid>);
 
 /// How to walk.
 #[derive(Debug, Clone, Copy, Default)]
@@ -92,21 +135,79 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     }
 }
 
-struct Reader<'r> {
+struct Reader<'r, 'c> {
     repo: &'r Repository,
     /// The last tree looked up, kept to diff against the next commit's.
     last: Option<git2::Tree<'r>>,
-    /// Change folder tree id → state.
-    folders: HashMap<Oid, FolderState>,
-    /// `tasks.md` blob id → (done, total).
+    /// (Change folder tree id, rules) → state.
+    folders: HashMap<(Oid, RulesKey), FolderState>,
+    /// Task file blob id → (done, total).
     counts: HashMap<Oid, (u32, u32)>,
     /// How tasks count; `None` when the caller needs no counts (0/0).
-    counter: Option<TaskCounter>,
+    counter: Option<&'c dyn TaskCounter>,
+    /// The rules of every set of schema files seen, and the current one.
+    rules: HashMap<RulesKey, Box<dyn TaskRules + 'c>>,
+    current: RulesKey,
+    /// (`.openspec.yaml` blob id, rules) → the schema it chooses.
+    choices: HashMap<(Option<Oid>, RulesKey), SchemaChoice>,
 }
 
-impl<'r> Reader<'r> {
-    fn new(repo: &'r Repository, counter: Option<TaskCounter>) -> Self {
-        Reader { repo, last: None, folders: HashMap::new(), counts: HashMap::new(), counter }
+impl<'r, 'c> Reader<'r, 'c> {
+    fn new(repo: &'r Repository, counter: Option<&'c dyn TaskCounter>) -> Self {
+        Reader {
+            repo,
+            last: None,
+            folders: HashMap::new(),
+            counts: HashMap::new(),
+            counter,
+            rules: HashMap::new(),
+            current: (None, None),
+            choices: HashMap::new(),
+        }
+    }
+
+    /// The `changes/` folder and the rules key of an `openspec/` tree, the
+    /// rules made current (read from the tree the first time they are seen).
+    fn enter(&mut self, openspec: Option<Oid>) -> Result<Option<Oid>, git2::Error> {
+        let Some(id) = openspec else {
+            self.current = (None, None);
+            return Ok(None);
+        };
+        let tree = self.repo.find_tree(id)?;
+        let entry =
+            |name: &str, kind: ObjectType| tree.get_name(name).filter(|e| e.kind() == Some(kind)).map(|e| e.id());
+        let changes = entry("changes", ObjectType::Tree);
+        let config = entry("config.yaml", ObjectType::Blob).map(|b| ("config.yaml", b));
+        let config = config.or_else(|| entry("config.yml", ObjectType::Blob).map(|b| ("config.yml", b)));
+        let schemas = entry("schemas", ObjectType::Tree);
+        let key = (config.map(|c| c.1), schemas);
+        self.current = key;
+        if let Some(counter) = self.counter
+            && !self.rules.contains_key(&key)
+        {
+            let mut files = SchemaFiles::default();
+            if let Some((name, blob)) = config {
+                files.config = Some((name.to_owned(), self.text(blob)?));
+            }
+            if let Some(schemas) = schemas {
+                let schemas = self.repo.find_tree(schemas)?;
+                for e in schemas.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
+                    let folder = self.repo.find_tree(e.id())?;
+                    let file = folder.get_name("schema.yaml").filter(|f| f.kind() == Some(ObjectType::Blob));
+                    let text = match file {
+                        Some(f) => Some(self.text(f.id())?),
+                        None => None,
+                    };
+                    files.schemas.push((name(&e), text));
+                }
+            }
+            self.rules.insert(key, counter.rules(&files));
+        }
+        Ok(changes)
+    }
+
+    fn text(&self, blob: Oid) -> Result<String, git2::Error> {
+        Ok(String::from_utf8_lossy(self.repo.find_blob(blob)?.content()).into_owned())
     }
 
     /// The id of the folder at `path` below the tree `root`, if it is one.
@@ -133,18 +234,43 @@ impl<'r> Reader<'r> {
     }
 
     fn folder(&mut self, id: Oid) -> Result<FolderState, git2::Error> {
-        if let Some(s) = self.folders.get(&id) {
+        let key = (id, self.current);
+        if let Some(s) = self.folders.get(&key) {
             return Ok(*s);
         }
         let tree = self.repo.find_tree(id)?;
-        let blob = |name: &str| tree.get_name(name).filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id());
-        let (tasks, proposal) = (blob("tasks.md"), blob("proposal.md"));
-        let (done, total) = match tasks {
-            Some(t) => self.count(t)?,
-            None => (0, 0),
+        let blob = |path: &str| {
+            tree.get_path(Path::new(path)).ok().filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id())
         };
-        let state = FolderState { dir: id, tasks, proposal, done, total };
-        self.folders.insert(id, state);
+        let proposal = blob("proposal.md");
+        let task_files = match self.rules.get(&self.current) {
+            None => blob("tasks.md").into_iter().collect(),
+            Some(rules) => {
+                let metadata = blob(".openspec.yaml");
+                let choice = match self.choices.get(&(metadata, self.current)) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let text = match metadata {
+                            Some(b) => Some(self.text(b)?),
+                            None => None,
+                        };
+                        let c = rules.schema(text.as_deref());
+                        self.choices.insert((metadata, self.current), c.clone());
+                        c
+                    }
+                };
+                let files = || blob_paths(&tree);
+                let paths = rules.task_files(&choice, &|p| blob(p).is_some(), &files);
+                paths.iter().filter_map(|p| blob(p)).collect::<Vec<Oid>>()
+            }
+        };
+        let (mut done, mut total) = (0u32, 0u32);
+        for file in &task_files {
+            let (d, t) = self.count(*file)?;
+            (done, total) = (done.saturating_add(d), total.saturating_add(t));
+        }
+        let state = FolderState { dir: id, tasks: task_files.first().copied(), proposal, done, total };
+        self.folders.insert(key, state);
         Ok(state)
     }
 
@@ -154,7 +280,7 @@ impl<'r> Reader<'r> {
             return Ok(*c);
         }
         let b = self.repo.find_blob(blob)?;
-        let (done, total) = counter(&String::from_utf8_lossy(b.content()));
+        let (done, total) = counter.count(&String::from_utf8_lossy(b.content()));
         let c = (u32::try_from(done).unwrap_or(u32::MAX), u32::try_from(total).unwrap_or(u32::MAX));
         self.counts.insert(blob, c);
         Ok(c)
@@ -233,6 +359,18 @@ impl<'r> Reader<'r> {
 /// A tree entry's id and whether it is a folder.
 type Side = (Oid, bool);
 
+/// Every file (blob) below a tree, as `/`-separated paths relative to it.
+fn blob_paths(tree: &git2::Tree<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+        if e.kind() == Some(ObjectType::Blob) {
+            out.push(format!("{dir}{}", String::from_utf8_lossy(e.name_bytes())));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    out
+}
+
 fn name(e: &git2::TreeEntry<'_>) -> String {
     String::from_utf8_lossy(e.name_bytes()).into_owned()
 }
@@ -253,15 +391,15 @@ fn git_cmp(x: &git2::TreeEntry<'_>, y: &git2::TreeEntry<'_>) -> std::cmp::Orderi
 }
 
 /// Read the history of the change folders under `openspec_dir`, counting
-/// each `tasks.md` with `counter`.
+/// their tasks with `counter` under the schema files of each commit (a
+/// commit that changes only those recounts the folders whose count moves).
 pub fn walk(
     repo: &Repository,
     openspec_dir: &Path,
     options: WalkOptions,
-    counter: TaskCounter,
+    counter: &dyn TaskCounter,
 ) -> Result<Walk, NoHistory> {
-    let mut changes_path = repo_path(repo, openspec_dir)?;
-    changes_path.push("changes".into());
+    let openspec_path = repo_path(repo, openspec_dir)?;
     let head = match repo.head() {
         Ok(h) => h.peel_to_commit()?,
         Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
@@ -271,19 +409,19 @@ pub fn walk(
     };
     let ids = commit_ids(repo, head.id(), options)?;
     let mut reader = Reader::new(repo, Some(counter));
-    // Tree id of changes/ for each commit seen (the first parent's is needed).
-    let mut changes_at: HashMap<Oid, Option<Oid>> = HashMap::with_capacity(ids.len());
+    // Tree id of openspec/ for each commit seen (the first parent's is needed).
+    let mut openspec_at: HashMap<Oid, Option<Oid>> = HashMap::with_capacity(ids.len());
     let mut walk = Walk { workdir: repo.workdir().map(Path::to_path_buf).unwrap_or_default(), ..Walk::default() };
     for id in &ids {
         let commit = repo.find_commit(*id)?;
-        let here = reader.subtree(commit.tree_id(), &changes_path)?;
-        changes_at.insert(*id, here);
+        let here = reader.subtree(commit.tree_id(), &openspec_path)?;
+        openspec_at.insert(*id, here);
         walk.commits += 1;
         let before = match first_parent(&commit) {
-            Some(p) => match changes_at.get(&p) {
+            Some(p) => match openspec_at.get(&p) {
                 Some(t) => *t,
                 None => match repo.find_commit(p) {
-                    Ok(pc) => reader.subtree(pc.tree_id(), &changes_path)?,
+                    Ok(pc) => reader.subtree(pc.tree_id(), &openspec_path)?,
                     Err(_) => None,
                 },
             },
@@ -292,8 +430,25 @@ pub fn walk(
         if before == here {
             continue;
         }
+        let (old_changes, old_rules) = (reader.enter(before)?, reader.current);
+        let new_changes = reader.enter(here)?;
         let mut changes = Vec::new();
-        reader.diff(before, here, false, &mut changes)?;
+        if old_rules == reader.current {
+            reader.diff(old_changes, new_changes, false, &mut changes)?;
+        } else {
+            // Other schema files: every folder may count differently.
+            let now = reader.all(new_changes)?;
+            reader.enter(before)?;
+            let then = reader.all(old_changes)?;
+            for key in then.keys().filter(|k| !now.contains_key(*k)) {
+                changes.push(FolderChange { key: key.clone(), state: None });
+            }
+            for (key, state) in now {
+                if then.get(&key) != Some(&state) {
+                    changes.push(FolderChange { key, state: Some(state) });
+                }
+            }
+        }
         if changes.is_empty() {
             continue;
         }
@@ -305,7 +460,8 @@ pub fn walk(
     {
         walk.shallow = Some(commit_info(&repo.find_commit(*first)?));
     }
-    walk.at_head = reader.all(changes_at.get(&head.id()).copied().flatten())?;
+    let at_head = reader.enter(openspec_at.get(&head.id()).copied().flatten())?;
+    walk.at_head = reader.all(at_head)?;
     walk.head = Some(commit_info(&head));
     Ok(walk)
 }
@@ -408,17 +564,20 @@ pub fn dirty(repo: &Repository, dir: &Path) -> Result<bool, NoHistory> {
 }
 
 /// The state of every change folder in the working tree, from the files
-/// discovery read: ids are git blob ids of `tasks.md` and `proposal.md`, so
-/// they compare with the committed ones; a folder's `dir` is a hash of those.
-pub fn worktree(tree: &Tree, counter: TaskCounter) -> BTreeMap<FolderKey, FolderState> {
+/// discovery read (the task files its schema tracks): ids are git blob ids
+/// of the first task file and `proposal.md`, so they compare with the
+/// committed ones; a folder's `dir` is a hash of those.
+pub fn worktree(tree: &Tree, counter: &dyn TaskCounter) -> BTreeMap<FolderKey, FolderState> {
     let blob = |text: &str| Oid::hash_object(ObjectType::Blob, text.as_bytes()).ok();
     tree.changes
         .iter()
         .map(|c| {
-            let tasks_file = c.task_files.iter().find(|f| f.path == format!("{}/tasks.md", c.path));
-            let tasks = tasks_file.and_then(|f| blob(&f.text));
+            let tasks = c.task_files.first().and_then(|f| blob(&f.text));
             let proposal = c.proposal.as_ref().and_then(|f| blob(&f.text));
-            let (done, total) = tasks_file.map_or((0, 0), |f| counter(&f.text));
+            let (done, total) = c.task_files.iter().fold((0usize, 0usize), |(d, t), f| {
+                let (fd, ft) = counter.count(&f.text);
+                (d.saturating_add(fd), t.saturating_add(ft))
+            });
             let mut fingerprint = String::new();
             for (name, id) in [("tasks", tasks), ("proposal", proposal)] {
                 fingerprint.push_str(&format!("{name} {}\n", id.map(|i| i.to_string()).unwrap_or_default()));
@@ -445,7 +604,9 @@ pub fn worktree_step(
     let mut changes = Vec::new();
     for (key, state) in now {
         match at_head.get(key) {
-            Some(h) if (h.tasks, h.proposal) == (state.tasks, state.proposal) => {}
+            Some(h)
+                if (h.tasks, h.proposal, h.done, h.total) == (state.tasks, state.proposal, state.done, state.total) => {
+            }
             _ => changes.push(FolderChange { key: key.clone(), state: Some(*state) }),
         }
     }
@@ -701,7 +862,31 @@ mod tests {
             ],
         );
         // A counter of its own: git's reading does not depend on the parser's rules.
-        let mut reader = Reader::new(&repo, Some(|t: &str| (t.matches("- [x]").count(), t.matches("- [").count())));
+        struct Boxes;
+        struct TasksMd;
+        impl TaskRules for TasksMd {
+            fn schema(&self, _: Option<&str>) -> SchemaChoice {
+                SchemaChoice { schema: "x".into(), resolves: true }
+            }
+            fn task_files(
+                &self,
+                _: &SchemaChoice,
+                _: &dyn Fn(&str) -> bool,
+                _: &dyn Fn() -> Vec<String>,
+            ) -> Vec<String> {
+                vec!["tasks.md".into()]
+            }
+        }
+        impl TaskCounter for Boxes {
+            fn rules<'a>(&'a self, _: &SchemaFiles) -> Box<dyn TaskRules + 'a> {
+                Box::new(TasksMd)
+            }
+            fn count(&self, t: &str) -> (usize, usize) {
+                (t.matches("- [x]").count(), t.matches("- [").count())
+            }
+        }
+        let mut reader = Reader::new(&repo, Some(&Boxes));
+        reader.enter(None).unwrap();
         let mut out = Vec::new();
         reader.diff(Some(old), Some(new), false, &mut out).unwrap();
         let got: Vec<(String, Option<(u32, u32)>)> =

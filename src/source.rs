@@ -86,6 +86,8 @@ pub struct ChangeDir {
 pub struct Tree {
     /// Directory holding `openspec/`, relative to the root (`.` for the root).
     pub name: String,
+    /// The root: the folder every path read is shown relative to.
+    pub root: PathBuf,
     /// Absolute path of that directory.
     pub dir: PathBuf,
     pub openspec_dir: String,

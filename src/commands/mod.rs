@@ -62,7 +62,11 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         None | Some(Command::Status(_)) if !flake => Depth::Progress,
         Some(_) | None => Depth::Full,
     };
-    let loaded = context::load(&config, depth)?;
+    // What is written into a project is read from the project's own folder.
+    let loaded = match &cli.command {
+        Some(Command::Roadmap(_) | Command::Site(_)) => context::load_in_place(&config, depth)?,
+        _ => context::load(&config, depth)?,
+    };
     Ok(match &cli.command {
         None => status::run(&loaded, &config, false, &style),
         Some(Command::Status(args)) => status::run(&loaded, &config, args.json, &style),
@@ -100,7 +104,7 @@ fn one<'a>(loaded: &'a [Loaded], what: &str) -> Result<&'a Loaded> {
         [one] => Ok(one),
         _ => Err(Error::Usage(format!(
             "{what} works on one project at a time; choose one with --project ({})",
-            loaded.iter().map(|l| l.project.name.as_str()).collect::<Vec<_>>().join(", ")
+            loaded.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
         ))),
     }
 }

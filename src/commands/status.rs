@@ -14,7 +14,7 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
         .map(|l| {
             let mut st = analyse::status(&l.project, &l.diagnostics);
             let explicit = config.roadmap_file.as_deref().zip(config.roadmap_shown.as_deref());
-            let (roadmap, _) = plan::read_roadmap(l, &config.root, explicit);
+            let (roadmap, _) = plan::read_roadmap(l, &l.tree.root, explicit);
             let days = roadmap.and_then(|r| r.file.stale_after_days).unwrap_or(STALE_AFTER_DAYS);
             let stale = stale_changes(l, days);
             for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {

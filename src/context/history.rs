@@ -6,11 +6,11 @@
 use super::Loaded;
 use crate::analyse::history::{self, History};
 use crate::analyse::roadmap::Roadmap;
-use crate::git::{self, NoHistory, WalkOptions};
+use crate::git::{self, NoHistory, SchemaChoice, SchemaFiles, TaskRules, WalkOptions};
 use crate::model::{ChangeStatus, Day};
-use crate::parse::tasks;
-use crate::source::Walk;
-use std::collections::BTreeSet;
+use crate::parse::{schema, tasks};
+use crate::source::{SourceFile, Tree, Walk};
+use std::collections::{BTreeSet, HashMap};
 
 /// How `stale` is measured when the roadmap file does not say.
 pub const STALE_AFTER_DAYS: u32 = 30;
@@ -31,10 +31,10 @@ pub struct HistoryOptions {
 /// The walk it was built from comes along, for the code links' git evidence.
 pub fn read(l: &Loaded, roadmap: Option<&Roadmap>, options: HistoryOptions) -> Result<(Walk, History), NoHistory> {
     let repo = git::open(&l.tree.dir)?;
-    let openspec = l.tree.dir.join(&l.project.openspec_dir);
-    let mut found = git::walk(&repo, &openspec, WalkOptions { all_parents: options.all_parents }, tasks::count)?;
+    let openspec = l.tree.dir.join("openspec");
+    let mut found = git::walk(&repo, &openspec, WalkOptions { all_parents: options.all_parents }, &Counting)?;
     if git::dirty(&repo, &openspec)?
-        && let Some(step) = git::worktree_step(&found.at_head, &git::worktree(&l.tree, tasks::count))
+        && let Some(step) = git::worktree_step(&found.at_head, &git::worktree(&l.tree, &Counting))
     {
         found.steps.push(step);
     }
@@ -58,6 +58,66 @@ pub fn read(l: &Loaded, roadmap: Option<&Roadmap>, options: HistoryOptions) -> R
     Ok((found, history))
 }
 
+/// Tasks count in history as they do in the working tree: each commit's
+/// schema files (`openspec/config.yaml`, `openspec/schemas/`) decide a
+/// change's schema and its tracked task files with the resolver discovery
+/// uses ([`schema::for_change`], [`schema::task_files`]), and
+/// [`tasks::count`] counts them.
+struct Counting;
+
+impl git::TaskCounter for Counting {
+    fn rules<'a>(&'a self, files: &SchemaFiles) -> Box<dyn TaskRules + 'a> {
+        let file = |name: &str, text: &str| SourceFile { path: format!("openspec/{name}"), text: text.to_owned() };
+        let tree = Tree {
+            config: files.config.as_ref().map(|(name, text)| file(name, text)),
+            schemas: files
+                .schemas
+                .iter()
+                .map(|(name, text)| {
+                    (name.clone(), text.as_ref().map(|t| file(&format!("schemas/{name}/schema.yaml"), t)))
+                })
+                .collect(),
+            ..Tree::default()
+        };
+        let default = schema::default_schema(&tree);
+        let globs = tree.schemas.iter().map(|(name, _)| (name.clone(), schema::tracked_glob(&tree, name))).collect();
+        Box::new(CommitRules { tree, default, globs })
+    }
+
+    fn count(&self, text: &str) -> (usize, usize) {
+        tasks::count(text)
+    }
+}
+
+/// The rules of one commit, each project schema's tracked glob read once.
+struct CommitRules {
+    tree: Tree,
+    default: String,
+    globs: HashMap<String, Option<String>>,
+}
+
+impl TaskRules for CommitRules {
+    fn schema(&self, metadata: Option<&str>) -> SchemaChoice {
+        let parsed = metadata.map(|text| crate::parse::yaml::metadata(".openspec.yaml", text));
+        let (schema, resolves) = schema::for_change(&self.tree, &self.default, parsed.as_ref());
+        SchemaChoice { schema, resolves }
+    }
+
+    fn task_files(
+        &self,
+        choice: &SchemaChoice,
+        exists: &dyn Fn(&str) -> bool,
+        files: &dyn Fn() -> Vec<String>,
+    ) -> Vec<String> {
+        let glob = match self.globs.get(schema::strip_yaml_suffix(&choice.schema)) {
+            _ if !choice.resolves => None,
+            Some(glob) if self.tree.project_schema(schema::strip_yaml_suffix(&choice.schema)).is_some() => glob.clone(),
+            _ => schema::tracked_glob(&self.tree, &choice.schema),
+        };
+        schema::task_files(glob.as_deref(), exists, files).0
+    }
+}
+
 /// Active, unfinished changes with no commit in the last `days` before the
 /// newest commit, and no uncommitted work. Empty outside git. Reads only
 /// that window of history.
@@ -68,7 +128,7 @@ pub fn stale_changes(l: &Loaded, days: u32) -> BTreeSet<String> {
         .filter(|c| matches!(c.status, ChangeStatus::InProgress | ChangeStatus::Draft))
         .map(|c| (c.id.as_str(), c.path.rsplit('/').next().unwrap_or(&c.path)))
         .collect();
-    let openspec = l.tree.dir.join(&l.project.openspec_dir);
+    let openspec = l.tree.dir.join("openspec");
     let Ok(repo) = git::open(&l.tree.dir) else { return BTreeSet::new() };
     let folders: Vec<&str> = open.iter().map(|(_, f)| *f).collect();
     let Ok((_, recent)) = git::recent_activity(&repo, &openspec, &folders, days) else { return BTreeSet::new() };

@@ -24,6 +24,9 @@ use crate::source::{ChangeDir, Tree};
 
 /// A project with the files it was read from and what reading found.
 pub struct Loaded {
+    /// The project as the command line names it: its folder relative to
+    /// the root (`.` for the root), whatever folder it was read from.
+    pub name: String,
     pub tree: Tree,
     pub project: Project,
     /// Problems met while reading and parsing (not validation issues).
@@ -36,7 +39,7 @@ impl Loaded {
         let (project, mut diagnostics) = crate::parse::project(&tree);
         diagnostics.extend(tree.problems.iter().cloned());
         diagnostic::sort(&mut diagnostics);
-        Loaded { tree, project, diagnostics }
+        Loaded { name: tree.name.clone(), tree, project, diagnostics }
     }
 
     /// The folder a parsed change was read from.
@@ -64,4 +67,19 @@ impl Loaded {
 /// Load every selected project, reading changes to `depth`.
 pub fn load(config: &Config, depth: Depth) -> Result<Vec<Loaded>> {
     config.projects.iter().map(|name| discover::load_to(&config.root, name, depth).map(Loaded::new)).collect()
+}
+
+/// [`load`], each project read from its own folder: its paths are relative
+/// to the project, not to the root, so what is written into the project
+/// (ROADMAP.md, the site) is the same whether `spec` runs inside it or from
+/// a parent folder with `--project`.
+pub fn load_in_place(config: &Config, depth: Depth) -> Result<Vec<Loaded>> {
+    config
+        .projects
+        .iter()
+        .map(|name| {
+            let dir = if name == "." { config.root.clone() } else { config.root.join(name) };
+            discover::load_to(&dir, ".", depth).map(|tree| Loaded { name: name.clone(), ..Loaded::new(tree) })
+        })
+        .collect()
 }

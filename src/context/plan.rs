@@ -25,8 +25,11 @@ impl Plan {
     /// The plan of a loaded project as the configuration says: the roadmap
     /// file given with `--config`, else the project's own.
     pub fn of(loaded: &Loaded, config: &Config) -> Self {
-        let explicit = config.roadmap_file.as_deref().zip(config.roadmap_shown.as_deref());
-        Plan::new(loaded, &config.root, explicit, config.infer)
+        // A file inside the project is named relative to the folder the project was read from.
+        let inside = config.roadmap_file.as_deref().filter(|f| f.starts_with(&loaded.tree.dir));
+        let shown = inside.map(|f| crate::discover::relative(&loaded.tree.root, f));
+        let explicit = config.roadmap_file.as_deref().zip(shown.as_deref().or(config.roadmap_shown.as_deref()));
+        Plan::new(loaded, &loaded.tree.root, explicit, config.infer)
     }
 
     /// Read the roadmap file (`explicit`, else `roadmap/roadmap.yaml` in the

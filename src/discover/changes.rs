@@ -9,7 +9,7 @@ use super::{Depth, relative};
 use crate::glob::{self, is_glob};
 use crate::model::Diagnostic;
 use crate::parse::{self, schema};
-use crate::source::{ChangeDir, SourceFile, Tree};
+use crate::source::{ChangeDir, Tree};
 use std::fs;
 use std::path::Path;
 
@@ -127,28 +127,17 @@ pub(super) fn load_change(
     // `readChangeMetadata`: a present file must parse, pass the metadata
     // schema and name a listed schema, else schema resolution throws.
     change.parsed_metadata = change.metadata.as_ref().map(|m| parse::yaml::metadata(&m.path, &m.text));
-    let metadata = match &change.parsed_metadata {
-        None => Ok(None),
-        Some(parsed) => parsed
-            .clone()
-            .ok()
-            .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| schema::known(tree, s)))
-            .map(|m| m.schema)
-            .ok_or(()),
-    };
-    change.schema_resolves = metadata.is_ok();
-    change.schema = metadata.ok().flatten().unwrap_or_else(|| default_schema.to_owned());
+    (change.schema, change.schema_resolves) = schema::for_change(tree, default_schema, change.parsed_metadata.as_ref());
     let glob = if change.schema_resolves { schema::tracked_glob(tree, &change.schema) } else { None };
-    change.task_files = match glob.as_deref() {
-        None => Vec::new(),
-        Some(pattern) if !is_glob(pattern) => reader.read(&dir.join(pattern), &mut problems).into_iter().collect(),
-        Some(pattern) => glob_files(reader, dir, pattern, &mut problems),
-    };
-    change.tracked = !change.task_files.is_empty();
-    change.tracked_escapes = glob.as_deref().is_some_and(|pattern| outputs_escape(dir, pattern));
-    if !change.tracked {
+    let (paths, tracked) =
+        schema::task_files(glob.as_deref(), &|p| dir.join(p).symlink_metadata().is_ok(), &|| files_below(dir));
+    change.task_files = paths.iter().filter_map(|p| reader.read(&dir.join(p), &mut problems)).collect();
+    change.tracked = tracked && !change.task_files.is_empty();
+    if tracked && !change.tracked {
+        // Tracked files that could not be read: the counters fall back to `tasks.md`.
         change.task_files.extend(reader.read(&dir.join("tasks.md"), &mut problems));
     }
+    change.tracked_escapes = glob.as_deref().is_some_and(|pattern| outputs_escape(dir, pattern));
     if depth == Depth::Full {
         (change.deltas, change.specs_dir) = scan_change_specs(reader, &dir.join("specs"), &mut problems);
     }
@@ -187,29 +176,18 @@ pub(super) fn outputs_escape(dir: &Path, pattern: &str) -> bool {
         .any(|e| e.file_type().is_symlink() && glob::matches(pattern, &relative(dir, e.path())) && escapes(e.path()))
 }
 
-/// Files under `dir` whose relative path matches a glob, sorted
-/// (`resolveArtifactOutputs` over fast-glob: files only, dot entries only
-/// where the pattern names them).
-pub(super) fn glob_files(
-    reader: &Reader,
-    dir: &Path,
-    pattern: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<SourceFile> {
-    let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
-    for entry in walker.into_iter().flatten() {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = relative(dir, entry.path());
-        if glob::matches(pattern, &rel)
-            && let Some(file) = reader.read(entry.path(), problems)
-        {
-            out.push(file);
-        }
-    }
-    out
+/// Every file below `dir` (not folders), as paths relative to it: what a
+/// tracked task glob is matched against (`resolveArtifactOutputs` over
+/// fast-glob: files only; dot entries only where the pattern names them,
+/// which [`glob::matches`] decides).
+pub(super) fn files_below(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| relative(dir, e.path()))
+        .collect()
 }
 
 #[cfg(test)]

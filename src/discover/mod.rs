@@ -54,8 +54,34 @@ pub const SKIP_DIRS: &[&str] = &[
 /// How deep below the root nested `openspec/` folders are looked for.
 const MAX_PROJECT_DEPTH: usize = 6;
 
-/// Find the root: `explicit` when given, else the nearest ancestor of `cwd`
-/// that has an `openspec/` folder, else `cwd` when folders exist below it.
+/// Whether `dir` is an OpenSpec project: it holds an `openspec/` folder
+/// with a `specs/` or `changes/` folder or a config file. This is the
+/// official CLI's rule for a root (`findQualifyingRootSync` in
+/// `root-selection.js`): an empty `openspec/` (an uninitialised submodule)
+/// or one that holds only schemas (a skill's install assets) is not a
+/// project, and the search goes on past it. One rule for both directions:
+/// [`find_root`] walks up with it, [`find_projects`] walks down with it.
+pub fn is_project(dir: &Path) -> bool {
+    let openspec = dir.join("openspec");
+    openspec.is_dir()
+        && (openspec.join("specs").is_dir()
+            || openspec.join("changes").is_dir()
+            || openspec.join("config.yaml").exists()
+            || openspec.join("config.yml").exists())
+}
+
+/// The top of the git work tree that holds `dir`: the nearest ancestor with
+/// a `.git` folder or file (a linked worktree or a submodule has a file).
+pub fn work_tree_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// Find the root: `explicit` when given (the folder that holds `openspec/`,
+/// whatever its own name), else the nearest ancestor of `cwd` that is a
+/// project ([`is_project`]), else the top of the git work tree around `cwd`
+/// when projects lie below it (a monorepo). Outside a work tree nothing
+/// below `cwd` is searched: `cd / && spec list` must not read every
+/// checkout on the machine.
 pub fn find_root(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
     if let Some(dir) = explicit {
         let dir = if dir.is_absolute() { dir.to_path_buf() } else { cwd.join(dir) };
@@ -64,43 +90,67 @@ pub fn find_root(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
         }
         return Ok(dir);
     }
-    for dir in cwd.ancestors() {
-        if dir.join("openspec").is_dir() {
-            return Ok(dir.to_path_buf());
-        }
+    if let Some(dir) = cwd.ancestors().find(|d| is_project(d)) {
+        return Ok(dir.to_path_buf());
     }
-    if !find_projects(cwd).is_empty() {
-        return Ok(cwd.to_path_buf());
+    let rule = "an openspec/ folder with specs/, changes/ or config.yaml";
+    match work_tree_top(cwd) {
+        Some(top) if !find_projects(&top).is_empty() => Ok(top),
+        Some(top) => Err(Error::NoRoot(format!(
+            "no OpenSpec project in {} or its parents, nor below the git work tree {} (a project is {rule}); \
+             run `openspec init`, or pass --root DIR",
+            cwd.display(),
+            top.display()
+        ))),
+        None => Err(Error::NoRoot(format!(
+            "no OpenSpec project in {} or its parents (a project is {rule}), and it is not inside a git \
+             work tree, so nothing below it is searched; run spec inside an OpenSpec repository or pass --root DIR",
+            cwd.display()
+        ))),
     }
-    Err(Error::NoRoot(format!(
-        "no openspec/ folder found in {} or any of its parents; run spec inside an OpenSpec repository or pass --root DIR",
-        cwd.display()
-    )))
 }
 
-/// Every directory under `root` (the root first) that holds an `openspec/`
-/// folder, as `/`-separated paths relative to the root (`.` for the root).
+/// Every project ([`is_project`]) under `root`, the root first, as
+/// `/`-separated paths relative to the root (`.` for the root). Inside a
+/// git work tree, what `.gitignore` ignores is not searched (nor hidden
+/// folders, nor [`SKIP_DIRS`], nor the inside of an `openspec/` folder).
 pub fn find_projects(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
-    let mut walker = walkdir::WalkDir::new(root)
+    if is_project(root) {
+        found.push(".".to_owned());
+    }
+    let walker = ignore::WalkBuilder::new(root)
+        .max_depth(Some(MAX_PROJECT_DEPTH))
         .follow_links(false)
-        .max_depth(MAX_PROJECT_DEPTH)
-        .sort_by_file_name()
-        .into_iter()
+        .hidden(true)
+        .parents(true)
+        .ignore(false)
+        .git_global(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| {
+            let depth = e.depth();
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(SKIP_DIRS.contains(&name.as_ref()) || (name.starts_with('.') && e.file_type().is_dir()))
-        });
-    while let Some(entry) = walker.next() {
-        let Ok(entry) = entry else { continue };
-        if entry.file_type().is_dir() && entry.file_name() == "openspec" {
-            let parent = entry.path().parent().unwrap_or(root);
+            let in_openspec =
+                depth >= 2 && e.path().parent().and_then(Path::file_name).is_some_and(|n| n == "openspec");
+            depth == 0
+                || (e.file_type().is_some_and(|t| t.is_dir()) && !SKIP_DIRS.contains(&name.as_ref()) && !in_openspec)
+        })
+        .build();
+    for entry in walker.flatten() {
+        // The root's own name does not count: `--root /x/openspec` reads `/x/openspec/openspec/`.
+        if entry.depth() >= 1
+            && entry.file_name() == "openspec"
+            && let Some(parent) = entry.path().parent()
+            && parent != root
+            && is_project(parent)
+        {
             found.push(relative(root, parent));
-            // Its changes and specs are read by `load`; no project hides in them.
-            walker.skip_current_dir();
         }
     }
     found.sort_by(|a, b| (a != ".").cmp(&(b != ".")).then(a.cmp(b)));
+    found.dedup();
     found
 }
 
@@ -137,6 +187,7 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
     let reader = Reader::new(root);
     let mut tree = Tree {
         name: name.to_owned(),
+        root: root.to_path_buf(),
         dir: dir.clone(),
         openspec_dir: reader.rel(&openspec),
         project_md: openspec.join("project.md").is_file(),
@@ -151,12 +202,7 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
         tree.schemas.push((schema, file));
     }
     tree.specs = spec_files(&reader, &openspec.join("specs"), &mut problems);
-    let default_schema = tree
-        .config
-        .as_ref()
-        .and_then(|c| parse::yaml::project_config(&c.path, &c.text).ok())
-        .and_then(|c| c.schema)
-        .unwrap_or_else(|| "spec-driven".to_owned());
+    let default_schema = parse::schema::default_schema(&tree);
 
     let changes_dir = openspec.join("changes");
     let mut folders: Vec<(String, PathBuf, bool)> = subdirs(&reader, &changes_dir, &mut problems)

@@ -78,3 +78,69 @@ pub fn tracked_glob(tree: &Tree, schema: &str) -> Option<String> {
     }
     (name == "spec-driven").then(|| "tasks.md".into())
 }
+
+/// The project's default schema: `schema:` of `openspec/config.yaml`, else
+/// `spec-driven`.
+pub fn default_schema(tree: &Tree) -> String {
+    tree.config
+        .as_ref()
+        .and_then(|c| yaml::project_config(&c.path, &c.text).ok())
+        .and_then(|c| c.schema)
+        .unwrap_or_else(|| "spec-driven".to_owned())
+}
+
+/// The schema a change resolves to and whether it resolves
+/// (`resolveSchemaForChange` after `readChangeMetadata`): a present
+/// `.openspec.yaml` must parse, pass the metadata schema and name a listed
+/// schema; without one, the project's default applies.
+pub fn for_change(
+    tree: &Tree,
+    default_schema: &str,
+    metadata: Option<&Result<crate::model::Metadata, crate::source::YamlError>>,
+) -> (String, bool) {
+    let named = match metadata {
+        None => Ok(None),
+        Some(parsed) => parsed
+            .as_ref()
+            .ok()
+            .filter(|m| m.invalid.is_none() && m.schema.as_deref().is_some_and(|s| known(tree, s)))
+            .map(|m| m.schema.clone())
+            .ok_or(()),
+    };
+    let resolves = named.is_ok();
+    (named.ok().flatten().unwrap_or_else(|| default_schema.to_owned()), resolves)
+}
+
+/// Which of a change folder's files hold its tasks, as the counters read
+/// them: the files its schema's tracked `glob` names ([`tracked_glob`];
+/// `resolveTaskFilesForChange`: a path, or every file matching a glob,
+/// sorted), else a bare `tasks.md`. `files`
+/// lists every file of the folder (paths relative to it) and is called only
+/// for a glob. The second value says whether the files are tracked ones.
+/// Discovery decides on disk with the same rules; history decides with
+/// this at every commit, on the schema files of that commit.
+pub fn task_files(
+    glob: Option<&str>,
+    exists: &dyn Fn(&str) -> bool,
+    files: &dyn Fn() -> Vec<String>,
+) -> (Vec<String>, bool) {
+    let tracked: Vec<String> = match glob {
+        None => Vec::new(),
+        Some(pattern) if !crate::glob::is_glob(pattern) => {
+            if exists(pattern) {
+                vec![pattern.to_owned()]
+            } else {
+                Vec::new()
+            }
+        }
+        Some(pattern) => {
+            let mut matched: Vec<String> = files().into_iter().filter(|f| crate::glob::matches(pattern, f)).collect();
+            matched.sort();
+            matched
+        }
+    };
+    if !tracked.is_empty() {
+        return (tracked, true);
+    }
+    (if exists("tasks.md") { vec!["tasks.md".to_owned()] } else { Vec::new() }, false)
+}

@@ -81,8 +81,8 @@ fn non_utf8_bytes_are_reported_with_line() {
 }
 
 #[test]
-fn empty_openspec_folder() {
-    let t = SpecTest::new().dir("openspec");
+fn empty_openspec_project() {
+    let t = SpecTest::new().dir("openspec/changes");
     let run = t.run(&["status"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("Nothing here yet"), "{}", run.stdout);

@@ -116,7 +116,8 @@ fn no_openspec_folder_is_exit_2_and_says_where() {
     let t = SpecTest::new();
     let run = t.run(&["status"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no openspec/ folder found in [ROOT]"), "{}", run.stderr);
+    assert!(run.stderr.contains("no OpenSpec project in [ROOT] or its parents"), "{}", run.stderr);
+    assert!(run.stderr.contains("--root DIR"), "{}", run.stderr);
     let run = t.run(&["--root", "missing", "status"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is not a directory"), "{}", run.stderr);
@@ -226,4 +227,75 @@ fn help_and_version() {
         assert!(help.stdout.contains(cmd), "{}", help.stdout);
     }
     assert!(t.run(&["--version"]).stdout.starts_with("spec "));
+}
+
+#[test]
+fn an_openspec_folder_without_specs_changes_or_config_is_not_a_project() {
+    // An uninitialised submodule (`references/openspec`, empty) and a
+    // skill's schema-only `openspec/` belong to the project above; the
+    // official CLI walks past them too.
+    let t = SpecTest::fixture("basic")
+        .dir("references/openspec")
+        .file("skills/x/install_assets/openspec/schemas/mine/schema.yaml", "name: mine\n");
+    let projects = t.run(&["status", "--json"]).json();
+    assert_eq!(projects["projects"].as_array().unwrap().len(), 1, "{projects}");
+    for command in [&["roadmap", "--stdout"][..], &["site", "--out", "out"], &["graph"]] {
+        let run = t.run(command);
+        assert_eq!(run.code, 0, "{command:?}: {}", run.stderr);
+    }
+    // From inside the skill's folder the root is the project above.
+    let inside = run_in(&t.path().join("skills/x/install_assets"), &["list", "--json"]);
+    assert_eq!(inside.code, 0, "{}", inside.stderr);
+    assert_eq!(inside.json()["changes"].as_array().unwrap().len(), 3);
+    // An empty openspec/ alone is no project: exit 2, saying what one is.
+    let empty = SpecTest::new().dir("openspec");
+    let run = empty.run(&["status"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("a project is an openspec/ folder with specs/, changes/ or config.yaml"),
+        "{}",
+        run.stderr
+    );
+    // A config file alone makes one (a freshly initialised project).
+    let config_only = SpecTest::new().file("openspec/config.yaml", "schema: spec-driven\n");
+    assert_eq!(config_only.run(&["status"]).code, 0);
+}
+
+#[test]
+fn outside_a_git_work_tree_nothing_below_is_searched() {
+    // `cd / && spec list` must not read every checkout on the machine.
+    let t = SpecTest::new().file("deep/er/openspec/changes/x/tasks.md", "- [ ] a\n");
+    let run = t.run(&["list"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("not inside a git work tree"), "{}", run.stderr);
+    assert!(run.stderr.contains("--root DIR"), "{}", run.stderr);
+    // `--root` still searches below it.
+    assert_eq!(t.run(&["--root", ".", "list", "--json"]).json()["changes"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn inside_a_git_work_tree_projects_below_its_top_are_found_and_gitignore_is_honoured() {
+    let t = SpecTest::new()
+        .file(".gitignore", "scratch/\n")
+        .file("packages/api/openspec/changes/api-change/tasks.md", "- [ ] a\n")
+        .file("scratch/openspec/changes/ignored/tasks.md", "- [ ] a\n")
+        .dir("docs/guide");
+    git2::Repository::init(t.path()).unwrap();
+    // From a folder of the monorepo that is no project: the work tree's top is the root.
+    let run = run_in(&t.path().join("docs/guide"), &["list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let ids: Vec<&str> = json["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["api-change"]);
+}
+
+#[test]
+fn a_root_named_openspec_is_the_folder_that_holds_openspec() {
+    // A clone of a project into a folder called `openspec`.
+    let t = SpecTest::new().file("openspec/openspec/changes/x/tasks.md", "- [x] a\n");
+    let run = t.run(&["--root", "openspec", "list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["changes"][0]["id"], "x");
+    let inside = run_in(&t.path().join("openspec"), &["list", "--json"]);
+    assert_eq!(inside.json()["changes"][0]["id"], "x");
 }

@@ -103,6 +103,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 pub struct GitRepo {
     pub test: SpecTest,
     pub repo: git2::Repository,
+    /// The work tree: the test folder, or a folder inside it.
+    dir: PathBuf,
 }
 
 /// Seconds since the epoch of noon UTC on `2024-MM-DD` style `day` (`"01-05"`).
@@ -115,14 +117,22 @@ fn noon(day: &str) -> i64 {
 impl GitRepo {
     /// `git init` in a new temporary folder, with an `openspec/` folder.
     pub fn new() -> Self {
-        let test = SpecTest::new().file("openspec/project.md", "# Project\n");
-        let repo = git2::Repository::init(test.path()).unwrap();
+        Self::inside("")
+    }
+
+    /// [`GitRepo::new`] in the folder `rel` of a new temporary folder (which
+    /// is not a repository).
+    pub fn inside(rel: &str) -> Self {
+        let dir_of = |p: &str| if rel.is_empty() { p.to_owned() } else { format!("{rel}/{p}") };
+        let test = SpecTest::new().file(&dir_of("openspec/project.md"), "# Project\n").dir(&dir_of("openspec/changes"));
+        let dir = if rel.is_empty() { test.path().to_path_buf() } else { test.path().join(rel) };
+        let repo = git2::Repository::init(&dir).unwrap();
         repo.set_head("refs/heads/main").unwrap();
-        GitRepo { test, repo }
+        GitRepo { test, repo, dir }
     }
 
     pub fn path(&self) -> &Path {
-        self.test.path()
+        &self.dir
     }
 
     /// Write files (`Some`) and delete them (`None`) in the working tree.
@@ -195,6 +205,6 @@ impl GitRepo {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        self.test.run(args)
+        run_in(&self.dir, args)
     }
 }

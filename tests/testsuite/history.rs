@@ -176,9 +176,8 @@ fn shallow_clones_say_where_history_starts() {
     assert!(text.stdout.contains("≤2024-05-02"), "{}", text.stdout);
 }
 
-#[test]
-fn stale_work_is_flagged_from_the_newest_commit_or_date() {
-    let r = GitRepo::new();
+/// `slow` untouched since 06-01, `fast` worked on 07-15.
+fn slow_and_fast(r: &GitRepo) {
     r.write(&[
         ("openspec/changes/slow/proposal.md", Some(PROPOSAL)),
         ("openspec/changes/slow/tasks.md", Some(&tasks(0, 2))),
@@ -188,6 +187,12 @@ fn stale_work_is_flagged_from_the_newest_commit_or_date() {
     r.commit("06-01", "Propose");
     r.write(&[("openspec/changes/fast/tasks.md", Some(&tasks(1, 2)))]);
     r.commit("07-15", "Work on fast");
+}
+
+#[test]
+fn stale_work_is_flagged_from_the_newest_commit_or_date() {
+    let r = GitRepo::new();
+    slow_and_fast(&r);
     let h = history(&r, &[]);
     assert_eq!(h["reference_day"], "2024-07-15");
     assert_eq!(change(&h, "slow")["stale"], true);
@@ -298,4 +303,86 @@ fn roadmap_with_history_draws_actual_dates_and_flags_stale_work() {
     assert_eq!(r.run(&["roadmap", "--history"]).code, 0);
     assert_eq!(r.run(&["roadmap", "--history", "--check"]).code, 0);
     assert_eq!(r.run(&["roadmap", "--check"]).code, 1);
+}
+
+#[test]
+fn stale_marks_and_history_do_not_depend_on_the_working_directory() {
+    // The same project, run inside it and from its parent with `--project`.
+    let r = GitRepo::inside("repo");
+    slow_and_fast(&r);
+    let stale = |run: crate::harness::Run| -> Vec<(String, bool)> {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let json = run.json();
+        let p = &json["projects"][0];
+        let mut out: Vec<(String, bool)> = p["in_progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(p["draft"].as_array().unwrap())
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["stale"] == true))
+            .collect();
+        out.sort();
+        out
+    };
+    let inside = stale(r.run(&["status", "--json"]));
+    let parent = stale(r.test.run(&["--project", "repo", "status", "--json"]));
+    assert_eq!(inside, [("fast".to_owned(), false), ("slow".to_owned(), true)]);
+    assert_eq!(parent, inside);
+    let from_parent = r.test.run(&["--project", "repo", "history", "--json"]);
+    assert_eq!(from_parent.code, 0, "{}", from_parent.stderr);
+    assert_eq!(change(&from_parent.json(), "fast")["stale"], false);
+    assert_eq!(change(&from_parent.json(), "slow")["stale"], true);
+    let roadmap = |run: crate::harness::Run| run.stdout;
+    assert_eq!(
+        roadmap(r.run(&["roadmap", "--stdout", "--history"])),
+        roadmap(r.test.run(&["--project", "repo", "roadmap", "--stdout", "--history"]))
+    );
+}
+
+/// A project schema whose apply step tracks `plan/*.md` instead of `tasks.md`.
+const PLAN_SCHEMA: &str = "name: planned\nversion: 1\nartifacts:\n  - id: proposal\n    generates: proposal.md\n    description: d\n    template: t.md\n  - id: plan\n    generates: plan/*.md\n    description: d\n    template: t.md\n    requires: [proposal]\napply:\n  requires: [plan]\n  tracks: plan/*.md\n";
+
+#[test]
+fn history_counts_tasks_with_the_project_schema_of_each_commit() {
+    let r = GitRepo::new();
+    r.write(&[
+        ("openspec/schemas/planned/schema.yaml", Some(PLAN_SCHEMA)),
+        ("openspec/changes/a/.openspec.yaml", Some("schema: planned\n")),
+        ("openspec/changes/a/proposal.md", Some(PROPOSAL)),
+        ("openspec/changes/a/plan/one.md", Some(&tasks(0, 2))),
+        ("openspec/changes/a/plan/two.md", Some(&tasks(0, 1))),
+        ("openspec/changes/b/proposal.md", Some("# Change: B\n")),
+        ("openspec/changes/b/tasks.md", Some(&tasks(1, 4))),
+    ]);
+    r.commit("03-01", "Propose a and b");
+    r.write(&[("openspec/changes/a/plan/one.md", Some(&tasks(2, 2)))]);
+    r.commit("03-02", "Work on a");
+    // The config makes `planned` the default: b now counts its plan/ too.
+    r.write(&[
+        ("openspec/config.yaml", Some("schema: planned\n")),
+        ("openspec/changes/b/plan/x.md", Some(&tasks(0, 3))),
+    ]);
+    r.commit("03-03", "Everything is planned");
+    let list = r.run(&["list", "--json"]).json();
+    let listed =
+        |id: &str| list["changes"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["tasks"].clone();
+    assert_eq!(listed("a"), serde_json::json!({"done": 2, "total": 3}));
+    assert_eq!(listed("b"), serde_json::json!({"done": 0, "total": 3}));
+    let h = history(&r, &[]);
+    let series = |id: &str| -> Vec<(String, u64, u64)> {
+        change(&h, id)["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["day"].as_str().unwrap().to_owned(), p["done"].as_u64().unwrap(), p["total"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(series("a"), [("2024-03-01".into(), 0, 3), ("2024-03-02".into(), 2, 3)]);
+    // b's counts move at the commit that changed only the schema files and
+    // added its plan: history follows the rules of each commit.
+    assert_eq!(series("b"), [("2024-03-01".into(), 1, 4), ("2024-03-03".into(), 0, 3)]);
+    // The newest point of history agrees with `spec list`.
+    let last = |id: &str| series(id).last().map(|p| (p.1, p.2)).unwrap();
+    assert_eq!(last("a"), (2, 3));
+    assert_eq!(last("b"), (0, 3));
 }

@@ -26,7 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("glob", &[]),
     ("source", &["model"]),
-    ("parse", &["model", "source"]),
+    ("parse", &["model", "source", "glob"]),
     ("discover", &["model", "source", "parse", "glob", "error"]),
     ("git", &["model", "source"]),
     ("analyse", &["model", "source", "parse", "glob"]),
