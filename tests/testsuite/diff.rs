@@ -106,3 +106,71 @@ fn a_base_before_openspec_existed() {
     let d: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(d["added"], serde_json::json!(["a"]));
 }
+
+/// What a user sees must not name the scratch folder a revision is read into.
+fn assert_no_scratch_path(run: &crate::harness::Run) {
+    let temp = std::env::temp_dir().to_string_lossy().into_owned();
+    for text in [&run.stdout, &run.stderr] {
+        assert!(!text.contains("spec-diff-") && !text.contains(&temp), "names the scratch folder:\n{text}");
+    }
+}
+
+/// Base and head commits of change `a`: one task checked in between.
+fn two_commits() -> GitRepo {
+    let r = GitRepo::new();
+    r.write(&[
+        ("openspec/changes/a/proposal.md", Some("# Change: Add A\n")),
+        ("openspec/changes/a/tasks.md", Some("- [ ] 1.1 One\n- [ ] 1.2 Two\n")),
+    ]);
+    r.commit("03-01", "Base");
+    r.write(&[("openspec/changes/a/tasks.md", Some("- [x] 1.1 One\n- [ ] 1.2 Two\n"))]);
+    r.commit("03-02", "Head");
+    r
+}
+
+#[test]
+fn a_missing_blob_is_a_warning_naming_its_repository_path_and_revision() {
+    let r = two_commits();
+    let blob = r.repo.revparse_single("HEAD~1:openspec/changes/a/tasks.md").unwrap().id().to_string();
+    std::fs::remove_file(r.path().join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    let base = r.repo.revparse_single("HEAD~1").unwrap().id().to_string();
+
+    let run = r.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warning = format!("warning: openspec/changes/a/tasks.md at {}: ", &base[..7]);
+    assert!(run.stderr.contains(&warning) && run.stderr.contains("; read as missing"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_no_scratch_path(&run);
+    // The rest of the revision was read: the change is there, without tasks.
+    let json = r.run(&["diff", "HEAD~1", "HEAD", "--json"]).json();
+    let a = &json["changes"][0];
+    assert_eq!(
+        (a["id"].as_str(), a["before"].as_str(), a["after"].as_str()),
+        (Some("a"), Some("draft"), Some("in-progress"))
+    );
+}
+
+#[test]
+fn a_file_name_the_file_system_refuses_is_read_as_missing() {
+    let r = two_commits();
+    // A commit whose change folder holds a name too long for any file system
+    // beside its tasks.md (git allows it; the work tree never held it).
+    let head = r.repo.head().unwrap().peel_to_commit().unwrap();
+    let long = format!("openspec/changes/a/{}.md", "n".repeat(300));
+    let blob = r.repo.blob(b"notes\n").unwrap();
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    update.upsert(long.as_str(), blob, git2::FileMode::Blob);
+    let tree = r.repo.find_tree(update.create_updated(&r.repo, &head.tree().unwrap()).unwrap()).unwrap();
+    let sig = head.author();
+    r.repo.commit(Some("HEAD"), &sig, &sig, "A long name", &tree, &[&head]).unwrap();
+    let id = r.repo.head().unwrap().target().unwrap().to_string();
+
+    let run = r.run(&["diff", "HEAD~2", "HEAD", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warning = format!("warning: {long} at {}: ", &id[..7]);
+    assert!(run.stderr.contains(&warning) && run.stderr.contains("; read as missing"), "{}", run.stderr);
+    assert_no_scratch_path(&run);
+    // Its sibling tasks.md was written and read: one task checked.
+    let a = &run.json()["changes"][0];
+    assert_eq!(a["checked"][0]["text"], "1.1 One", "{a}");
+}
