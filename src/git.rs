@@ -625,53 +625,90 @@ pub fn resolve(repo: &Repository, rev: &str) -> Result<CommitInfo, String> {
     Ok(commit_info(&commit))
 }
 
+/// A file or folder [`materialise`] could not write: read as missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unwritten {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    /// Why: git's or the operating system's message, naming no path.
+    pub reason: String,
+}
+
 /// Write the files below each of `paths` (work-tree relative, `/`-separated)
 /// at commit `id` into `dest`, keeping their relative paths. A path missing
 /// at that commit is skipped. Symlinks and submodules are not written.
-pub fn materialise(repo: &Repository, id: &str, paths: &[String], dest: &Path) -> Result<(), String> {
+///
+/// It degrades per file: an object that cannot be read (missing from the
+/// object store) or a file or folder that cannot be created (a name the file
+/// system refuses) is left out and listed, sorted by path, and the rest is
+/// written. Only a commit or root tree that cannot be read is an error. No
+/// message names `dest`.
+pub fn materialise(repo: &Repository, id: &str, paths: &[String], dest: &Path) -> Result<Vec<Unwritten>, String> {
     let fail = |e: git2::Error| format!("reading commit {id}: {}", e.message());
     let commit = repo.find_commit(Oid::from_str(id).map_err(fail)?).map_err(fail)?;
     let root = commit.tree().map_err(fail)?;
+    let mut unwritten = Vec::new();
     for path in paths {
-        let entry = match root.get_path(Path::new(path)) {
-            Ok(e) => e,
-            Err(_) => continue,
-        };
-        let target = dest.join(path);
-        let object = entry.to_object(repo).map_err(fail)?;
-        write_object(repo, &object, &target).map_err(|e| format!("writing {}: {e}", target.display()))?;
+        let Ok(entry) = root.get_path(Path::new(path)) else { continue };
+        write_entry(repo, &entry, path, &dest.join(path), &mut unwritten);
     }
-    Ok(())
+    unwritten.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(unwritten)
 }
 
-fn write_object(repo: &Repository, object: &git2::Object<'_>, target: &Path) -> std::io::Result<()> {
-    let io = |e: git2::Error| std::io::Error::other(e.message().to_owned());
+/// Write one tree entry (`path` in the repository) to `target`, listing
+/// in `unwritten` what could not be.
+fn write_entry(
+    repo: &Repository,
+    entry: &git2::TreeEntry<'_>,
+    path: &str,
+    target: &Path,
+    unwritten: &mut Vec<Unwritten>,
+) {
+    let mut skip = |reason: String| unwritten.push(Unwritten { path: path.to_owned(), reason });
+    // Regular files and folders only: no symlink can lead the reader out of
+    // the scratch folder.
+    if entry.filemode() == 0o120000 || entry.kind() == Some(ObjectType::Commit) {
+        return;
+    }
+    let object = match entry.to_object(repo) {
+        Ok(o) => o,
+        Err(e) => return skip(e.message().to_owned()),
+    };
     match object.kind() {
         Some(ObjectType::Blob) => {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
+            let content = object.as_blob().map(git2::Blob::content).unwrap_or_default();
+            let written = match target.parent() {
+                Some(parent) => std::fs::create_dir_all(parent),
+                None => Ok(()),
             }
-            std::fs::write(target, object.as_blob().map(git2::Blob::content).unwrap_or_default())
+            .and_then(|()| std::fs::write(target, content));
+            if let Err(e) = written {
+                skip(io_reason(&e));
+            }
         }
         Some(ObjectType::Tree) => {
-            std::fs::create_dir_all(target)?;
-            let tree = object.as_tree().expect("a tree");
-            for entry in tree.iter() {
-                // Regular files and folders only: no symlink can lead the
-                // reader out of the scratch folder.
-                if entry.filemode() == 0o120000 || entry.kind() == Some(ObjectType::Commit) {
-                    continue;
-                }
-                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+            if let Err(e) = std::fs::create_dir_all(target) {
+                return skip(io_reason(&e));
+            }
+            for child in object.as_tree().expect("a tree").iter() {
+                let name = String::from_utf8_lossy(child.name_bytes()).into_owned();
                 if name.contains('/') || name == ".." || name == "." {
                     continue;
                 }
-                let child = entry.to_object(repo).map_err(io)?;
-                write_object(repo, &child, &target.join(name))?;
+                write_entry(repo, &child, &format!("{path}/{name}"), &target.join(&name), unwritten);
             }
-            Ok(())
         }
-        _ => Ok(()),
+        _ => {}
+    }
+}
+
+/// An I/O error's reason without the path it was about (`std::io::Error`
+/// names none, but an error built elsewhere may).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(_) => e.to_string(),
+        None => e.kind().to_string(),
     }
 }
 

@@ -1,18 +1,41 @@
 //! What moved between two states of a project (`spec diff BASE [HEAD]`):
-//! changes added, completed, re-opened, archived and removed; tasks checked,
-//! unchecked, added and dropped per change (with their text); phase and
-//! project progress before → after; dependencies added and removed.
+//! changes added (open, or already completed or archived at head),
+//! completed, re-opened, archived and removed, one [`Moved`] word each;
+//! tasks checked, unchecked, edited, added and dropped per change (with
+//! their text); phase and project progress before → after; dependencies
+//! added and removed.
 //!
-//! Pure: it compares two already analysed states. Tasks are matched by
-//! their file and text (the n-th task with a given text in one state pairs
-//! with the n-th in the other), so renumbering or moving a task is not a
-//! change, while editing its text shows as one dropped and one added.
+//! Pure: it compares two already analysed states. Tasks are matched in two
+//! rounds, within one change:
+//!
+//! 1. by file and text: the n-th task with a given text in one state pairs
+//!    with the n-th in the other, so moving a task is not a change;
+//! 2. what is left, a task dropped and one added in the same task file, pairs
+//!    as *edited* when both carry the same task number (a leading `1.3` or
+//!    `1.3.`: digits with at least one dot) or their texts are alike: a
+//!    normalised Levenshtein similarity (1 − distance ÷ longer length, on
+//!    the text without its number, lower-cased, spaces collapsed) of at least
+//!    [`EDIT_SIMILARITY`]. Pairs are taken greedily, most alike first (then
+//!    same number first, then in file order), each task in one pair at most,
+//!    so the result does not depend on anything but the two states. A file
+//!    with more than [`MAX_COMPARED`] dropped × added tasks pairs by number
+//!    only.
+//!
+//! A task neither round pairs is added or dropped.
 
 use super::graph::Graph;
 use super::roadmap::Roadmap;
 use crate::model::{Change, ChangeStatus, Progress, Project};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How alike (0 to 1) a dropped and an added task's texts must be to pair as
+/// an edit when their numbers do not say so.
+pub const EDIT_SIMILARITY: f64 = 0.6;
+
+/// Dropped × added tasks of one file beyond which texts are not compared
+/// (pairs by number only), so a rewritten file stays cheap.
+pub const MAX_COMPARED: usize = 10_000;
 
 /// One side of the comparison.
 pub struct Side<'a> {
@@ -37,6 +60,46 @@ pub struct TaskMove {
     pub done: bool,
 }
 
+/// A task whose text was edited: a dropped and an added task paired (see
+/// the module's rules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskEdit {
+    /// The task file, relative to the change folder.
+    pub file: String,
+    /// The text in the base state.
+    pub text_before: String,
+    /// The text in the head state.
+    pub text: String,
+    /// Line in the base state.
+    pub line_before: usize,
+    /// Line in the head state.
+    pub line: usize,
+    /// Checked in the base state.
+    pub done_before: bool,
+    /// Checked in the head state.
+    pub done: bool,
+}
+
+/// What became of a change, in one word: whether it came, finished or went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Moved {
+    /// New, and open at head (draft or in progress).
+    Added,
+    /// New, and complete (every task checked) at head.
+    AddedAndCompleted,
+    /// New, and archived at head: created and archived within the range.
+    AddedAndArchived,
+    /// Became complete and is still active.
+    Completed,
+    /// Was complete and is not any more.
+    Reopened,
+    /// Moved into the archive.
+    Archived,
+    /// Gone without being archived.
+    Removed,
+}
+
 /// How one change moved.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeMove {
@@ -45,22 +108,36 @@ pub struct ChangeMove {
     /// Status before (`null` when the change is new) and after (`null` when removed).
     pub before: Option<ChangeStatus>,
     pub after: Option<ChangeStatus>,
+    /// What became of it (`null` when only its tasks, or draft ↔ in progress, moved).
+    pub moved: Option<Moved>,
     pub tasks_before: Progress,
     pub tasks_after: Progress,
     pub checked: Vec<TaskMove>,
     pub unchecked: Vec<TaskMove>,
+    /// Tasks whose text changed, by file and head line.
+    pub edited: Vec<TaskEdit>,
     pub added: Vec<TaskMove>,
     pub dropped: Vec<TaskMove>,
 }
 
 impl ChangeMove {
     fn is_empty(&self) -> bool {
-        self.before == self.after
-            && self.tasks_before == self.tasks_after
-            && self.checked.is_empty()
+        self.before == self.after && self.tasks_before == self.tasks_after && !self.tasks_moved()
+    }
+
+    /// Some task was checked, unchecked, edited, added or dropped.
+    pub fn tasks_moved(&self) -> bool {
+        !(self.checked.is_empty()
             && self.unchecked.is_empty()
+            && self.edited.is_empty()
             && self.added.is_empty()
-            && self.dropped.is_empty()
+            && self.dropped.is_empty())
+    }
+
+    /// Tasks checked minus tasks unchecked, edited ones included.
+    pub fn net_checked(&self) -> isize {
+        let edits = |done: bool| self.edited.iter().filter(|e| e.done == done && e.done_before != done).count();
+        (self.checked.len() + edits(true)) as isize - (self.unchecked.len() + edits(false)) as isize
     }
 }
 
@@ -93,9 +170,15 @@ pub struct Diff {
     pub head_commit: Option<String>,
     pub project: ProgressMove,
     pub phases: Vec<ProgressMove>,
-    /// New changes (active or archived at head, absent at base).
+    /// New changes (active or archived at head, absent at base), also
+    /// those in `added_and_completed` and `added_and_archived`.
     pub added: Vec<String>,
-    /// Became complete (all tasks checked) and are still active.
+    /// New changes complete at head (also in `added` and `completed`).
+    pub added_and_completed: Vec<String>,
+    /// New changes archived at head: created and archived in the range
+    /// (also in `added`; not in `archived`).
+    pub added_and_archived: Vec<String>,
+    /// Became complete (all tasks checked) and are still active, new ones included.
     pub completed: Vec<String>,
     /// Were complete and are not any more.
     pub reopened: Vec<String>,
@@ -177,6 +260,83 @@ fn compare_tasks(before: Option<&Change>, after: Option<&Change>, m: &mut Change
         .collect();
     left.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     m.dropped = left;
+    m.edited = pair_edits(&mut m.dropped, &mut m.added);
+}
+
+/// A task's number: its first word when that is digits with at least one
+/// dot (`1.3`, `2.10.1`, `1.3.`), without a trailing dot.
+fn number(text: &str) -> Option<&str> {
+    let first = text.split_whitespace().next()?;
+    let n = first.strip_suffix('.').unwrap_or(first);
+    let numeric = n.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    (numeric && n.contains('.')).then_some(n)
+}
+
+/// What a task says, for comparing: without its number, lower-cased, its
+/// spaces collapsed.
+fn words(text: &str) -> String {
+    let rest = match number(text) {
+        Some(_) => text.split_whitespace().skip(1).collect::<Vec<_>>(),
+        None => text.split_whitespace().collect(),
+    };
+    rest.join(" ").to_lowercase()
+}
+
+/// Pair dropped and added tasks of the same file as edits (the module's
+/// second round), taking the pairs out of both lists.
+fn pair_edits(dropped: &mut Vec<TaskMove>, added: &mut Vec<TaskMove>) -> Vec<TaskEdit> {
+    let mut per_file: HashMap<&str, (usize, usize)> = HashMap::new();
+    for t in dropped.iter() {
+        per_file.entry(&t.file).or_default().0 += 1;
+    }
+    for t in added.iter() {
+        per_file.entry(&t.file).or_default().1 += 1;
+    }
+    let (old, new): (Vec<String>, Vec<String>) =
+        (dropped.iter().map(|t| words(&t.text)).collect(), added.iter().map(|t| words(&t.text)).collect());
+    // (similarity, same number, dropped index, added index) of every candidate.
+    let mut candidates: Vec<(f64, bool, usize, usize)> = Vec::new();
+    for (i, d) in dropped.iter().enumerate() {
+        let (n_dropped, n_added) = per_file[d.file.as_str()];
+        let compare = n_dropped * n_added <= MAX_COMPARED;
+        for (j, a) in added.iter().enumerate().filter(|(_, a)| a.file == d.file) {
+            let same = number(&d.text).is_some_and(|n| number(&a.text) == Some(n));
+            if !(same || compare) {
+                continue;
+            }
+            let alike = strsim::normalized_levenshtein(&old[i], &new[j]);
+            if same || alike >= EDIT_SIMILARITY {
+                candidates.push((alike, same, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)).then((x.2, x.3).cmp(&(y.2, y.3))));
+    let (mut used_old, mut used_new) = (vec![false; dropped.len()], vec![false; added.len()]);
+    let mut edits = Vec::new();
+    for (_, _, i, j) in candidates {
+        if used_old[i] || used_new[j] {
+            continue;
+        }
+        (used_old[i], used_new[j]) = (true, true);
+        let (d, a) = (&dropped[i], &added[j]);
+        edits.push(TaskEdit {
+            file: a.file.clone(),
+            text_before: d.text.clone(),
+            text: a.text.clone(),
+            line_before: d.line,
+            line: a.line,
+            done_before: d.done,
+            done: a.done,
+        });
+    }
+    edits.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let keep = |list: &mut Vec<TaskMove>, used: &[bool]| {
+        let mut used = used.iter();
+        list.retain(|_| !used.next().copied().unwrap_or(false));
+    };
+    keep(dropped, &used_old);
+    keep(added, &used_new);
+    edits
 }
 
 fn progress(
@@ -224,6 +384,8 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
         ),
         phases: Vec::new(),
         added: Vec::new(),
+        added_and_completed: Vec::new(),
+        added_and_archived: Vec::new(),
         completed: Vec::new(),
         reopened: Vec::new(),
         archived: Vec::new(),
@@ -234,17 +396,29 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
     };
     for id in ids {
         let (b, a) = (old.get(id), new.get(id));
-        match (b, a) {
-            (None, Some(_)) => d.added.push(id.to_owned()),
-            (Some(_), None) => d.removed.push(id.to_owned()),
-            (Some(b), Some(a)) if !b.archived && a.archived => d.archived.push(id.to_owned()),
-            _ => {}
-        }
-        if a.is_some_and(|a| !a.archived) && complete(a) && !complete(b) {
-            d.completed.push(id.to_owned());
-        }
-        if complete(b) && a.is_some_and(|a| !a.archived) && !complete(a) {
-            d.reopened.push(id.to_owned());
+        let active = a.is_some_and(|a| !a.archived);
+        let moved = match (b, a) {
+            (None, Some(a)) if a.archived => Some(Moved::AddedAndArchived),
+            (None, Some(_)) if complete(a) => Some(Moved::AddedAndCompleted),
+            (None, Some(_)) => Some(Moved::Added),
+            (Some(_), None) => Some(Moved::Removed),
+            (Some(b), Some(a)) if !b.archived && a.archived => Some(Moved::Archived),
+            _ if active && complete(a) && !complete(b) => Some(Moved::Completed),
+            _ if active && complete(b) && !complete(a) => Some(Moved::Reopened),
+            _ => None,
+        };
+        let lists: &mut [&mut Vec<String>] = match moved {
+            Some(Moved::Added) => &mut [&mut d.added],
+            Some(Moved::AddedAndCompleted) => &mut [&mut d.added, &mut d.added_and_completed, &mut d.completed],
+            Some(Moved::AddedAndArchived) => &mut [&mut d.added, &mut d.added_and_archived],
+            Some(Moved::Completed) => &mut [&mut d.completed],
+            Some(Moved::Reopened) => &mut [&mut d.reopened],
+            Some(Moved::Archived) => &mut [&mut d.archived],
+            Some(Moved::Removed) => &mut [&mut d.removed],
+            None => &mut [],
+        };
+        for list in lists {
+            list.push(id.to_owned());
         }
         let either = a.or(b).expect("one side has it");
         let mut m = ChangeMove {
@@ -252,10 +426,12 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
             title: either.title.clone(),
             before: b.map(|c| c.status),
             after: a.map(|c| c.status),
+            moved,
             tasks_before: b.map(|c| c.tasks).unwrap_or_default(),
             tasks_after: a.map(|c| c.tasks).unwrap_or_default(),
             checked: Vec::new(),
             unchecked: Vec::new(),
+            edited: Vec::new(),
             added: Vec::new(),
             dropped: Vec::new(),
         };
@@ -290,4 +466,81 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
     d.dependencies_added = ea.difference(&eb).cloned().collect();
     d.dependencies_removed = eb.difference(&ea).cloned().collect();
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(file: &str, line: usize, text: &str, done: bool) -> TaskMove {
+        TaskMove { file: file.to_owned(), text: text.to_owned(), line, done }
+    }
+
+    /// `(before, after)` texts of what [`pair_edits`] paired, and what it left.
+    fn pair(dropped: &[TaskMove], added: &[TaskMove]) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
+        let (mut d, mut a) = (dropped.to_vec(), added.to_vec());
+        let edits = pair_edits(&mut d, &mut a);
+        let texts = |ts: Vec<TaskMove>| ts.into_iter().map(|t| t.text).collect();
+        (edits.into_iter().map(|e| (e.text_before, e.text)).collect(), texts(d), texts(a))
+    }
+
+    #[test]
+    fn task_numbers_are_digits_with_a_dot() {
+        assert_eq!(number("1.3 Write it"), Some("1.3"));
+        assert_eq!(number("2.10.1. Deep"), Some("2.10.1"));
+        assert_eq!(number("3 retries"), None);
+        assert_eq!(number("1..2 odd"), None);
+        assert_eq!(number("v1.2 release"), None);
+        assert_eq!(words("1.3  Write   The Docs"), "write the docs");
+    }
+
+    #[test]
+    fn edits_pair_by_task_number_or_alike_text_in_the_same_file() {
+        let dropped = [
+            task("tasks.md", 3, "1.3 Add login", false),
+            task("tasks.md", 5, "Write the release notes", false),
+            task("tasks.md", 6, "Unrelated chore", false),
+            task("other.md", 1, "Write the release notes", false),
+        ];
+        let added = [
+            task("tasks.md", 3, "1.3 Remove telemetry", true),
+            task("tasks.md", 5, "Write the release notes for 2.0", false),
+            task("tasks.md", 7, "Something else entirely", false),
+        ];
+        let (edits, left_dropped, left_added) = pair(&dropped, &added);
+        assert_eq!(
+            edits,
+            [
+                ("1.3 Add login".to_owned(), "1.3 Remove telemetry".to_owned()),
+                ("Write the release notes".to_owned(), "Write the release notes for 2.0".to_owned()),
+            ]
+        );
+        // Another file's task does not pair, nor do texts that are not alike.
+        assert_eq!(left_dropped, ["Unrelated chore", "Write the release notes"]);
+        assert_eq!(left_added, ["Something else entirely"]);
+    }
+
+    #[test]
+    fn the_most_alike_pair_wins_over_a_shared_number() {
+        // A task inserted at 1.3 renumbered the old 1.3 to 1.4.
+        let dropped = [task("tasks.md", 3, "1.3 Deploy to staging", false)];
+        let added =
+            [task("tasks.md", 3, "1.3 Run the tests", false), task("tasks.md", 4, "1.4 Deploy to staging", false)];
+        let (edits, left_dropped, left_added) = pair(&dropped, &added);
+        assert_eq!(edits, [("1.3 Deploy to staging".to_owned(), "1.4 Deploy to staging".to_owned())]);
+        assert!(left_dropped.is_empty());
+        assert_eq!(left_added, ["1.3 Run the tests"]);
+    }
+
+    #[test]
+    fn equally_alike_pairs_go_in_file_order() {
+        let dropped = [task("tasks.md", 1, "Fix bug", false), task("tasks.md", 2, "Fix bug", false)];
+        let added = [task("tasks.md", 1, "Fix bugs", false), task("tasks.md", 2, "Fix bugs", true)];
+        let mut d = dropped.to_vec();
+        let mut a = added.to_vec();
+        let edits = pair_edits(&mut d, &mut a);
+        let lines: Vec<(usize, usize)> = edits.iter().map(|e| (e.line_before, e.line)).collect();
+        assert_eq!(lines, [(1, 1), (2, 2)]);
+        assert!(d.is_empty() && a.is_empty());
+    }
 }

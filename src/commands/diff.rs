@@ -43,7 +43,9 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcom
             roadmap: &head_roadmap,
         },
     );
-    let mut out = Outcome::new().reading_problems(loaded);
+    // What a revision could not read is a warning; the diff goes on.
+    let unread = base.warnings.iter().chain(head.iter().flat_map(|h| &h.warnings));
+    let mut out = Outcome::new().reading_problems(loaded).problems(unread);
     out.stdout = if args.json { json::to_string(&moved) } else { markdown::diff(&moved) };
     Ok(out)
 }

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::context::{self, Loaded};
 use crate::discover::Depth;
 use crate::error::{Error, Result, exit};
-use crate::model::{Day, Level};
+use crate::model::{Day, Diagnostic, Level};
 use crate::render::style::Style;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,8 +41,13 @@ impl Outcome {
     }
 
     /// Problems met reading files, on stderr (info-level ones are left for `spec check`).
-    fn reading_problems(mut self, loaded: &[Loaded]) -> Self {
-        for d in loaded.iter().flat_map(|l| &l.diagnostics).filter(|d| d.level != Level::Info) {
+    fn reading_problems(self, loaded: &[Loaded]) -> Self {
+        self.problems(loaded.iter().flat_map(|l| &l.diagnostics))
+    }
+
+    /// Diagnostics on stderr, one a line (info-level ones are left for `spec check`).
+    fn problems<'d>(mut self, diagnostics: impl IntoIterator<Item = &'d Diagnostic>) -> Self {
+        for d in diagnostics.into_iter().filter(|d| d.level != Level::Info) {
             self.stderr.push_str(&crate::render::diagnostic::text(d, &Style::plain()));
             self.stderr.push('\n');
         }

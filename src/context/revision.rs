@@ -2,10 +2,15 @@
 //! written to a scratch folder (git objects only, nothing run), then read by
 //! the usual discovery, with its roadmap file from the same revision when
 //! that lives in the project.
+//!
+//! A file that cannot be written (an object missing from the store, a name
+//! the file system refuses) is read as missing, with a warning naming its
+//! repository path and the revision, never the scratch folder.
 
 use super::{Loaded, Plan, plan::ROADMAP_FILE};
 use crate::config::Config;
 use crate::git;
+use crate::model::{Diagnostic, Level};
 
 /// One side of a comparison: a project read from a revision.
 pub struct Revision {
@@ -17,6 +22,8 @@ pub struct Revision {
     pub commit: String,
     pub loaded: Loaded,
     pub plan: Plan,
+    /// What could not be read at this revision, as warnings (sorted by path).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Revision {
@@ -37,18 +44,31 @@ impl Revision {
         if let Some(r) = &roadmap_rel {
             paths.push(in_repo(&[r.as_str()]));
         }
-        git::materialise(repo, &commit.id, &paths, scratch.path())?;
+        let short = &commit.id[..commit.id.len().min(7)];
+        let warnings = git::materialise(repo, &commit.id, &paths, scratch.path())?
+            .into_iter()
+            .map(|u| {
+                let message = format!("{} at {short}: {}; read as missing", u.path, u.reason);
+                Diagnostic::new(Level::Warning, None, None, message)
+            })
+            .collect();
         let dir = scratch.path().join(project.join("/"));
+        // What fails from here on is said of the revision, not of the scratch folder.
+        let scratch_path = scratch.path().to_string_lossy().into_owned();
+        let hide = |e: String| format!("reading `{rev}`: {}", e.replace(&scratch_path, "."));
         // A revision from before the project adopted OpenSpec is an empty project.
-        std::fs::create_dir_all(dir.join("openspec")).map_err(|e| e.to_string())?;
-        let tree = crate::discover::load(&dir, ".").map_err(|e| e.to_string())?;
-        let loaded = Loaded::new(tree);
+        std::fs::create_dir_all(dir.join("openspec")).map_err(|e| hide(e.to_string()))?;
+        let tree = crate::discover::load(&dir, ".").map_err(|e| hide(e.to_string()))?;
+        let mut loaded = Loaded::new(tree);
+        // Named as the project is, not as the scratch folder is.
+        loaded.project.name.clone_from(&l.project.name);
+        loaded.project.display_name.clone_from(&l.project.display_name);
         let explicit = match (&roadmap_rel, &config.roadmap_file) {
             (Some(r), _) => Some((dir.join(r), r.clone())),
             (None, Some(f)) => Some((f.clone(), config.roadmap_shown.clone().unwrap_or_default())),
             (None, None) => None,
         };
         let plan = Plan::new(&loaded, &dir, explicit.as_ref().map(|(p, s)| (p.as_path(), s.as_str())), config.infer);
-        Ok(Revision { _scratch: scratch, label: rev.to_owned(), commit: commit.id, loaded, plan })
+        Ok(Revision { _scratch: scratch, label: rev.to_owned(), commit: commit.id, loaded, plan, warnings })
     }
 }

@@ -339,7 +339,7 @@ pub fn splice(existing: Option<&str>, block: &str) -> String {
 /// hidden marker (`<!-- spec-diff -->`) so a bot can find and update its
 /// comment instead of adding one per push.
 pub fn diff(d: &crate::analyse::diff::Diff) -> String {
-    use crate::analyse::diff::ProgressMove;
+    use crate::analyse::diff::{Moved, ProgressMove};
     use std::fmt::Write as _;
     let short = |c: &Option<String>| c.as_deref().map(|c| format!(" ({})", &c[..c.len().min(7)])).unwrap_or_default();
     let tasks = |p: &Progress| format!("{}/{}", p.done, p.total);
@@ -360,7 +360,7 @@ pub fn diff(d: &crate::analyse::diff::Diff) -> String {
         short(&d.head_commit)
     );
     let (before, after) = progress(&d.project);
-    let checked: isize = d.changes.iter().map(|c| c.checked.len() as isize - c.unchecked.len() as isize).sum();
+    let checked: isize = d.changes.iter().map(|c| c.net_checked()).sum();
     let _ = writeln!(
         out,
         "**Tasks done across active changes:** {before} → {after}{}\n",
@@ -383,32 +383,29 @@ pub fn diff(d: &crate::analyse::diff::Diff) -> String {
         }
         out.push('\n');
     }
-    let title = |id: &str| {
-        d.changes.iter().find(|c| c.id == id).map(|c| c.title.as_str()).filter(|t| *t != id).unwrap_or_default()
-    };
-    let line = |out: &mut String, label: &str, ids: &[String]| {
-        for id in ids {
-            let t = title(id);
-            let t = if t.is_empty() { String::new() } else { format!(" {}", html_text(t)) };
-            let _ = writeln!(out, "- {label} `{id}`{t}");
-        }
-    };
+    // One line a change, grouped by what it is at head: ✨ is open new work
+    // only; a change new in the range and already done says so.
     let mut summary = String::new();
-    line(&mut summary, "✨ **Added**", &d.added);
-    line(&mut summary, "✅ **Completed**", &d.completed);
-    line(&mut summary, "↩️ **Re-opened**", &d.reopened);
-    line(&mut summary, "📦 **Archived**", &d.archived);
-    line(&mut summary, "🗑️ **Removed** (not archived)", &d.removed);
+    for (moved, label) in [
+        (Moved::Added, "✨ **Added**"),
+        (Moved::AddedAndCompleted, "✅ **Added and completed**"),
+        (Moved::Completed, "✅ **Completed**"),
+        (Moved::Reopened, "↩️ **Re-opened**"),
+        (Moved::AddedAndArchived, "📦 **Added and archived**"),
+        (Moved::Archived, "📦 **Archived**"),
+        (Moved::Removed, "🗑️ **Removed** (not archived)"),
+    ] {
+        for c in d.changes.iter().filter(|c| c.moved == Some(moved)) {
+            let t = if c.title == c.id { String::new() } else { format!(" {}", html_text(&c.title)) };
+            let _ = writeln!(summary, "- {label} `{}`{t}", c.id);
+        }
+    }
     if !summary.is_empty() {
         out.push_str("### Changes\n\n");
         out.push_str(&summary);
         out.push('\n');
     }
-    let with_tasks: Vec<_> = d
-        .changes
-        .iter()
-        .filter(|c| !(c.checked.is_empty() && c.unchecked.is_empty() && c.added.is_empty() && c.dropped.is_empty()))
-        .collect();
+    let with_tasks: Vec<_> = d.changes.iter().filter(|c| c.tasks_moved()).collect();
     if !with_tasks.is_empty() {
         out.push_str("### Tasks\n\n");
         for c in with_tasks {
@@ -425,6 +422,15 @@ pub fn diff(d: &crate::analyse::diff::Diff) -> String {
             }
             for t in &c.unchecked {
                 let _ = writeln!(out, "- [ ] {} *(unchecked)*", t.text);
+            }
+            for e in &c.edited {
+                let checkbox = match (e.done_before, e.done) {
+                    (false, true) => ", checked",
+                    (true, false) => ", unchecked",
+                    _ => "",
+                };
+                let mark = if e.done { "x" } else { " " };
+                let _ = writeln!(out, "- [{mark}] ~~{}~~ → {} *(edited{checkbox})*", e.text_before, e.text);
             }
             for t in &c.added {
                 let _ = writeln!(out, "- [{}] {} *(new task)*", if t.done { "x" } else { " " }, t.text);
