@@ -4,7 +4,7 @@ use super::Outcome;
 use crate::analyse::graph::EdgeKind;
 use crate::config::Config;
 use crate::context::{Loaded, Plan};
-use crate::render::json;
+use crate::render::{json, terminal};
 
 pub fn run(loaded: &[Loaded], config: &Config, as_json: bool) -> Outcome {
     let mut out = Outcome::new().reading_problems(loaded);
@@ -18,23 +18,29 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool) -> Outcome {
         out.stdout = json::projects(&docs);
         return out;
     }
-    for plan in &plans {
-        let blocked = plan.graph.blocked();
-        if blocked.is_empty() {
-            out.stdout.push_str("Nothing is blocked.\n");
-        }
-        for b in &blocked {
-            let waits: Vec<String> = b
-                .waits_for
-                .iter()
-                .map(|e| {
-                    let state = plan.graph.node(&e.to).map_or("missing", |n| n.status.as_str());
-                    let how = if e.kind == EdgeKind::Inferred { ", inferred" } else { "" };
-                    format!("{} ({state}{how})", e.to)
+    let lists: Vec<(&str, Vec<terminal::Waiting<'_>>)> = loaded
+        .iter()
+        .zip(&plans)
+        .map(|(l, plan)| {
+            let waiting = plan
+                .graph
+                .blocked()
+                .into_iter()
+                .map(|b| {
+                    let waits = b
+                        .waits_for
+                        .iter()
+                        .map(|e| {
+                            let state = plan.graph.node(&e.to).map_or("missing", |n| n.status.as_str());
+                            (e.to.as_str(), state, e.kind == EdgeKind::Inferred)
+                        })
+                        .collect();
+                    (b.node.id.as_str(), waits)
                 })
                 .collect();
-            out.stdout.push_str(&format!("{} waits for {}\n", b.node.id, waits.join(", ")));
-        }
-    }
+            (l.name.as_str(), waiting)
+        })
+        .collect();
+    out.stdout = terminal::blocked(&lists);
     out
 }

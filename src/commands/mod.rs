@@ -25,6 +25,7 @@ use crate::discover::Depth;
 use crate::error::{Error, Result, exit};
 use crate::model::{Day, Diagnostic, Level};
 use crate::render::style::Style;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -40,9 +41,39 @@ impl Outcome {
         Outcome { stdout: String::new(), stderr: String::new(), code: exit::OK }
     }
 
-    /// Problems met reading files, on stderr (info-level ones are left for `spec check`).
-    fn reading_problems(self, loaded: &[Loaded]) -> Self {
-        self.problems(loaded.iter().flat_map(|l| &l.diagnostics))
+    /// Problems met reading files, on stderr (info-level ones are left for
+    /// `spec check`). Those of archived changes, which no command but
+    /// `check` acts on, are one line per project: a repository with years of
+    /// archive would otherwise flood every command's stderr.
+    fn reading_problems(mut self, loaded: &[Loaded]) -> Self {
+        for l in loaded {
+            let archive = format!("{}/changes/archive/", l.project.openspec_dir);
+            let (old, current): (Vec<&Diagnostic>, Vec<&Diagnostic>) = l
+                .diagnostics
+                .iter()
+                .filter(|d| d.level != Level::Info)
+                .partition(|d| d.file.as_deref().is_some_and(|f| f.starts_with(&archive)));
+            self = self.problems(current);
+            if !old.is_empty() {
+                let folders: std::collections::BTreeSet<&str> =
+                    old.iter().filter_map(|d| d.file.as_deref()?[archive.len()..].split('/').next()).collect();
+                let metadata =
+                    old.iter().filter(|d| d.file.as_deref().is_some_and(|f| f.ends_with("/.openspec.yaml"))).count();
+                let what = match (metadata, old.len() - metadata) {
+                    (0, n) => format!("{n} problem{}", plural(n)),
+                    (m, 0) => format!("invalid metadata ({m} file{})", plural(m)),
+                    (m, n) => format!("invalid metadata ({m} file{}) and {n} other problem{}", plural(m), plural(n)),
+                };
+                let n = folders.len();
+                let _ = writeln!(
+                    self.stderr,
+                    "warning: {n} archived change{} in {archive} {} {what}; `spec check` lists them",
+                    plural(n),
+                    if n == 1 { "has" } else { "have" }
+                );
+            }
+        }
+        self
     }
 
     /// Diagnostics on stderr, one a line (info-level ones are left for `spec check`).
@@ -53,6 +84,10 @@ impl Outcome {
         }
         self
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Run a parsed command line from `cwd`.

@@ -78,6 +78,50 @@ fn node_label(c: &ChangeView) -> String {
 /// The dependency graph as a mermaid flowchart. `phase` limits it to one
 /// phase (and the changes its changes depend on).
 pub fn graph(roadmap: &Roadmap, phase: Option<&str>) -> String {
+    graphs(&[(None, roadmap)], phase)
+}
+
+/// The dependency graphs of several projects as one diagram: a subgraph per
+/// named project (node ids prefixed `p<n>` so projects stay apart), the
+/// classes defined once. With one unnamed project it is [`graph`].
+pub fn graphs(projects: &[(Option<&str>, &Roadmap)], phase: Option<&str>) -> String {
+    let mut out = String::from("graph TD\n");
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (i, (name, roadmap)) in projects.iter().enumerate() {
+        let (prefix, indent) = match name {
+            Some(n) => {
+                let _ = writeln!(out, "  subgraph p{i}[\"{}\"]", label(n));
+                (format!("p{i}"), "  ")
+            }
+            None => (String::new(), ""),
+        };
+        project_graph(&mut out, roadmap, phase, &prefix, indent, &mut members);
+        if name.is_some() {
+            out.push_str("  end\n");
+        }
+    }
+    for (name, style, _) in CLASSES {
+        let _ = writeln!(out, "  classDef {name} {style}");
+    }
+    for (name, _, _) in CLASSES {
+        if let Some(m) = members.get(name).filter(|m| !m.is_empty()) {
+            let _ = writeln!(out, "  class {} {name}", m.join(","));
+        }
+    }
+    out
+}
+
+/// One project's groups, nodes and edges; node ids start with `prefix`,
+/// lines with `indent` more than a diagram's own; each node's id goes to
+/// the members of its class.
+fn project_graph(
+    out: &mut String,
+    roadmap: &Roadmap,
+    phase: Option<&str>,
+    prefix: &str,
+    indent: &str,
+    members: &mut BTreeMap<&str, Vec<String>>,
+) {
     // Every change shown, in phase order, with its group.
     let mut groups: Vec<(String, Vec<&ChangeView>)> = Vec::new();
     for p in roadmap.phases.iter().filter(|p| phase.is_none_or(|id| p.id == id)) {
@@ -116,38 +160,30 @@ pub fn graph(roadmap: &Roadmap, phase: Option<&str>) -> String {
             outside.push(c);
         }
     }
-    let mut out = String::from("graph TD\n");
     for (g, (title, changes)) in groups.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph g{g}[\"{}\"]", label(title));
+        let _ = writeln!(out, "{indent}  subgraph {prefix}g{g}[\"{}\"]", label(title));
         for c in changes {
-            let _ = writeln!(out, "    c{}[{}]", ids[c.id.as_str()], node_label(c));
+            let _ = writeln!(out, "{indent}    {prefix}c{}[{}]", ids[c.id.as_str()], node_label(c));
         }
-        out.push_str("  end\n");
+        let _ = writeln!(out, "{indent}  end");
     }
     if !outside.is_empty() {
-        out.push_str("  subgraph gx[\"Other dependencies\"]\n");
+        let _ = writeln!(out, "{indent}  subgraph {prefix}gx[\"Other dependencies\"]");
         for c in &outside {
-            let _ = writeln!(out, "    c{}[{}]", ids[c.id.as_str()], node_label(c));
+            let _ = writeln!(out, "{indent}    {prefix}c{}[{}]", ids[c.id.as_str()], node_label(c));
         }
-        out.push_str("  end\n");
+        let _ = writeln!(out, "{indent}  end");
     }
     for e in &roadmap.edges {
         if let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
             let arrow = if e.kind == EdgeKind::Inferred { "-.->" } else { "-->" };
-            let _ = writeln!(out, "  c{to} {arrow} c{from}");
+            let _ = writeln!(out, "{indent}  {prefix}c{to} {arrow} {prefix}c{from}");
         }
-    }
-    for (name, style, _) in CLASSES {
-        let _ = writeln!(out, "  classDef {name} {style}");
     }
     for (name, _, _) in CLASSES {
-        let members: Vec<String> =
-            views.iter().filter(|c| class(c) == *name).map(|c| format!("c{}", ids[c.id.as_str()])).collect();
-        if !members.is_empty() {
-            let _ = writeln!(out, "  class {} {name}", members.join(","));
-        }
+        let entry = members.entry(name).or_default();
+        entry.extend(views.iter().filter(|c| class(c) == *name).map(|c| format!("{prefix}c{}", ids[c.id.as_str()])));
     }
-    out
 }
 
 fn gantt_tag(status: PhaseStatus) -> &'static str {

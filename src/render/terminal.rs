@@ -735,6 +735,71 @@ pub fn hosts(graph: &NixGraph, style: &Style) -> String {
     out
 }
 
+/// One project's answer to `spec next`: what can start, and whether
+/// anything unfinished waits (so an empty list says why it is empty).
+pub struct NextList<'a> {
+    pub project: &'a str,
+    pub next: &'a [crate::analyse::roadmap::NextAction],
+    pub blocked: usize,
+}
+
+/// `spec next`: per project, the changes that can start or go on now, in
+/// order. With several projects every line starts with its project.
+pub fn next(projects: &[NextList<'_>]) -> String {
+    let column = project_column(projects.iter().map(|p| p.project));
+    let mut out = String::new();
+    for p in projects {
+        let lead = column(p.project);
+        if p.next.is_empty() {
+            let why = if p.blocked > 0 {
+                "Nothing can start: every unfinished change waits for another (see `spec blocked`)."
+            } else {
+                "Nothing to do: every change is complete or archived."
+            };
+            let _ = writeln!(out, "{lead}{why}");
+        }
+        for (i, n) in p.next.iter().enumerate() {
+            let phase = n.phase.as_deref().map(|p| format!("  [{p}]")).unwrap_or_default();
+            let title = if n.title == n.id { "" } else { &n.title };
+            let _ =
+                writeln!(out, "{lead}{:>3}. {}  {}/{} tasks  {title}{phase}", i + 1, n.id, n.tasks.done, n.tasks.total);
+        }
+    }
+    out
+}
+
+/// One unfinished change and what it waits for: `(id, state, inferred)`.
+pub type Waiting<'a> = (&'a str, Vec<(&'a str, &'a str, bool)>);
+
+/// `spec blocked`: per project, each unfinished change that waits and what
+/// for. With several projects every line starts with its project.
+pub fn blocked(projects: &[(&str, Vec<Waiting<'_>>)]) -> String {
+    let column = project_column(projects.iter().map(|p| p.0));
+    let mut out = String::new();
+    for (project, waiting) in projects {
+        let lead = column(project);
+        if waiting.is_empty() {
+            let _ = writeln!(out, "{lead}Nothing is blocked.");
+        }
+        for (id, waits) in waiting {
+            let waits: Vec<String> = waits
+                .iter()
+                .map(|(to, state, inferred)| format!("{to} ({state}{})", if *inferred { ", inferred" } else { "" }))
+                .collect();
+            let _ = writeln!(out, "{lead}{id} waits for {}", waits.join(", "));
+        }
+    }
+    out
+}
+
+/// A leading project column, padded to the longest name, when there is
+/// more than one project; nothing for one.
+fn project_column<'a>(names: impl Iterator<Item = &'a str>) -> impl Fn(&str) -> String {
+    let names: Vec<&str> = names.collect();
+    let width = if names.len() > 1 { id_width(names.iter().copied()) } else { 0 };
+    move |name: &str| if width == 0 { String::new() } else { format!("{}  ", pad(name, width)) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

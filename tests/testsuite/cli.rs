@@ -299,3 +299,75 @@ fn a_root_named_openspec_is_the_folder_that_holds_openspec() {
     let inside = run_in(&t.path().join("openspec"), &["list", "--json"]);
     assert_eq!(inside.json()["changes"][0]["id"], "x");
 }
+
+#[test]
+fn next_and_blocked_agree_when_nothing_is_left() {
+    let done = SpecTest::new().file("openspec/changes/a/tasks.md", "- [x] a\n");
+    assert_eq!(done.run(&["next"]).stdout, "Nothing to do: every change is complete or archived.\n");
+    assert_eq!(done.run(&["blocked"]).stdout, "Nothing is blocked.\n");
+    // A cycle: nothing can start, and `blocked` says what waits.
+    let cycle = SpecTest::new()
+        .file("openspec/changes/a/tasks.md", "- [ ] a\n")
+        .file("openspec/changes/a/.openspec.yaml", "schema: spec-driven\ndependsOn: [b]\n")
+        .file("openspec/changes/b/tasks.md", "- [ ] b\n")
+        .file("openspec/changes/b/.openspec.yaml", "schema: spec-driven\ndependsOn: [a]\n");
+    assert!(cycle.run(&["next"]).stdout.starts_with("Nothing can start: every unfinished change waits"));
+    let blocked = cycle.run(&["blocked"]).stdout;
+    assert!(blocked.contains("a waits for b") && blocked.contains("b waits for a"), "{blocked}");
+}
+
+#[test]
+fn several_projects_make_one_diagram_and_say_which_project_each_line_is() {
+    let t = SpecTest::new()
+        .file("openspec/changes/root-change/tasks.md", "- [ ] a\n")
+        .file("packages/api/openspec/changes/api-change/tasks.md", "- [ ] a\n")
+        .file("packages/api/openspec/changes/api-next/tasks.md", "- [ ] a\n")
+        .file(
+            "packages/api/openspec/changes/api-next/.openspec.yaml",
+            "schema: spec-driven\ndependsOn: [api-change]\n",
+        );
+    let graph = t.run(&["graph"]).stdout;
+    assert_eq!(graph.matches("graph TD").count(), 1, "{graph}");
+    assert!(graph.contains("subgraph p0[\".\"]") && graph.contains("subgraph p1[\"packages/api\"]"), "{graph}");
+    assert!(graph.contains("p1c0 --> p1c1"), "{graph}");
+    let defs: Vec<&str> = graph.lines().filter(|l| l.trim_start().starts_with("classDef ")).collect();
+    let names: std::collections::BTreeSet<&str> = defs.iter().map(|l| l.split_whitespace().nth(1).unwrap()).collect();
+    assert_eq!(names.len(), defs.len(), "each class is defined once: {graph}");
+    let dot = t.run(&["graph", "--format", "dot"]).stdout;
+    assert_eq!(dot.matches("digraph").count(), 1, "{dot}");
+    assert!(
+        dot.contains("subgraph cluster_1") && dot.contains("\"packages/api/api-change\" -> \"packages/api/api-next\""),
+        "{dot}"
+    );
+    let next = t.run(&["next"]).stdout;
+    assert!(next.lines().all(|l| l.starts_with(".             ") || l.starts_with("packages/api  ")), "{next}");
+    assert!(next.contains("packages/api    1. api-change"), "{next}");
+    let blocked = t.run(&["blocked"]).stdout;
+    assert!(blocked.contains("packages/api  api-next waits for api-change"), "{blocked}");
+    assert!(blocked.contains(".             Nothing is blocked."), "{blocked}");
+}
+
+#[test]
+fn problems_of_archived_changes_are_one_line_outside_check() {
+    let mut t = SpecTest::fixture("basic");
+    for i in 0..3 {
+        t = t.file(
+            &format!("openspec/changes/archive/2024-01-0{}-old-{i}/.openspec.yaml", i + 1),
+            "schema: [unclosed\n",
+        );
+        t = t.file(&format!("openspec/changes/archive/2024-01-0{}-old-{i}/tasks.md", i + 1), "- [x] a\n");
+    }
+    let list = t.run(&["list"]);
+    assert_eq!(list.code, 0);
+    let lines: Vec<&str> = list.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "warning: 3 archived changes in openspec/changes/archive/ have invalid metadata (3 files); `spec check` lists them"
+        ],
+        "{}",
+        list.stderr
+    );
+    let check = t.run(&["check"]).stdout;
+    assert_eq!(check.matches("invalid YAML").count(), 3, "{check}");
+}
