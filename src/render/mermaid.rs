@@ -44,16 +44,6 @@ fn gantt_text(text: &str) -> String {
         .join(" ")
 }
 
-fn class(c: &ChangeView) -> &'static str {
-    match c.status {
-        Some(ChangeStatus::Complete) => "complete",
-        Some(ChangeStatus::Archived) => "archived",
-        None => "missing",
-        _ if c.started() => "inprogress",
-        _ => "planned",
-    }
-}
-
 /// The class definitions, also listed in the legend.
 pub const CLASSES: &[(&str, &str, &str)] = &[
     ("complete", "fill:#b7e4c7,stroke:#2d6a4f,color:#081c15", "complete"),
@@ -142,7 +132,7 @@ pub fn graph(roadmap: &Roadmap, phase: Option<&str>) -> String {
     }
     for (name, _, _) in CLASSES {
         let members: Vec<String> =
-            views.iter().filter(|c| class(c) == *name).map(|c| format!("c{}", ids[c.id.as_str()])).collect();
+            views.iter().filter(|c| c.state() == *name).map(|c| format!("c{}", ids[c.id.as_str()])).collect();
         if !members.is_empty() {
             let _ = writeln!(out, "  class {} {name}", members.join(","));
         }

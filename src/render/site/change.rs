@@ -2,11 +2,12 @@
 //! dependencies, tasks, spec deltas, code links, history and documents.
 
 use super::SiteInput;
-use super::common::{Layout, Links, bar, host_path, layout, spec_path, status_class, status_word};
+use super::common::{Layout, Links, bar, host_path, layout, spec_path, status_word};
 use super::markdown::{inline_markdown, markdown, requirement_body};
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::history::ChangeHistory;
 use crate::analyse::links::Link;
+use crate::analyse::roadmap::ChangeView;
 use crate::model::{Change, Task};
 use crate::render::escape::html as esc;
 use crate::render::svg::{self, BurnupPoint};
@@ -69,7 +70,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         .chain(&input.roadmap.unplanned)
         .chain(&input.roadmap.archived)
         .find(|v| v.id == c.id && v.status == Some(c.status));
-    let class = view.map_or_else(|| if c.archived { "archived" } else { "planned" }, status_class);
+    let class = view.map_or_else(|| if c.archived { "archived" } else { "planned" }, ChangeView::state);
     let mut facts = Vec::new();
     if let Some(d) = &c.archived_on {
         facts.push(format!("archived {d}"));

@@ -57,16 +57,6 @@ pub(super) fn bar(done: usize, total: usize, percent: usize, what: &str) -> Stri
     )
 }
 
-pub(super) fn status_class(c: &ChangeView) -> &'static str {
-    match c.status {
-        Some(ChangeStatus::Complete) => "complete",
-        Some(ChangeStatus::Archived) => "archived",
-        None => "missing",
-        _ if c.started() => "inprogress",
-        _ => "planned",
-    }
-}
-
 pub(super) fn status_word(class: &str) -> &'static str {
     match class {
         "complete" => "complete",

@@ -2,7 +2,7 @@
 //! timeline, drawn as SVG.
 
 use super::SiteInput;
-use super::common::{Layout, Links, layout, phase_class, progress_text, slug, status_class, status_word};
+use super::common::{Layout, Links, layout, phase_class, progress_text, slug, status_word};
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::ChangeView;
 use crate::render::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
@@ -32,10 +32,10 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         nodes.push(SvgNode {
             label: c.id.clone(),
             sublabel: progress_text(c),
-            class: status_class(c),
+            class: c.state(),
             href: links.by_id.get(&c.id).cloned(),
             group,
-            title: format!("{} ({})", c.title, status_word(status_class(c))),
+            title: format!("{} ({})", c.title, status_word(c.state())),
         });
     };
     let mut owned: BTreeMap<String, usize> = BTreeMap::new();

@@ -61,11 +61,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         .next
         .iter()
         .map(|n| {
-            let what = match n.status {
-                ChangeStatus::Draft => "write its tasks".to_owned(),
-                _ if n.tasks.done == 0 => format!("start: {} tasks", n.tasks.total),
-                _ => format!("continue: {} of {} tasks done", n.tasks.done, n.tasks.total),
-            };
+            let what = n.what();
             format!(
                 "{} {} <span class=\"muted\">({})</span>",
                 links.change("", &n.id),
