@@ -1,9 +1,8 @@
 //! `archive.html`: the archived changes, most recent first.
 
 use super::SiteInput;
-use super::common::{Layout, change_path, count, layout};
+use super::common::{ChangeLink, Layout, change_path, count, filters, layout};
 use crate::model::Change;
-use crate::render::escape::html as esc;
 use askama::Template;
 
 #[derive(Template)]
@@ -11,7 +10,14 @@ use askama::Template;
 struct ArchivePage {
     layout: Layout,
     caption: String,
-    rows: Vec<(String, String, String)>,
+    rows: Vec<ArchiveRow>,
+}
+
+struct ArchiveRow {
+    link: ChangeLink,
+    title: String,
+    archived: String,
+    tasks: String,
 }
 
 pub(super) fn page(input: &SiteInput<'_>, name: &str) -> String {
@@ -20,17 +26,11 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str) -> String {
     archived.sort_by(|a, b| b.archived_on.cmp(&a.archived_on).then_with(|| a.path.cmp(&b.path)));
     let rows = archived
         .iter()
-        .map(|c| {
-            (
-                format!(
-                    "<a href=\"{}\"><code>{}</code></a> {}",
-                    esc(&change_path(c)),
-                    esc(&c.id),
-                    esc(if c.title == c.id { "" } else { &c.title })
-                ),
-                c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
-                format!("{}/{}", c.tasks.done, c.tasks.total),
-            )
+        .map(|c| ArchiveRow {
+            link: ChangeLink { href: Some(change_path(c)), id: c.id.clone() },
+            title: if c.title == c.id { String::new() } else { c.title.clone() },
+            archived: c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
+            tasks: format!("{}/{}", c.tasks.done, c.tasks.total),
         })
         .collect();
     ArchivePage {

@@ -2,17 +2,15 @@
 //! dependencies, tasks, spec deltas, code links, history and documents.
 
 use super::SiteInput;
-use super::common::{Layout, Links, bar, host_path, layout, spec_path, status_word};
-use super::markdown::{inline_markdown, markdown, requirement_body};
-use crate::analyse::graph::EdgeKind;
-use crate::analyse::history::ChangeHistory;
-use crate::analyse::links::Link;
+use super::common::{Bar, ChangeLink, Layout, Links, bar, filters, host_path, layout, spec_path, status_word};
+use super::markdown::{RequirementBody, inline_markdown, markdown, requirement_body};
+use crate::analyse::graph::{Edge, EdgeKind};
+use crate::analyse::history::{ChangeHistory, Event};
+use crate::analyse::links::{Link, Source, State};
 use crate::analyse::roadmap::ChangeView;
 use crate::model::{Change, Task};
-use crate::render::escape::html as esc;
 use crate::render::svg::{self, BurnupPoint};
 use askama::Template;
-use std::fmt::Write as _;
 
 #[derive(Template)]
 #[template(path = "site/change.html")]
@@ -22,16 +20,27 @@ struct ChangePage {
     title: String,
     class: &'static str,
     status: &'static str,
-    facts: Vec<String>,
-    bar: String,
-    depends_on: Vec<String>,
-    dependents: Vec<String>,
+    path: String,
+    archived: Option<String>,
+    created: Option<String>,
+    bar: Bar,
+    depends_on: Vec<EdgeView>,
+    dependents: Vec<EdgeView>,
     sections: Vec<TaskSectionView>,
     deltas: Vec<DeltaView>,
-    history: Option<String>,
-    code: Option<String>,
+    history: Option<HistoryView>,
+    code: Option<CodeView>,
     proposal: Option<String>,
     design: Option<String>,
+}
+
+/// A dependency in or out: the other change and where the edge was found.
+struct EdgeView {
+    link: ChangeLink,
+    how: &'static str,
+    file: String,
+    /// `:line`, or empty.
+    at: String,
 }
 
 struct TaskSectionView {
@@ -49,15 +58,53 @@ struct TaskView {
 
 struct DeltaView {
     anchor: String,
-    spec_link: String,
+    capability: String,
+    /// The spec's page, when the spec exists.
+    spec_href: Option<String>,
     requirements: Vec<DeltaRequirement>,
 }
 
 struct DeltaRequirement {
     op: &'static str,
-    op_class: &'static str,
     name: String,
-    body: String,
+    body: Option<RequirementBody>,
+}
+
+/// The Code section (`partials/code.html`): where the change runs, and a
+/// row per link.
+struct CodeView {
+    runs_on: RunsOn,
+    rows: Vec<CodeRow>,
+}
+
+/// The hosts whose build runs a change's code.
+enum RunsOn {
+    /// The project has no hosts.
+    Unknown,
+    /// It has, but none runs this change's files.
+    Nowhere,
+    /// `(page, name)` of each host.
+    Hosts(Vec<(String, String)>),
+}
+
+struct CodeRow {
+    path: String,
+    source: &'static str,
+    class: &'static str,
+    state: String,
+    renamed_to: Option<String>,
+    confidence: String,
+    at: String,
+}
+
+/// The History section (`partials/history.html`).
+struct HistoryView {
+    /// `(what, when)`.
+    dates: Vec<(&'static str, String)>,
+    renamed_from: Option<String>,
+    stale: bool,
+    /// The burn-up of its tasks, as SVG.
+    chart: Option<String>,
 }
 
 pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> String {
@@ -71,25 +118,18 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         .chain(&input.roadmap.archived)
         .find(|v| v.id == c.id && v.status == Some(c.status));
     let class = view.map_or_else(|| if c.archived { "archived" } else { "planned" }, ChangeView::state);
-    let mut facts = Vec::new();
-    if let Some(d) = &c.archived_on {
-        facts.push(format!("archived {d}"));
-    }
-    if let Some(d) = c.metadata.as_ref().and_then(|m| m.created.as_ref()) {
-        facts.push(format!("created {d}"));
-    }
-    facts.push(format!("<code>{}</code>", esc(&c.path)));
     let graph = input.graph;
     let shown_here = graph.node(&c.id).is_some_and(|n| n.path == c.path);
-    let edge_line = |other: &str, kind: EdgeKind, file: &str, line: Option<usize>| {
-        let how = if kind == EdgeKind::Inferred { "inferred from" } else { "declared in" };
-        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-        format!("{} <span class=\"muted\">({how} <code>{}{at}</code>)</span>", links.change(root, other), esc(file))
+    let edge = |other: &str, e: &Edge| EdgeView {
+        link: links.change(root, other),
+        how: if e.kind == EdgeKind::Inferred { "inferred from" } else { "declared in" },
+        file: e.file.clone(),
+        at: e.line.map(|l| format!(":{l}")).unwrap_or_default(),
     };
     let (depends_on, dependents) = if shown_here {
         (
-            graph.dependencies(&c.id).iter().map(|e| edge_line(&e.to, e.kind, &e.file, e.line)).collect(),
-            graph.dependents(&c.id).iter().map(|e| edge_line(&e.from, e.kind, &e.file, e.line)).collect(),
+            graph.dependencies(&c.id).iter().map(|e| edge(&e.to, e)).collect(),
+            graph.dependents(&c.id).iter().map(|e| edge(&e.from, e)).collect(),
         )
     } else {
         (Vec::new(), Vec::new())
@@ -126,44 +166,30 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         .enumerate()
         .map(|(i, d)| {
             let spec = input.project.specs.iter().find(|s| s.id == d.capability);
-            let spec_link = match spec {
-                Some(s) => format!("<a href=\"{root}{}\">{}</a>", esc(&spec_path(s)), esc(&d.capability)),
-                None => format!("{} <span class=\"muted\">(new spec)</span>", esc(&d.capability)),
-            };
             let mut requirements: Vec<DeltaRequirement> = Vec::new();
-            for r in &d.added {
-                requirements.push(DeltaRequirement {
-                    op: "added",
-                    op_class: "added",
+            for (op, list) in [("added", &d.added), ("modified", &d.modified)] {
+                requirements.extend(list.iter().map(|r| DeltaRequirement {
+                    op,
                     name: r.name.clone(),
-                    body: requirement_body(r, 4),
-                });
-            }
-            for r in &d.modified {
-                requirements.push(DeltaRequirement {
-                    op: "modified",
-                    op_class: "modified",
-                    name: r.name.clone(),
-                    body: requirement_body(r, 4),
-                });
+                    body: Some(requirement_body(r, 4)),
+                }));
             }
             for r in &d.removed {
-                requirements.push(DeltaRequirement {
-                    op: "removed",
-                    op_class: "removed",
-                    name: r.name.clone(),
-                    body: String::new(),
-                });
+                requirements.push(DeltaRequirement { op: "removed", name: r.name.clone(), body: None });
             }
             for r in &d.renamed {
                 requirements.push(DeltaRequirement {
                     op: "renamed",
-                    op_class: "renamed",
                     name: format!("{} → {}", r.from, r.to),
-                    body: String::new(),
+                    body: None,
                 });
             }
-            DeltaView { anchor: format!("delta-{i}"), spec_link, requirements }
+            DeltaView {
+                anchor: format!("delta-{i}"),
+                capability: d.capability.clone(),
+                spec_href: spec.map(|s| format!("{root}{}", spec_path(s))),
+                requirements,
+            }
         })
         .collect();
     ChangePage {
@@ -172,32 +198,24 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         title: c.title.clone(),
         class,
         status: status_word(class),
-        facts: facts.into_iter().map(|f| if f.starts_with('<') { f } else { esc(&f) }).collect(),
+        path: c.path.clone(),
+        archived: c.archived_on.map(|d| d.to_string()),
+        created: c.metadata.as_ref().and_then(|m| m.created.clone()),
         bar: bar(c.tasks.done, c.tasks.total, c.tasks.percent(), "tasks"),
         depends_on,
         dependents,
         sections,
         deltas,
-        history: input
-            .history
-            .as_ref()
-            .ok()
-            .and_then(|h| h.changes.iter().find(|x| x.folder_is(c)))
-            .map(change_history),
+        history: input.history.as_ref().ok().and_then(|h| h.changes.iter().find(|x| x.folder_is(c))).map(history),
         code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| {
-            let hosts = input.hosts.and_then(|h| h.by_change.get(&c.path));
-            let runs_on = match hosts {
-                Some(hs) if !hs.is_empty() => {
-                    let list: Vec<String> =
-                        hs.iter().map(|h| format!("<a href=\"{root}{}\">{}</a>", esc(&host_path(h)), esc(h))).collect();
-                    format!("<p><strong>Runs on:</strong> {}</p>\n", list.join(", "))
+            let runs_on = match input.hosts.map(|h| h.by_change.get(&c.path)) {
+                Some(Some(hs)) if !hs.is_empty() => {
+                    RunsOn::Hosts(hs.iter().map(|h| (format!("{root}{}", host_path(h)), h.clone())).collect())
                 }
-                _ if input.hosts.is_some() => {
-                    "<p><strong>Runs on:</strong> no host (none of its files is in a host's build)</p>\n".to_owned()
-                }
-                _ => String::new(),
+                Some(_) => RunsOn::Nowhere,
+                None => RunsOn::Unknown,
             };
-            runs_on + &code_links(l)
+            CodeView { runs_on, rows: l.iter().map(code_row).collect() }
         }),
         proposal: c.proposal.as_ref().map(|p| markdown(&p.text, 3, true)),
         design: c.design.as_ref().map(|d| markdown(&d.text, 3, true)),
@@ -206,77 +224,54 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
     .expect("change page renders")
 }
 
-/// The Code section of a change page: a table of its links.
-fn code_links(links: &[Link]) -> String {
-    use crate::analyse::links::{Source, State};
-    let mut rows = String::new();
-    for l in links {
-        let source = match l.source {
-            Source::Declared => "declared",
-            Source::Git => "git",
-            Source::Inferred => "inferred",
-        };
-        let (class, state) = match &l.state {
-            State::Exists => ("complete", "exists".to_owned()),
-            State::Renamed(to) => ("inprogress", format!("renamed to <code>{}</code>", esc(to))),
-            State::Deleted => ("blocked", "deleted".to_owned()),
-            State::Planned => ("planned", "planned".to_owned()),
-            State::Ambiguous(c) => ("archived", format!("ambiguous ({} files)", c.len())),
-        };
-        let at = l
-            .evidence
-            .first()
-            .map(|e| match e.line {
-                Some(n) => format!("{}:{n}", e.file),
-                None => e.text.clone(),
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            rows,
-            "<tr><td><code>{}</code></td><td>{source}</td><td><span class=\"status status-{class}\">{state}</span></td><td>{:.2}</td><td class=\"muted\">{}</td></tr>",
-            esc(&l.path),
-            l.confidence,
-            esc(&at)
-        );
-    }
-    format!(
-        "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Source</th><th scope=\"col\">State</th><th scope=\"col\">Confidence</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>\n"
-    )
+/// A row of the Code section: one link of the change.
+fn code_row(l: &Link) -> CodeRow {
+    let source = match l.source {
+        Source::Declared => "declared",
+        Source::Git => "git",
+        Source::Inferred => "inferred",
+    };
+    let (class, state, renamed_to) = match &l.state {
+        State::Exists => ("complete", "exists".to_owned(), None),
+        State::Renamed(to) => ("inprogress", "renamed to".to_owned(), Some(to.clone())),
+        State::Deleted => ("blocked", "deleted".to_owned(), None),
+        State::Planned => ("planned", "planned".to_owned(), None),
+        State::Ambiguous(c) => ("archived", format!("ambiguous ({} files)", c.len()), None),
+    };
+    let at = l
+        .evidence
+        .first()
+        .map(|e| match e.line {
+            Some(n) => format!("{}:{n}", e.file),
+            None => e.text.clone(),
+        })
+        .unwrap_or_default();
+    CodeRow { path: l.path.clone(), source, class, state, renamed_to, confidence: format!("{:.2}", l.confidence), at }
 }
 
 /// The History section of a change page.
-fn change_history(c: &ChangeHistory) -> String {
-    let mut rows = Vec::new();
-    let mut row = |what: &str, e: Option<&crate::analyse::history::Event>| {
-        if let Some(e) = e {
-            rows.push(format!("<dt>{what}</dt><dd>{}</dd>", esc(&e.label())));
-        }
-    };
-    row(if c.created_before_history { "Created (on or before)" } else { "Created" }, Some(&c.created));
-    row("First task checked", c.first_checked.as_ref());
-    row("Completed", c.completed.as_ref());
-    row("Archived", c.archived.as_ref());
-    row("Removed", c.removed.as_ref());
-    row("Last change", Some(&c.last_activity));
-    let mut out = format!("<dl class=\"dates\">{}</dl>\n", rows.join(""));
-    if !c.renamed_from.is_empty() {
-        out.push_str(&format!("<p>Renamed from <code>{}</code>.</p>\n", esc(&c.renamed_from.join(" → "))));
-    }
-    if c.stale {
-        out.push_str(
-            "<p><span class=\"status status-blocked\">stale</span> No commit has touched it for a long while.</p>\n",
-        );
-    }
+fn history(c: &ChangeHistory) -> HistoryView {
+    let created = if c.created_before_history { "Created (on or before)" } else { "Created" };
+    let dates = [
+        (created, Some(&c.created)),
+        ("First task checked", c.first_checked.as_ref()),
+        ("Completed", c.completed.as_ref()),
+        ("Archived", c.archived.as_ref()),
+        ("Removed", c.removed.as_ref()),
+        ("Last change", Some(&c.last_activity)),
+    ]
+    .into_iter()
+    .filter_map(|(what, e): (&'static str, Option<&Event>)| e.map(|e| (what, e.label())))
+    .collect();
     let points: Vec<BurnupPoint> = c
         .series
         .iter()
         .filter_map(|p| p.at.day.map(|d| BurnupPoint { day: d, done: u64::from(p.done), total: u64::from(p.total) }))
         .collect();
-    if points.len() > 1 {
-        out.push_str(&format!(
-            "<figure class=\"diagram\">\n{}\n</figure>\n",
-            svg::burnup(&points, &format!("Tasks of {} over time", c.id))
-        ));
+    HistoryView {
+        dates,
+        renamed_from: (!c.renamed_from.is_empty()).then(|| c.renamed_from.join(" → ")),
+        stale: c.stale,
+        chart: (points.len() > 1).then(|| svg::burnup(&points, &format!("Tasks of {} over time", c.id))),
     }
-    out
 }

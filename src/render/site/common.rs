@@ -4,7 +4,6 @@
 use crate::analyse::roadmap::ChangeView;
 use crate::model::roadmap::PhaseStatus;
 use crate::model::{Change, ChangeStatus, Spec};
-use crate::render::escape::html as esc;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -47,14 +46,32 @@ pub(super) fn layout(root: &'static str, project: &str, source: &[String], hosts
     Layout { root, project: project.to_owned(), source: source.to_vec(), nav }
 }
 
+/// Filters of the page templates.
+pub(super) mod filters {
+    use askama::Values;
+    use askama::filters::Safe;
+
+    /// `{{ value|esc }}`: the value escaped by [`crate::render::escape::html`],
+    /// the escaper of every fragment the site built in Rust before the
+    /// templates drew them (askama's own writes `&#38;` where it writes
+    /// `&amp;`, so the pages keep their bytes).
+    #[askama::filter_fn]
+    pub fn esc(value: impl std::fmt::Display, _: &dyn Values) -> askama::Result<Safe<String>> {
+        Ok(Safe(crate::render::escape::html(&value.to_string())))
+    }
+}
+
+/// A progress bar: `percent` wide, with a text label; the `bar` macro of
+/// `templates/site/partials/macros.html` draws it.
+pub(super) struct Bar {
+    pub(super) percent: usize,
+    pub(super) label: String,
+}
+
 /// A progress bar with a text label.
-pub(super) fn bar(done: usize, total: usize, percent: usize, what: &str) -> String {
+pub(super) fn bar(done: usize, total: usize, percent: usize, what: &str) -> Bar {
     let label = if total == 0 { format!("no {what} yet") } else { format!("{done}/{total} {what} · {percent}%") };
-    format!(
-        "<div class=\"progress\"><span class=\"track\" role=\"progressbar\" aria-valuemin=\"0\" aria-valuemax=\"100\" aria-valuenow=\"{percent}\" aria-label=\"{}\"><span class=\"fill\" style=\"width:{percent}%\"></span></span><span class=\"label\">{}</span></div>",
-        esc(&label),
-        esc(&label)
-    )
+    Bar { percent, label }
 }
 
 pub(super) fn status_word(class: &str) -> &'static str {
@@ -98,13 +115,26 @@ impl Links {
         Links { by_id }
     }
 
-    /// `<a>` to a change (from a page at `root`), or the id as code when it has no page.
-    pub(super) fn change(&self, root: &str, id: &str) -> String {
-        match self.by_id.get(id) {
-            Some(path) => format!("<a href=\"{root}{}\"><code>{}</code></a>", esc(path), esc(id)),
-            None => format!("<code>{}</code> (missing)", esc(id)),
-        }
+    /// A change, linked from a page at `root` to its page when it has one.
+    pub(super) fn change(&self, root: &str, id: &str) -> ChangeLink {
+        ChangeLink { href: self.by_id.get(id).map(|path| format!("{root}{path}")), id: id.to_owned() }
     }
+}
+
+/// A change's id, as a link to its page (`href`, from the page that shows
+/// it) or, when it has none, as code marked missing; the `change` macro of
+/// `templates/site/partials/macros.html` draws it.
+pub(super) struct ChangeLink {
+    pub(super) href: Option<String>,
+    pub(super) id: String,
+}
+
+/// A line about a change in a list: its link, a text after it (a title, what
+/// a change does to a spec) and a muted note; the `entry` macro draws it.
+pub(super) struct Entry {
+    pub(super) link: ChangeLink,
+    pub(super) text: Option<String>,
+    pub(super) note: String,
 }
 
 /// The page of a change, relative to the site root.
@@ -141,6 +171,27 @@ pub(super) fn progress_text(c: &ChangeView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use askama::Template;
+
+    #[derive(Template)]
+    #[template(
+        source = "{% import \"site/partials/macros.html\" as m %}{{ s|esc }} {{ s }} {% call m::change(l) %}{% endcall %}",
+        ext = "html"
+    )]
+    struct Probe {
+        s: &'static str,
+        l: ChangeLink,
+    }
+
+    #[test]
+    fn esc_is_the_site_escaper_not_askamas() {
+        let l = ChangeLink { href: None, id: "x&'y".into() };
+        let html = Probe { s: "a&'\"<>", l }.render().unwrap();
+        assert_eq!(html, "a&amp;&#39;&quot;&lt;&gt; a&#38;&#39;&#34;&#60;&#62; <code>x&amp;&#39;y</code> (missing)");
+        let l = ChangeLink { href: Some("../changes/a~26b.html".into()), id: "a&b".into() };
+        let html = Probe { s: "", l }.render().unwrap();
+        assert_eq!(html, "  <a href=\"../changes/a~26b.html\"><code>a&amp;b</code></a>");
+    }
 
     #[test]
     fn slugs_are_safe_and_distinct() {

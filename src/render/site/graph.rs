@@ -2,7 +2,7 @@
 //! timeline, drawn as SVG.
 
 use super::SiteInput;
-use super::common::{Layout, Links, layout, phase_class, progress_text, slug, status_word};
+use super::common::{ChangeLink, Layout, Links, filters, layout, phase_class, progress_text, slug, status_word};
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::ChangeView;
 use crate::render::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 struct GraphPage {
     layout: Layout,
     graph: String,
-    critical: Option<String>,
+    /// The critical path and its open tasks.
+    critical: Option<(Vec<ChangeLink>, usize)>,
     legend: Vec<(&'static str, &'static str)>,
     gantt: Option<String>,
 }
@@ -75,13 +76,8 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         })
         .collect();
     let graph = svg::dependency_graph(&nodes, &edges, &groups, "Dependency graph of the changes");
-    let critical = (!r.critical_path.is_empty()).then(|| {
-        format!(
-            "{} <span class=\"muted\">({} open tasks)</span>",
-            r.critical_path.iter().map(|c| links.change("", c)).collect::<Vec<_>>().join(" → "),
-            r.critical_weight
-        )
-    });
+    let critical = (!r.critical_path.is_empty())
+        .then(|| (r.critical_path.iter().map(|c| links.change("", c)).collect(), r.critical_weight));
     let mut rows: Vec<GanttRow> = Vec::new();
     for p in &r.phases {
         if let (Some(s), Some(e)) = (&p.start, &p.end) {

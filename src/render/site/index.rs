@@ -2,10 +2,12 @@
 //! blocked work, recently completed).
 
 use super::SiteInput;
-use super::common::{Layout, Links, bar, change_path, count, layout, phase_class, progress_text, slug, status_word};
+use super::common::{
+    Bar, ChangeLink, Entry, Layout, Links, bar, change_path, count, filters, layout, phase_class, progress_text, slug,
+    status_word,
+};
 use crate::analyse::roadmap::ChangeView;
 use crate::model::{ChangeStatus, Project};
-use crate::render::escape::html as esc;
 use askama::Template;
 
 #[derive(Template)]
@@ -18,11 +20,12 @@ struct IndexPage {
     changes: String,
     specs: String,
     archived: String,
-    bar: String,
+    bar: Bar,
     phases: Vec<PhaseCard>,
-    next: Vec<String>,
-    blocked: Vec<String>,
-    recent: Vec<String>,
+    next: Vec<Entry>,
+    /// A change and the changes it waits for.
+    blocked: Vec<(ChangeLink, Vec<ChangeLink>)>,
+    recent: Vec<Entry>,
 }
 
 struct PhaseCard {
@@ -31,9 +34,9 @@ struct PhaseCard {
     status: String,
     class: &'static str,
     goal: Option<String>,
-    bar: String,
+    bar: Bar,
     counts: String,
-    changes: Vec<String>,
+    changes: Vec<Entry>,
 }
 
 pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
@@ -53,52 +56,37 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             changes: p
                 .changes
                 .iter()
-                .map(|c| format!("{} <span class=\"muted\">{}</span>", links.change("", &c.id), esc(&progress_text(c))))
+                .map(|c| Entry { link: links.change("", &c.id), text: None, note: progress_text(c) })
                 .collect(),
         })
         .collect();
     let next = r
         .next
         .iter()
-        .map(|n| {
-            let what = n.what();
-            format!(
-                "{} {} <span class=\"muted\">({})</span>",
-                links.change("", &n.id),
-                esc(if n.title == n.id { "" } else { &n.title }),
-                esc(&what)
-            )
+        .map(|n| Entry {
+            link: links.change("", &n.id),
+            text: Some(if n.title == n.id { String::new() } else { n.title.clone() }),
+            note: format!("({})", n.what()),
         })
         .collect();
     let blocked = r
         .blocked
         .iter()
-        .map(|b| {
-            format!(
-                "{} waits for {}",
-                links.change("", &b.id),
-                b.waits_for.iter().map(|w| links.change("", w)).collect::<Vec<_>>().join(", ")
-            )
-        })
+        .map(|b| (links.change("", &b.id), b.waits_for.iter().map(|w| links.change("", w)).collect()))
         .collect();
-    let mut recent: Vec<String> = project
+    let mut recent: Vec<Entry> = project
         .active()
         .filter(|c| c.status == ChangeStatus::Complete)
-        .map(|c| {
-            format!(
-                "{} {} <span class=\"muted\">(complete, ready to archive)</span>",
-                links.change("", &c.id),
-                esc(&c.title)
-            )
+        .map(|c| Entry {
+            link: links.change("", &c.id),
+            text: Some(c.title.clone()),
+            note: "(complete, ready to archive)".to_owned(),
         })
         .collect();
-    recent.extend(r.archived.iter().take(10).map(|c| {
-        format!(
-            "<a href=\"{}\"><code>{}</code></a> <span class=\"muted\">(archived {})</span>",
-            esc(&archived_path(project, c)),
-            esc(&c.id),
-            esc(&c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()))
-        )
+    recent.extend(r.archived.iter().take(10).map(|c| Entry {
+        link: ChangeLink { href: Some(archived_path(project, c)), id: c.id.clone() },
+        text: None,
+        note: format!("(archived {})", c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string())),
     }));
     IndexPage {
         layout: layout("", name, &input.source, input.hosts.is_some(), "index.html"),

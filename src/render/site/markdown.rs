@@ -2,9 +2,7 @@
 //! fitted into the page's outline, then sanitised with ammonia.
 
 use crate::model::Requirement;
-use crate::render::escape::html as esc;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::fmt::Write as _;
 
 /// Sanitiser for Markdown from the repository: no script, style, frame,
 /// form, image or event handler; only http(s) and mailto links; relative
@@ -94,20 +92,28 @@ pub(super) fn inline_markdown(text: &str) -> String {
     trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(trimmed).to_owned()
 }
 
-/// A requirement's text and scenarios as HTML, the scenarios under headings
-/// one level below `level`.
-pub(super) fn requirement_body(r: &Requirement, level: u8) -> String {
-    let mut out = markdown(&r.text, level + 1, false);
-    for sc in &r.scenarios {
-        let h = (level + 1).min(6);
-        let _ = write!(
-            out,
-            "<div class=\"scenario\"><h{h}>Scenario: {}</h{h}>{}</div>",
-            esc(&sc.name),
-            markdown(&sc.text, (level + 2).min(6), false)
-        );
+/// A requirement's text and its scenarios, each as safe HTML; the
+/// `requirement` macro of `templates/site/partials/macros.html` draws it.
+pub(super) struct RequirementBody {
+    pub(super) text: String,
+    /// The level of the scenarios' headings.
+    pub(super) heading: u8,
+    /// `(name, text as HTML)`.
+    pub(super) scenarios: Vec<(String, String)>,
+}
+
+/// A requirement's text and scenarios, the scenarios under headings one
+/// level below `level`.
+pub(super) fn requirement_body(r: &Requirement, level: u8) -> RequirementBody {
+    RequirementBody {
+        text: markdown(&r.text, level + 1, false),
+        heading: (level + 1).min(6),
+        scenarios: r
+            .scenarios
+            .iter()
+            .map(|sc| (sc.name.clone(), markdown(&sc.text, (level + 2).min(6), false)))
+            .collect(),
     }
-    out
 }
 
 #[cfg(test)]

@@ -2,12 +2,10 @@
 //! touch it.
 
 use super::SiteInput;
-use super::common::{Layout, change_path, count, layout, status_word};
-use super::markdown::{markdown, requirement_body};
+use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout, status_word};
+use super::markdown::{RequirementBody, markdown, requirement_body};
 use crate::model::{ChangeStatus, Spec};
-use crate::render::escape::html as esc;
 use askama::Template;
-use std::collections::BTreeSet;
 
 #[derive(Template)]
 #[template(path = "site/spec.html")]
@@ -19,18 +17,18 @@ struct SpecPage {
     error: Option<String>,
     purpose: Option<String>,
     requirements: Vec<RequirementView>,
-    changed_by: Vec<String>,
+    changed_by: Vec<Entry>,
 }
 
 struct RequirementView {
     anchor: String,
     name: String,
-    body: String,
+    body: RequirementBody,
 }
 
 pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
     let root = "../";
-    let mut changed_by: BTreeSet<(bool, String, String)> = BTreeSet::new();
+    let mut changed_by: Vec<(bool, &str, Entry)> = Vec::new();
     for c in &input.project.changes {
         for d in c.deltas.iter().filter(|d| d.capability == s.id) {
             let mut ops = Vec::new();
@@ -44,19 +42,18 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
                     ops.push(format!("{op} {}", count(n, "requirement")));
                 }
             }
-            let link = format!("<a href=\"{root}{}\"><code>{}</code></a>", esc(&change_path(c)), esc(&c.id));
             let state = if c.archived {
                 format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default())
             } else {
                 status_word(if c.status == ChangeStatus::Complete { "complete" } else { "planned" }).to_owned()
             };
-            changed_by.insert((
-                c.archived,
-                c.path.clone(),
-                format!("{link} {} <span class=\"muted\">({})</span>", esc(&ops.join(", ")), esc(state.trim())),
-            ));
+            let link = ChangeLink { href: Some(format!("{root}{}", change_path(c))), id: c.id.clone() };
+            let entry = Entry { link, text: Some(ops.join(", ")), note: format!("({})", state.trim()) };
+            changed_by.push((c.archived, &c.path, entry));
         }
     }
+    // Active changes first, then archived ones, each by path.
+    changed_by.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     SpecPage {
         layout: layout(root, name, &input.source, input.hosts.is_some(), ""),
         id: s.id.clone(),
@@ -74,7 +71,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
                 body: requirement_body(r, 3),
             })
             .collect(),
-        changed_by: changed_by.into_iter().map(|(_, _, html)| html).collect(),
+        changed_by: changed_by.into_iter().map(|(_, _, entry)| entry).collect(),
     }
     .render()
     .expect("spec page renders")

@@ -2,9 +2,8 @@
 //! history.
 
 use super::SiteInput;
-use super::common::{Layout, Links, layout, slug};
+use super::common::{Entry, Layout, Links, filters, layout, slug};
 use crate::analyse::history::{BurnPoint, Presence};
-use crate::render::escape::html as esc;
 use crate::render::svg::{self, BurnupPoint, GanttRow};
 use askama::Template;
 use std::collections::BTreeMap;
@@ -18,7 +17,7 @@ struct TimelinePage {
     project_chart: String,
     phases: Vec<(String, String, String)>,
     gantt: Option<String>,
-    stale: Vec<String>,
+    stale: Vec<Entry>,
     stale_days: u32,
     reference: String,
 }
@@ -130,12 +129,10 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         .changes
         .iter()
         .filter(|c| c.stale)
-        .map(|c| {
-            format!(
-                "{} <span class=\"muted\">last change {}</span>",
-                links.change("", &c.id),
-                esc(&c.last_activity.label())
-            )
+        .map(|c| Entry {
+            link: links.change("", &c.id),
+            text: None,
+            note: format!("last change {}", c.last_activity.label()),
         })
         .collect();
     page.stale_days = h.stale_after_days;
