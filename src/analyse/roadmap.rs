@@ -137,6 +137,30 @@ impl ChangeView {
     pub fn started(&self) -> bool {
         self.tasks.done > 0 || matches!(self.status, Some(ChangeStatus::Complete | ChangeStatus::Archived))
     }
+
+    /// The one word the diagrams and the site colour it by: `complete`,
+    /// `archived`, `missing` (named, but no such change), `inprogress`
+    /// (started) or `planned`.
+    pub fn state(&self) -> &'static str {
+        match self.status {
+            Some(ChangeStatus::Complete) => "complete",
+            Some(ChangeStatus::Archived) => "archived",
+            None => "missing",
+            _ if self.started() => "inprogress",
+            _ => "planned",
+        }
+    }
+}
+
+impl NextAction {
+    /// What to do about it, in words: write its tasks, start or continue.
+    pub fn what(&self) -> String {
+        match self.status {
+            ChangeStatus::Draft => "write its tasks".to_owned(),
+            _ if self.tasks.done == 0 => format!("start: {} tasks", self.tasks.total),
+            _ => format!("continue: {} of {} tasks done", self.tasks.done, self.tasks.total),
+        }
+    }
 }
 
 fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {

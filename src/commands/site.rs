@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::Level;
 use crate::nix::impact::host_folders;
 use crate::output;
-use crate::render::html::{self, SiteHost, SiteHosts, SiteInput};
+use crate::render::site::{self, SiteHost, SiteHosts, SiteInput};
 use crate::render::{self, style::Style};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -42,7 +42,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             l.project.real_changes().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
         };
         let site_hosts = hosts(l, &ctx);
-        let files = html::build(&SiteInput {
+        let files = site::build(&SiteInput {
             project: &l.project,
             graph: &plan.graph,
             roadmap: &roadmap,

@@ -239,11 +239,7 @@ pub fn render(
         .next
         .iter()
         .map(|n| {
-            let what = match n.status {
-                ChangeStatus::Draft => "write its tasks".to_owned(),
-                _ if n.tasks.done == 0 => format!("start: {} tasks", n.tasks.total),
-                _ => format!("continue: {} of {} tasks done", n.tasks.done, n.tasks.total),
-            };
+            let what = n.what();
             let phase = n.phase.as_deref().map(|p| format!(" · {}", inline(p))).unwrap_or_default();
             let title = if n.title != n.id { format!(" {}", inline(&n.title)) } else { String::new() };
             format!("{}{title} ({what}{phase})", code(&n.id))

@@ -44,16 +44,6 @@ fn gantt_text(text: &str) -> String {
         .join(" ")
 }
 
-fn class(c: &ChangeView) -> &'static str {
-    match c.status {
-        Some(ChangeStatus::Complete) => "complete",
-        Some(ChangeStatus::Archived) => "archived",
-        None => "missing",
-        _ if c.started() => "inprogress",
-        _ => "planned",
-    }
-}
-
 /// The class definitions, also listed in the legend.
 pub const CLASSES: &[(&str, &str, &str)] = &[
     ("complete", "fill:#b7e4c7,stroke:#2d6a4f,color:#081c15", "complete"),
@@ -182,7 +172,7 @@ fn project_graph(
     }
     for (name, _, _) in CLASSES {
         let entry = members.entry(name).or_default();
-        entry.extend(views.iter().filter(|c| class(c) == *name).map(|c| format!("{prefix}c{}", ids[c.id.as_str()])));
+        entry.extend(views.iter().filter(|c| c.state() == *name).map(|c| format!("{prefix}c{}", ids[c.id.as_str()])));
     }
 }
 

@@ -5,10 +5,10 @@
 pub mod diagnostic;
 pub mod dot;
 pub mod escape;
-pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod site;
 pub mod style;
 pub mod svg;
 pub mod terminal;

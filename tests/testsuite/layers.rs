@@ -391,3 +391,18 @@ fn the_reader_sees_code_not_comments_strings_or_tests() {
     let found: Vec<String> = references(&f).iter().map(|r| r.join("::")).collect();
     assert_eq!(found, ["model", "analyse", "analyse::x", "nix::Host"]);
 }
+
+#[test]
+fn no_source_file_is_over_a_thousand_lines() {
+    // Lines before a file's `#[cfg(test)]` module: tests beside the code don't count.
+    let mut long: Vec<String> = files()
+        .iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(&f.path).unwrap();
+            let lines = text.lines().take_while(|l| !l.starts_with("#[cfg(test)]")).count();
+            (lines > 1000).then(|| format!("{}: {lines} lines", f.path.strip_prefix(src()).unwrap().display()))
+        })
+        .collect();
+    long.sort();
+    assert!(long.is_empty(), "split these files along their seams:\n{}", long.join("\n"));
+}

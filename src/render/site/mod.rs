@@ -1,0 +1,111 @@
+//! The static progress site: askama page templates (`templates/site/`),
+//! Markdown from the repository rendered with pulldown-cmark and sanitised
+//! with ammonia, diagrams drawn as SVG by [`super::svg`], and an offline
+//! search index. Pure: [`build`] returns every file's path and bytes; writing
+//! them is [`crate::output`]'s job.
+//!
+//! Rules the pages keep: relative links only (the site works from `file://`
+//! and any sub-path), no external resource, no script from content (only the
+//! site's own files, marked `data-spec`), one `<h1>` and `<main>` per page,
+//! headings that never skip a level.
+//!
+//! One file per page family (`index`, `change`, `spec`, `graph`,
+//! `timeline`, `archive`, `hosts`, `search`), each a page struct for its
+//! template and the function that fills it; `common` holds what every page
+//! shares (layout, progress bar, status words, page paths) and `markdown`
+//! the sanitised Markdown.
+
+use crate::analyse::graph::Graph;
+use crate::analyse::history::History;
+use crate::analyse::roadmap::Roadmap;
+use crate::model::Project;
+use common::Links;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+mod archive;
+mod change;
+mod common;
+mod graph;
+mod hosts;
+mod index;
+mod markdown;
+mod search;
+mod spec;
+mod timeline;
+
+pub use common::{change_path, slug, spec_path};
+pub use markdown::markdown;
+
+/// The stylesheet and the search script, compiled into the binary.
+pub const STYLE_CSS: &str = include_str!("../../../assets/style.css");
+pub const SEARCH_JS: &str = include_str!("../../../assets/search.js");
+
+/// Inputs of a site build.
+pub struct SiteInput<'a> {
+    pub project: &'a Project,
+    pub graph: &'a Graph,
+    pub roadmap: &'a Roadmap,
+    /// What the footer says the site was made from (paths, shown as code).
+    pub source: Vec<String>,
+    /// History from git, or why there is none.
+    pub history: std::result::Result<&'a History, String>,
+    /// Code links per change path (`openspec/changes/x`).
+    pub links: &'a BTreeMap<String, Vec<crate::analyse::links::Link>>,
+    /// The flake's hosts, when the project is one.
+    pub hosts: Option<&'a SiteHosts>,
+}
+
+/// What the site shows about hosts.
+pub struct SiteHosts {
+    pub hosts: Vec<SiteHost>,
+    /// Per change path, the hosts whose build runs its code.
+    pub by_change: BTreeMap<String, Vec<String>>,
+    /// Hosts and the module folders they run, for the architecture drawing.
+    pub architecture: Vec<crate::nix::HostFolders>,
+}
+
+/// One host's page.
+pub struct SiteHost {
+    pub name: String,
+    pub kind: String,
+    pub file: String,
+    pub line: usize,
+    /// `(change id, its files this host runs)`.
+    pub open: Vec<(String, Vec<String>)>,
+    pub done: Vec<(String, Vec<String>)>,
+    /// Every `.nix` file of its closure, and whether it is switched on there.
+    pub closure: Vec<(String, bool)>,
+}
+
+/// Every file of the site, sorted by path: `(path, contents)`.
+pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
+    let project = &input.project;
+    let name = input.roadmap.title.trim_end_matches(" Roadmap").to_owned();
+    let links = Links::new(&project.changes);
+    let mut files: Vec<(String, String)> = vec![
+        ("assets/style.css".into(), STYLE_CSS.into()),
+        ("assets/search.js".into(), SEARCH_JS.into()),
+        ("index.html".into(), index::page(input, &name, &links)),
+        ("graph.html".into(), graph::page(input, &name, &links)),
+        ("archive.html".into(), archive::page(input, &name)),
+        ("timeline.html".into(), timeline::page(input, &name, &links)),
+        ("search.html".into(), search::page(input, &name)),
+    ];
+    let changes: Vec<(String, String)> =
+        project.changes.par_iter().map(|c| (change_path(c), change::page(input, &name, &links, c))).collect();
+    files.extend(changes);
+    let specs: Vec<(String, String)> =
+        project.specs.par_iter().map(|s| (spec_path(s), spec::page(input, &name, s))).collect();
+    files.extend(specs);
+    files.push(("assets/search-index.js".into(), search::index(project)));
+    if let Some(hosts) = input.hosts {
+        files.push(("hosts.html".into(), hosts::page(input, &name, hosts)));
+        for h in &hosts.hosts {
+            files.push((common::host_path(&h.name), hosts::host_page(input, &name, &links, h)));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|b, a| a.0 == b.0);
+    files
+}

@@ -1,0 +1,78 @@
+//! `specs/<id>.html`: a spec's purpose, requirements and the changes that
+//! touch it.
+
+use super::SiteInput;
+use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout, status_word};
+use super::markdown::{RequirementBody, markdown, requirement_body};
+use crate::model::{ChangeStatus, Spec};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "site/spec.html")]
+struct SpecPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    counts: String,
+    error: Option<String>,
+    purpose: Option<String>,
+    requirements: Vec<RequirementView>,
+    changed_by: Vec<Entry>,
+}
+
+struct RequirementView {
+    anchor: String,
+    name: String,
+    body: RequirementBody,
+}
+
+pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
+    let root = "../";
+    let mut changed_by: Vec<(bool, &str, Entry)> = Vec::new();
+    for c in &input.project.changes {
+        for d in c.deltas.iter().filter(|d| d.capability == s.id) {
+            let mut ops = Vec::new();
+            for (n, op) in [
+                (d.added.len(), "adds"),
+                (d.modified.len(), "modifies"),
+                (d.removed.len(), "removes"),
+                (d.renamed.len(), "renames"),
+            ] {
+                if n > 0 {
+                    ops.push(format!("{op} {}", count(n, "requirement")));
+                }
+            }
+            let state = if c.archived {
+                format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default())
+            } else {
+                status_word(if c.status == ChangeStatus::Complete { "complete" } else { "planned" }).to_owned()
+            };
+            let link = ChangeLink { href: Some(format!("{root}{}", change_path(c))), id: c.id.clone() };
+            let entry = Entry { link, text: Some(ops.join(", ")), note: format!("({})", state.trim()) };
+            changed_by.push((c.archived, &c.path, entry));
+        }
+    }
+    // Active changes first, then archived ones, each by path.
+    changed_by.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    SpecPage {
+        layout: layout(root, name, &input.source, input.hosts.is_some(), ""),
+        id: s.id.clone(),
+        title: s.title.clone(),
+        counts: format!("{}, {}", count(s.requirements.len(), "requirement"), count(s.scenario_count(), "scenario")),
+        error: s.parse_error.clone(),
+        purpose: s.purpose.as_deref().map(|p| markdown(p, 3, false)),
+        requirements: s
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RequirementView {
+                anchor: format!("req-{i}"),
+                name: r.name.clone(),
+                body: requirement_body(r, 3),
+            })
+            .collect(),
+        changed_by: changed_by.into_iter().map(|(_, _, entry)| entry).collect(),
+    }
+    .render()
+    .expect("spec page renders")
+}

@@ -1,0 +1,141 @@
+//! `timeline.html`: burn-up charts and when the work happened, from git
+//! history.
+
+use super::SiteInput;
+use super::common::{Entry, Layout, Links, filters, layout, slug};
+use crate::analyse::history::{BurnPoint, Presence};
+use crate::render::svg::{self, BurnupPoint, GanttRow};
+use askama::Template;
+use std::collections::BTreeMap;
+
+#[derive(Template)]
+#[template(path = "site/timeline.html")]
+struct TimelinePage {
+    layout: Layout,
+    unavailable: Option<String>,
+    summary: String,
+    project_chart: String,
+    phases: Vec<(String, String, String)>,
+    gantt: Option<String>,
+    stale: Vec<Entry>,
+    stale_days: u32,
+    reference: String,
+}
+
+fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
+    series.iter().filter_map(|b| b.at.day.map(|d| BurnupPoint { day: d, done: b.done, total: b.total })).collect()
+}
+
+pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
+    let mut page = TimelinePage {
+        layout: layout("", name, &input.source, input.hosts.is_some(), "timeline.html"),
+        unavailable: None,
+        summary: String::new(),
+        project_chart: String::new(),
+        phases: Vec::new(),
+        gantt: None,
+        stale: Vec::new(),
+        stale_days: 0,
+        reference: String::new(),
+    };
+    let h = match &input.history {
+        Ok(h) => h,
+        Err(why) => {
+            page.unavailable = Some(format!("No history: {why}."));
+            return page.render().expect("timeline renders");
+        }
+    };
+    let first = h.project.iter().find_map(|b| b.at.day);
+    page.summary = format!(
+        "From {} commits{}{}.",
+        h.commits,
+        match (&first, h.head.as_ref().and_then(|e| e.day)) {
+            (Some(a), Some(b)) => format!(", {a} to {b}"),
+            _ => String::new(),
+        },
+        match &h.shallow_from {
+            Some(s) => format!(" (a shallow clone: history before {} is missing)", s.label()),
+            None => String::new(),
+        }
+    );
+    page.project_chart = svg::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    page.phases = h
+        .phases
+        .iter()
+        .filter(|p| !p.series.is_empty())
+        .map(|p| {
+            let chart = svg::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
+        })
+        .collect();
+    // Rows: each phase's planned span, then its changes by start date.
+    let r = input.roadmap;
+    let phase_of: BTreeMap<&str, &str> =
+        r.phases.iter().flat_map(|p| p.changes.iter().map(move |c| (c.id.as_str(), p.title.as_str()))).collect();
+    let mut rows: Vec<(usize, String, GanttRow)> = Vec::new();
+    for (i, p) in r.phases.iter().enumerate() {
+        if let (Some(s), Some(e)) = (&p.start, &p.end) {
+            rows.push((
+                i,
+                String::new(),
+                GanttRow {
+                    label: format!("{} (planned)", p.title),
+                    start: *s,
+                    end: *e,
+                    class: "planned",
+                    milestone: false,
+                    href: Some(format!("index.html#phase-{}", slug(&p.id))),
+                    section: p.title.clone(),
+                },
+            ));
+        }
+    }
+    let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
+    for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
+        let Some(start) = c.created.day else { continue };
+        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
+        let class = match (c.presence, &c.completed) {
+            (Presence::Archived, _) => "archived",
+            (_, Some(_)) => "complete",
+            _ if c.first_checked.is_some() => "inprogress",
+            _ => "planned",
+        };
+        let end = end.or(c.last_activity.day).unwrap_or(start);
+        let section = match phase_of.get(c.id.as_str()) {
+            Some(t) => (*t).to_owned(),
+            None if c.presence == Presence::Archived => "Archived".to_owned(),
+            None => "Unplanned".to_owned(),
+        };
+        let rank = order.get(section.as_str()).copied().unwrap_or(usize::MAX - usize::from(section == "Archived"));
+        let open = c.completed.is_none() && c.presence == Presence::Active;
+        rows.push((
+            rank,
+            start.to_string(),
+            GanttRow {
+                label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
+                start,
+                end,
+                class,
+                milestone: false,
+                href: links.by_id.get(&c.id).cloned(),
+                section,
+            },
+        ));
+    }
+    rows.sort_by(|a, b| (a.0, &a.1, &a.2.label).cmp(&(b.0, &b.1, &b.2.label)));
+    let rows: Vec<GanttRow> = rows.into_iter().map(|r| r.2).collect();
+    page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    page.stale = h
+        .changes
+        .iter()
+        .filter(|c| c.stale)
+        .map(|c| Entry {
+            link: links.change("", &c.id),
+            text: None,
+            note: format!("last change {}", c.last_activity.label()),
+        })
+        .collect();
+    page.stale_days = h.stale_after_days;
+    page.reference = h.reference_day.map(|d| d.to_string()).unwrap_or_default();
+    page.render().expect("timeline renders")
+}
