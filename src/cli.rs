@@ -12,8 +12,10 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "spec", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// Directory to read (default: the nearest ancestor of the working
-    /// directory that has an `openspec/` folder).
+    /// Directory to read: the folder that holds `openspec/`, whatever its own
+    /// name (default: the nearest ancestor of the working directory whose
+    /// `openspec/` has `specs/`, `changes/` or a config file; else the top of
+    /// the enclosing git work tree, searched below).
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
 

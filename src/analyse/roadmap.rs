@@ -7,7 +7,7 @@ use super::graph::{Edge, Graph};
 use crate::model::Day;
 use crate::model::Diagnostic;
 use crate::model::roadmap::{PhaseStatus, RoadmapSource};
-use crate::model::{Change, ChangeStatus, Progress, Project};
+use crate::model::{Change, ChangeStatus, Progress, Project, Stage};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -133,22 +133,28 @@ fn derive(changes: &[(Option<ChangeStatus>, Progress)]) -> PhaseStatus {
 }
 
 impl ChangeView {
-    /// Whether work has begun: some task checked, or finished.
-    pub fn started(&self) -> bool {
-        self.tasks.done > 0 || matches!(self.status, Some(ChangeStatus::Complete | ChangeStatus::Archived))
+    /// Where it stands; `None` when a phase names a change that does not exist.
+    pub fn stage(&self) -> Option<Stage> {
+        self.status.map(|s| Stage::of(s, self.tasks))
     }
 
-    /// The one word the diagrams and the site colour it by: `complete`,
-    /// `archived`, `missing` (named, but no such change), `inprogress`
-    /// (started) or `planned`.
+    /// The one word the diagrams and the site colour it by, from its
+    /// [`Stage`]: `complete`, `archived` (finished or not), `missing`
+    /// (named, but no such change), `inprogress` (has open tasks, checked or
+    /// not) or `planned` (a draft: no tasks yet).
     pub fn state(&self) -> &'static str {
-        match self.status {
-            Some(ChangeStatus::Complete) => "complete",
-            Some(ChangeStatus::Archived) => "archived",
+        match self.stage() {
+            Some(Stage::Complete) => "complete",
+            Some(Stage::Archived | Stage::ArchivedUnfinished) => "archived",
+            Some(Stage::InProgress) => "inprogress",
+            Some(Stage::Draft) => "planned",
             None => "missing",
-            _ if self.started() => "inprogress",
-            _ => "planned",
         }
+    }
+
+    /// Its stage in words, `missing` when there is no such change.
+    pub fn word(&self) -> &'static str {
+        self.stage().map_or("missing", Stage::word)
     }
 }
 

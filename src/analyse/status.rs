@@ -35,6 +35,9 @@ pub struct HostSummary {
     pub host: String,
     pub open: Vec<String>,
     pub done: Vec<String>,
+    /// Archived with tasks still open.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unfinished: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -91,11 +91,11 @@ fn hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
     let ctx = CodeContext::checkout(l)?;
     let Some(graph) = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty()) else { return Ok(None) };
     let impact = ctx.host_impact(l).unwrap_or_default();
-    let rows: Vec<(String, Vec<String>, Vec<String>)> = impact
+    let rows: Vec<(String, [Vec<String>; 3])> = impact
         .iter()
         .map(|h| {
-            let (open, done) = h.ids();
-            (h.host.clone(), open, done)
+            let (open, done, unfinished) = h.ids();
+            (h.host.clone(), [open, done, unfinished])
         })
         .collect();
     Ok(Some(markdown::HostsMd::new(&rows, mermaid::architecture(&host_folders(graph, &impact)))))

@@ -91,7 +91,7 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
     let mut by_change: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut hosts = Vec::new();
     for h in &impact {
-        for c in h.open.iter().chain(&h.done) {
+        for c in h.all() {
             if let Some(change) = l.project.find_change(&c.id) {
                 by_change.entry(change.path.clone()).or_default().push(h.host.clone());
             }
@@ -105,6 +105,7 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
             line: def.line,
             open: pairs(&h.open),
             done: pairs(&h.done),
+            unfinished: pairs(&h.unfinished),
             closure: graph
                 .nix_closure(&h.host)
                 .into_iter()

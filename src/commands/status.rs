@@ -44,8 +44,8 @@ fn hosts(l: &Loaded) -> Vec<HostSummary> {
     impact
         .iter()
         .map(|h| {
-            let (open, done) = h.ids();
-            HostSummary { host: h.host.clone(), open, done }
+            let (open, done, unfinished) = h.ids();
+            HostSummary { host: h.host.clone(), open, done, unfinished }
         })
         .collect()
 }

@@ -129,8 +129,9 @@ pub(super) fn load_change(
     change.parsed_metadata = change.metadata.as_ref().map(|m| parse::yaml::metadata(&m.path, &m.text));
     (change.schema, change.schema_resolves) = schema::for_change(tree, default_schema, change.parsed_metadata.as_ref());
     let glob = if change.schema_resolves { schema::tracked_glob(tree, &change.schema) } else { None };
-    let (paths, tracked) =
-        schema::task_files(glob.as_deref(), &|p| dir.join(p).symlink_metadata().is_ok(), &|| files_below(dir));
+    // On disk the reader decides what is there (and says why a file that is
+    // there cannot be read): a path that is missing reads as nothing.
+    let (paths, tracked) = schema::task_files(glob.as_deref(), &|_| true, &|| files_below(dir));
     change.task_files = paths.iter().filter_map(|p| reader.read(&dir.join(p), &mut problems)).collect();
     change.tracked = tracked && !change.task_files.is_empty();
     if tracked && !change.tracked {

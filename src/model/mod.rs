@@ -56,6 +56,53 @@ pub enum ChangeStatus {
     Archived,
 }
 
+/// Where a change stands, in the one vocabulary every view speaks: the
+/// official statuses of open work (a change with tasks is in progress from
+/// the moment it has them, checked or not), and archived work split by
+/// whether every task was checked when it was archived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// No tasks yet.
+    Draft,
+    /// Tasks, not all checked (`in-progress` in `openspec list`, also at 0 checked).
+    InProgress,
+    /// Every task checked, not archived yet.
+    Complete,
+    /// Archived with every task checked (or with no tasks).
+    Archived,
+    /// Archived with tasks still open: not done work, but no longer planned.
+    ArchivedUnfinished,
+}
+
+impl Stage {
+    pub fn of(status: ChangeStatus, tasks: Progress) -> Self {
+        match status {
+            ChangeStatus::Draft => Stage::Draft,
+            ChangeStatus::InProgress => Stage::InProgress,
+            ChangeStatus::Complete => Stage::Complete,
+            ChangeStatus::Archived if tasks.done < tasks.total => Stage::ArchivedUnfinished,
+            ChangeStatus::Archived => Stage::Archived,
+        }
+    }
+
+    /// The words for it, as every view prints them.
+    pub fn word(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::InProgress => "in progress",
+            Stage::Complete => "complete",
+            Stage::Archived => "archived",
+            Stage::ArchivedUnfinished => "archived unfinished",
+        }
+    }
+
+    /// Finished work: complete, or archived with every task checked.
+    pub fn finished(self) -> bool {
+        matches!(self, Stage::Complete | Stage::Archived)
+    }
+}
+
 impl ChangeStatus {
     /// The status of an active change with these task counts, by the
     /// official rule (only the counts matter).
@@ -343,6 +390,13 @@ impl Project {
     /// Changes that are changes, not folders that only hold nested ones.
     pub fn real_changes(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.nested.is_empty())
+    }
+}
+
+impl Change {
+    /// Where it stands, in the words every view uses ([`Stage`]).
+    pub fn stage(&self) -> Stage {
+        Stage::of(self.status, self.tasks)
     }
 }
 

@@ -1,10 +1,12 @@
 //! Host impact: which hosts run the code a change touches. A change's
 //! linked `.nix` files (found by the code links) count on a host when the
 //! host's build reads them and switches them on ([`NixGraph::active_on`]).
-//! Open work is a change not complete; done work is complete or archived.
+//! Open work is a change not complete; done work is complete, or archived
+//! with every task checked; a change archived with tasks still open is
+//! neither, and is kept apart ([`HostImpact::unfinished`]).
 
 use super::NixGraph;
-use crate::model::{ChangeStatus, Progress};
+use crate::model::{ChangeStatus, Progress, Stage};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -34,13 +36,21 @@ pub struct HostImpact {
     pub host: String,
     pub open: Vec<ImpactChange>,
     pub done: Vec<ImpactChange>,
+    /// Archived with tasks still open: not done, no longer planned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unfinished: Vec<ImpactChange>,
 }
 
 impl HostImpact {
-    /// The ids of its open changes, then of its done ones.
-    pub fn ids(&self) -> (Vec<String>, Vec<String>) {
+    /// The ids of its open changes, of its done ones, and of those archived unfinished.
+    pub fn ids(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
         let ids = |v: &[ImpactChange]| v.iter().map(|c| c.id.clone()).collect();
-        (ids(&self.open), ids(&self.done))
+        (ids(&self.open), ids(&self.done), ids(&self.unfinished))
+    }
+
+    /// Every change whose code it runs: open, done, archived unfinished.
+    pub fn all(&self) -> impl Iterator<Item = &ImpactChange> {
+        self.open.iter().chain(&self.done).chain(&self.unfinished)
     }
 }
 
@@ -52,17 +62,18 @@ pub fn host_impact(graph: &NixGraph, changes: &[ChangeCode]) -> Vec<HostImpact> 
     names
         .into_iter()
         .map(|host| {
-            let mut impact = HostImpact { host: host.to_owned(), open: Vec::new(), done: Vec::new() };
+            let mut impact =
+                HostImpact { host: host.to_owned(), open: Vec::new(), done: Vec::new(), unfinished: Vec::new() };
             for c in changes {
                 let files: Vec<String> = c.nix_files.iter().filter(|f| graph.active_on(f, host)).cloned().collect();
                 if files.is_empty() {
                     continue;
                 }
                 let entry = ImpactChange { id: c.id.clone(), status: c.status, tasks: c.tasks, files };
-                if matches!(c.status, ChangeStatus::Complete | ChangeStatus::Archived) {
-                    impact.done.push(entry);
-                } else {
-                    impact.open.push(entry);
+                match Stage::of(c.status, c.tasks) {
+                    Stage::ArchivedUnfinished => impact.unfinished.push(entry),
+                    s if s.finished() => impact.done.push(entry),
+                    _ => impact.open.push(entry),
                 }
             }
             impact
@@ -151,14 +162,24 @@ mod tests {
     #[test]
     fn a_change_counts_on_the_hosts_that_run_its_files() {
         let g = graph();
+        let mut dropped = change("dropped", ChangeStatus::Archived, &["modules/base.nix"]);
+        dropped.tasks = Progress { done: 1, total: 3 };
         let changes = [
             change("niri", ChangeStatus::InProgress, &["modules/desktop/niri.nix"]),
             change("base", ChangeStatus::Archived, &["modules/base.nix", "nowhere.nix"]),
+            dropped,
         ];
         let impact = host_impact(&g, &changes);
         let rows: Vec<_> = impact.iter().map(|h| (h.host.as_str(), h.ids())).collect();
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(rows, [("a", (ids(&["niri"]), ids(&["base"]))), ("b", (ids(&[]), ids(&["base"])))]);
+        // Archived with open tasks is not done work: it is kept apart.
+        assert_eq!(
+            rows,
+            [
+                ("a", (ids(&["niri"]), ids(&["base"]), ids(&["dropped"]))),
+                ("b", (ids(&[]), ids(&["base"]), ids(&["dropped"])))
+            ]
+        );
         assert_eq!(impact[1].done[0].files, ["modules/base.nix"]);
         let folders = host_folders(&g, &impact);
         assert_eq!(

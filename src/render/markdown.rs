@@ -7,7 +7,7 @@
 use super::mermaid;
 use crate::analyse::roadmap::{ChangeView, MilestoneView, PhaseView, Roadmap};
 use crate::model::roadmap::PhaseStatus;
-use crate::model::{ChangeStatus, Progress};
+use crate::model::{ChangeStatus, Progress, Stage};
 use askama::Template;
 
 pub const BEGIN: &str = "<!-- spec:begin -->";
@@ -73,25 +73,25 @@ fn phase_mark(status: PhaseStatus) -> &'static str {
     phase_status(status).split(' ').next().unwrap_or_default()
 }
 
-/// Emoji for a change: ✅ complete, 🔄 started, 📋 not started, 📦 archived,
-/// ❓ named but missing.
+/// Emoji for a change, by its stage: ✅ complete, 🔄 in progress, 📋 draft,
+/// 📦 archived (finished or not), ❓ named but missing.
 pub fn change_mark(c: &ChangeView) -> &'static str {
-    match c.status {
-        Some(ChangeStatus::Complete) => "✅",
-        Some(ChangeStatus::Archived) => "📦",
+    match c.stage() {
+        Some(Stage::Complete) => "✅",
+        Some(Stage::Archived | Stage::ArchivedUnfinished) => "📦",
+        Some(Stage::InProgress) => "🔄",
+        Some(Stage::Draft) => "📋",
         None => "❓",
-        _ if c.started() => "🔄",
-        _ => "📋",
     }
 }
 
 const LEGEND: &[(&str, &str)] = &[
     ("✅", "complete: every task checked (phases: every change complete or archived)"),
-    ("🔄", "in progress: some tasks checked"),
-    ("📋", "planned: no task checked yet"),
+    ("🔄", "in progress: tasks written, not all checked (also when none is checked yet, as `openspec list` says)"),
+    ("📋", "draft: no tasks yet"),
     ("🔬", "research (set in the roadmap file)"),
     ("⛔", "blocked (set in the roadmap file, or a milestone waiting on something outside the repository)"),
-    ("📦", "archived"),
+    ("📦", "archived (\"archived unfinished\" when tasks were still open)"),
     ("❓", "named in the roadmap file but not found in openspec/changes"),
     ("⏸", "stale: open work with no commit for a while (only with `spec roadmap --history`)"),
 ];
@@ -122,7 +122,14 @@ fn change_line(c: &ChangeView) -> String {
         None => " (not found in openspec/changes)".to_owned(),
         Some(ChangeStatus::Draft) => " (no tasks yet)".to_owned(),
         Some(ChangeStatus::Archived) => {
-            format!(" (archived {})", c.archived_on.map(|d| d.to_string()).unwrap_or_default()).replace(" )", ")")
+            let word = c.word();
+            let day = c.archived_on.map(|d| format!(" {d}")).unwrap_or_default();
+            let open = if c.stage() == Some(Stage::ArchivedUnfinished) {
+                format!(", {} tasks", fraction(c.tasks))
+            } else {
+                String::new()
+            };
+            format!(" ({word}{day}{open})")
         }
         _ => format!(" ({} tasks)", fraction(c.tasks)),
     };
@@ -195,19 +202,31 @@ fn phase_md(index: usize, p: &PhaseView, planned: bool) -> PhaseMd {
 
 /// Render ROADMAP.md (the managed block, markers included, newline-terminated).
 /// The Hosts section of ROADMAP.md: a row per host (name, open changes,
-/// done changes) and the architecture diagram.
+/// done changes, and archived unfinished ones when any host has some) and
+/// the architecture diagram.
 pub struct HostsMd {
-    pub rows: Vec<(String, String, String)>,
+    pub rows: Vec<Vec<String>>,
+    /// Whether the table has the "Archived unfinished" column.
+    pub unfinished: bool,
     pub diagram: Option<String>,
 }
 
 impl HostsMd {
-    /// Rows from host names and the ids of their open and done changes.
-    pub fn new(hosts: &[(String, Vec<String>, Vec<String>)], diagram: Option<String>) -> Self {
+    /// Rows from host names and the ids of their open, done and archived
+    /// unfinished changes.
+    pub fn new(hosts: &[(String, [Vec<String>; 3])], diagram: Option<String>) -> Self {
         let ids = |v: &[String]| {
             if v.is_empty() { "—".to_owned() } else { v.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ") }
         };
-        HostsMd { rows: hosts.iter().map(|(h, open, done)| (inline(h), ids(open), ids(done))).collect(), diagram }
+        let unfinished = hosts.iter().any(|(_, [_, _, u])| !u.is_empty());
+        let rows = hosts
+            .iter()
+            .map(|(h, lists)| {
+                let shown = if unfinished { &lists[..] } else { &lists[..2] };
+                std::iter::once(inline(h)).chain(shown.iter().map(|v| ids(v))).collect()
+            })
+            .collect();
+        HostsMd { rows, unfinished, diagram }
     }
 }
 
@@ -300,8 +319,10 @@ pub fn render(
             .archived
             .iter()
             .map(|c| {
+                let unfinished =
+                    if c.stage() == Some(Stage::ArchivedUnfinished) { " (archived unfinished)" } else { "" };
                 format!(
-                    "{} | {} | {}",
+                    "{} | {} | {}{unfinished}",
                     code(&c.id),
                     c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
                     fraction(c.tasks)

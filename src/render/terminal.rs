@@ -62,7 +62,8 @@ pub fn list_changes(changes: &[(&str, &Change)], multi: bool, style: &Style) -> 
             ChangeStatus::Complete => style.good(status_word(c.status)),
             ChangeStatus::InProgress => style.active(status_word(c.status)),
             ChangeStatus::Archived => {
-                style.dim(&format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default()))
+                let day = c.archived_on.map(|d| format!(" {d}")).unwrap_or_default();
+                style.dim(&format!("{}{day}", c.stage().word()))
             }
             ChangeStatus::Draft => style.dim(status_word(c.status)),
         };
@@ -201,9 +202,13 @@ pub fn status(st: &Status, style: &Style) -> String {
         let width = id_width(st.hosts.iter().map(|h| h.host.as_str()));
         for h in &st.hosts {
             let open = if h.open.is_empty() { style.dim("no open change") } else { style.active(&h.open.join(", ")) };
+            let unfinished = match h.unfinished.len() {
+                0 => String::new(),
+                n => format!(" · {n} archived unfinished"),
+            };
             let _ = writeln!(
                 out,
-                "  {}  {:>2} open · {:>2} done  {}",
+                "  {}  {:>2} open · {:>2} done{unfinished}  {}",
                 pad(&h.host, width),
                 h.open.len(),
                 h.done.len(),
@@ -655,26 +660,35 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
     out
 }
 
-/// `spec impact`: per host, the open and done changes whose code it runs.
+/// `spec impact`: per host, the open and done changes whose code it runs,
+/// and those archived with tasks still open (marked as such).
 pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
     let mut out = String::new();
     for h in hosts {
+        let unfinished = match h.unfinished.len() {
+            0 => String::new(),
+            n => format!(", {n} archived unfinished"),
+        };
         let _ = writeln!(
             out,
             "{}  {}",
             style.heading(&h.host),
-            style.dim(&format!("{} open, {} done", h.open.len(), h.done.len()))
+            style.dim(&format!("{} open, {} done{unfinished}", h.open.len(), h.done.len()))
         );
-        if h.open.is_empty() && h.done.is_empty() {
+        if h.all().next().is_none() {
             let _ = writeln!(out, "  no change touches code this host runs");
         }
-        let width = id_width(h.open.iter().chain(&h.done).map(|c| c.id.as_str()));
-        for (mark, c) in
-            h.open.iter().map(|c| (style.active("◉"), c)).chain(h.done.iter().map(|c| (style.good("✓"), c)))
-        {
+        let width = id_width(h.all().map(|c| c.id.as_str()));
+        let marked = h
+            .open
+            .iter()
+            .map(|c| (style.active("◉"), c, ""))
+            .chain(h.done.iter().map(|c| (style.good("✓"), c, "")))
+            .chain(h.unfinished.iter().map(|c| (style.dim("◌"), c, "archived unfinished  ")));
+        for (mark, c, note) in marked {
             let _ = writeln!(
                 out,
-                "  {mark} {}  {:>9}  {}",
+                "  {mark} {}  {:>9}  {note}{}",
                 pad(&c.id, width),
                 format!("{}/{}", c.tasks.done, c.tasks.total),
                 style.dim(&c.files.join(", "))

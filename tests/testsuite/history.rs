@@ -265,7 +265,7 @@ fn the_site_shows_history() {
     assert!(timeline.contains("Burn-up of the phase One"), "{timeline}");
     assert!(timeline.contains("a (active)"), "the gantt row of open work: {timeline}");
     let page = std::fs::read_to_string(site.join("changes/a.html")).unwrap();
-    assert!(page.contains("<dt>Created</dt><dd>2024-09-01</dd>"), "{page}");
+    assert!(page.contains("<dt>First commit</dt><dd>2024-09-01</dd>"), "{page}");
     assert!(page.contains("<dt>First task checked</dt><dd>2024-09-04</dd>"), "{page}");
     assert!(page.contains("Tasks of a over time"), "{page}");
 }

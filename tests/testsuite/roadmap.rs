@@ -292,3 +292,34 @@ fn graph_of_one_phase() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("phases: foundation, personal-devices"), "{}", bad.stderr);
 }
+
+#[test]
+fn one_vocabulary_for_where_a_change_stands() {
+    // Tasks written, none checked: in progress, as `openspec list` says,
+    // in the graph, ROADMAP.md and the site alike. Archived with tasks
+    // still open: "archived unfinished" wherever archived work is shown.
+    let t = SpecTest::new()
+        .file("openspec/changes/fresh/tasks.md", "- [ ] a\n- [ ] b\n")
+        .file("openspec/changes/idea/proposal.md", "# Idea\n")
+        .file("openspec/changes/archive/2024-01-02-dropped/tasks.md", "- [x] a\n- [ ] b\n")
+        .file("openspec/changes/archive/2024-01-01-done/tasks.md", "- [x] a\n");
+    let list = t.run(&["list", "--all", "--json"]).json();
+    let fresh = list["changes"].as_array().unwrap().iter().find(|c| c["id"] == "fresh").unwrap().clone();
+    assert_eq!(fresh["status"], "in-progress");
+    let roadmap = t.run(&["roadmap", "--stdout"]).stdout;
+    assert!(roadmap.contains("- 🔄 `fresh` (0/2 tasks)"), "{roadmap}");
+    assert!(roadmap.contains("- 📋 `idea`: Idea (no tasks yet)"), "{roadmap}");
+    assert!(roadmap.contains("| `dropped` | 2024-01-02 | 1/2 (archived unfinished) |"), "{roadmap}");
+    assert!(roadmap.contains("| `done` | 2024-01-01 | 1/1 |"), "{roadmap}");
+    let graph = t.run(&["graph"]).stdout;
+    let fresh_node =
+        graph.lines().find(|l| l.contains("fresh<br/>")).unwrap().trim().split('[').next().unwrap().to_owned();
+    assert!(graph.lines().any(|l| l.contains("inprogress") && l.contains(&fresh_node)), "{graph}");
+    let text = t.run(&["list", "--archived"]).stdout;
+    assert!(text.contains("archived unfinished 2024-01-02"), "{text}");
+    assert!(t.run(&["site", "--out", "site"]).code == 0);
+    let page = std::fs::read_to_string(t.path().join("site/changes/fresh.html")).unwrap();
+    assert!(page.contains("status-inprogress\">in progress<"), "{page}");
+    let archive = std::fs::read_to_string(t.path().join("site/archive.html")).unwrap();
+    assert!(archive.contains("1/2 (archived unfinished)"), "{archive}");
+}

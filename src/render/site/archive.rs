@@ -2,7 +2,7 @@
 
 use super::SiteInput;
 use super::common::{ChangeLink, Layout, change_path, count, filters, layout};
-use crate::model::Change;
+use crate::model::{Change, Stage};
 use askama::Template;
 
 #[derive(Template)]
@@ -30,7 +30,10 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str) -> String {
             link: ChangeLink { href: Some(change_path(c)), id: c.id.clone() },
             title: if c.title == c.id { String::new() } else { c.title.clone() },
             archived: c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
-            tasks: format!("{}/{}", c.tasks.done, c.tasks.total),
+            tasks: match c.stage() {
+                Stage::ArchivedUnfinished => format!("{}/{} (archived unfinished)", c.tasks.done, c.tasks.total),
+                _ => format!("{}/{}", c.tasks.done, c.tasks.total),
+            },
         })
         .collect();
     ArchivePage {

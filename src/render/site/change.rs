@@ -2,7 +2,7 @@
 //! dependencies, tasks, spec deltas, code links, history and documents.
 
 use super::SiteInput;
-use super::common::{Bar, ChangeLink, Layout, Links, bar, filters, host_path, layout, spec_path, status_word};
+use super::common::{Bar, ChangeLink, Layout, Links, bar, filters, host_path, layout, spec_path};
 use super::markdown::{RequirementBody, inline_markdown, markdown, requirement_body};
 use crate::analyse::graph::{Edge, EdgeKind};
 use crate::analyse::history::{ChangeHistory, Event};
@@ -118,6 +118,13 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         .chain(&input.roadmap.archived)
         .find(|v| v.id == c.id && v.status == Some(c.status));
     let class = view.map_or_else(|| if c.archived { "archived" } else { "planned" }, ChangeView::state);
+    let found = input.history.as_ref().ok().and_then(|h| h.changes.iter().find(|x| x.folder_is(c)));
+    // Two "created" dates may differ: the one `.openspec.yaml` states and the
+    // first commit with the folder (History). The stated one is shown, named
+    // as such, when there is no history or it is another day.
+    let stated = c.metadata.as_ref().and_then(|m| m.created.clone());
+    let first_commit = found.and_then(|h| h.created.day).map(|d| d.to_string());
+    let created = stated.filter(|d| first_commit.as_deref().is_none_or(|f| !d.starts_with(f)));
     let graph = input.graph;
     let shown_here = graph.node(&c.id).is_some_and(|n| n.path == c.path);
     let edge = |other: &str, e: &Edge| EdgeView {
@@ -197,16 +204,16 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         id: c.id.clone(),
         title: c.title.clone(),
         class,
-        status: status_word(class),
+        status: c.stage().word(),
         path: c.path.clone(),
         archived: c.archived_on.map(|d| d.to_string()),
-        created: c.metadata.as_ref().and_then(|m| m.created.clone()),
+        created,
         bar: bar(c.tasks.done, c.tasks.total, c.tasks.percent(), "tasks"),
         depends_on,
         dependents,
         sections,
         deltas,
-        history: input.history.as_ref().ok().and_then(|h| h.changes.iter().find(|x| x.folder_is(c))).map(history),
+        history: found.map(history),
         code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| {
             let runs_on = match input.hosts.map(|h| h.by_change.get(&c.path)) {
                 Some(Some(hs)) if !hs.is_empty() => {
@@ -251,7 +258,7 @@ fn code_row(l: &Link) -> CodeRow {
 
 /// The History section of a change page.
 fn history(c: &ChangeHistory) -> HistoryView {
-    let created = if c.created_before_history { "Created (on or before)" } else { "Created" };
+    let created = if c.created_before_history { "First commit (on or before)" } else { "First commit" };
     let dates = [
         (created, Some(&c.created)),
         ("First task checked", c.first_checked.as_ref()),

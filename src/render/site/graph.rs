@@ -2,7 +2,7 @@
 //! timeline, drawn as SVG.
 
 use super::SiteInput;
-use super::common::{ChangeLink, Layout, Links, filters, layout, phase_class, progress_text, slug, status_word};
+use super::common::{ChangeLink, Layout, Links, filters, layout, phase_class, progress_text, slug};
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::ChangeView;
 use crate::render::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
@@ -36,7 +36,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             class: c.state(),
             href: links.by_id.get(&c.id).cloned(),
             group,
-            title: format!("{} ({})", c.title, status_word(c.state())),
+            title: format!("{} ({})", c.title, c.word()),
         });
     };
     let mut owned: BTreeMap<String, usize> = BTreeMap::new();

@@ -31,7 +31,7 @@ struct HostPage<'a> {
     layout: Layout,
     host: &'a SiteHost,
     /// Open changes, then done ones, under their headings.
-    groups: [(&'static str, HostChanges<'a>); 2],
+    groups: Vec<(&'static str, HostChanges<'a>)>,
 }
 
 /// Changes whose code a host runs, each with the files of it the host runs.
@@ -115,7 +115,11 @@ pub(super) fn host_page<'a>(input: &SiteInput<'_>, name: &str, links: &Links, h:
     HostPage {
         layout: layout(root, name, &input.source, true, ""),
         host: h,
-        groups: [("Open changes", changes(&h.open)), ("Done changes", changes(&h.done))],
+        groups: [("Open changes", &h.open), ("Done changes", &h.done), ("Archived unfinished", &h.unfinished)]
+            .into_iter()
+            .filter(|(title, list)| !list.is_empty() || !title.starts_with("Archived"))
+            .map(|(title, list)| (title, changes(list)))
+            .collect(),
     }
     .render()
     .expect("host page renders")

@@ -86,7 +86,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     recent.extend(r.archived.iter().take(10).map(|c| Entry {
         link: ChangeLink { href: Some(archived_path(project, c)), id: c.id.clone() },
         text: None,
-        note: format!("(archived {})", c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string())),
+        note: format!("({} {})", c.word(), c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string())),
     }));
     IndexPage {
         layout: layout("", name, &input.source, input.hosts.is_some(), "index.html"),

@@ -74,6 +74,8 @@ pub struct SiteHost {
     /// `(change id, its files this host runs)`.
     pub open: Vec<(String, Vec<String>)>,
     pub done: Vec<(String, Vec<String>)>,
+    /// Archived with tasks still open.
+    pub unfinished: Vec<(String, Vec<String>)>,
     /// Every `.nix` file of its closure, and whether it is switched on there.
     pub closure: Vec<(String, bool)>,
 }

@@ -2,9 +2,9 @@
 //! touch it.
 
 use super::SiteInput;
-use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout, status_word};
+use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout};
 use super::markdown::{RequirementBody, markdown, requirement_body};
-use crate::model::{ChangeStatus, Spec};
+use crate::model::Spec;
 use askama::Template;
 
 #[derive(Template)]
@@ -42,11 +42,8 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
                     ops.push(format!("{op} {}", count(n, "requirement")));
                 }
             }
-            let state = if c.archived {
-                format!("archived {}", c.archived_on.map(|d| d.to_string()).unwrap_or_default())
-            } else {
-                status_word(if c.status == ChangeStatus::Complete { "complete" } else { "planned" }).to_owned()
-            };
+            let day = c.archived_on.map(|d| format!(" {d}")).unwrap_or_default();
+            let state = format!("{}{day}", c.stage().word());
             let link = ChangeLink { href: Some(format!("{root}{}", change_path(c))), id: c.id.clone() };
             let entry = Entry { link, text: Some(ops.join(", ")), note: format!("({})", state.trim()) };
             changed_by.push((c.archived, &c.path, entry));

@@ -97,7 +97,8 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         let class = match (c.presence, &c.completed) {
             (Presence::Archived, _) => "archived",
             (_, Some(_)) => "complete",
-            _ if c.first_checked.is_some() => "inprogress",
+            // Tasks written, checked or not: in progress, as everywhere else.
+            _ if c.first_checked.is_some() || c.series.last().is_some_and(|p| p.total > 0) => "inprogress",
             _ => "planned",
         };
         let end = end.or(c.last_activity.day).unwrap_or(start);
