@@ -185,6 +185,11 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
         return Err(Error::NoRoot(format!("no openspec/ folder in {}", dir.display())));
     }
     let reader = Reader::new(root);
+    let mut problems = Vec::new();
+    if !reader.folder(&openspec, &mut problems) {
+        let why = problems.first().map_or_else(String::new, |d| format!(": {}", d.message));
+        return Err(Error::NoRoot(format!("{} is not read{why}", reader.rel(&openspec))));
+    }
     let mut tree = Tree {
         name: name.to_owned(),
         root: root.to_path_buf(),
@@ -193,29 +198,45 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
         project_md: openspec.join("project.md").is_file(),
         ..Tree::default()
     };
-    let mut problems = Vec::new();
     tree.config = reader
         .read(&openspec.join("config.yaml"), &mut problems)
         .or_else(|| reader.read(&openspec.join("config.yml"), &mut problems));
-    for (schema, path) in subdirs(&reader, &openspec.join("schemas"), &mut problems) {
+    let schemas = openspec.join("schemas");
+    let schemas =
+        if reader.folder(&schemas, &mut problems) { subdirs(&reader, &schemas, &mut problems) } else { Vec::new() };
+    for (schema, path) in schemas {
         let file = reader.read(&path.join("schema.yaml"), &mut problems);
         tree.schemas.push((schema, file));
     }
-    tree.specs = spec_files(&reader, &openspec.join("specs"), &mut problems);
+    let specs = openspec.join("specs");
+    if reader.folder(&specs, &mut problems) {
+        tree.specs = spec_files(&reader, &specs, &mut problems);
+    }
     let default_schema = parse::schema::default_schema(&tree);
 
     let changes_dir = openspec.join("changes");
-    let mut folders: Vec<(String, PathBuf, bool)> = subdirs(&reader, &changes_dir, &mut problems)
-        .into_iter()
-        .filter(|(n, _)| n != "archive")
-        .map(|(n, p)| (n, p, false))
-        .collect();
-    folders.extend(
-        subdirs(&reader, &changes_dir.join("archive"), &mut problems)
-            .into_iter()
-            .filter(|(n, _)| !n.starts_with('.'))
-            .map(|(n, p)| (n, p, true)),
-    );
+    let mut folders: Vec<(String, PathBuf, bool)> = Vec::new();
+    if reader.folder(&changes_dir, &mut problems) {
+        let archive = changes_dir.join("archive");
+        // The archive is read below when it may be (a link inside the root);
+        // the listing's note that a symlinked folder is skipped is not for it.
+        let archive_rel = reader.rel(&archive);
+        folders.extend(
+            subdirs(&reader, &changes_dir, &mut problems)
+                .into_iter()
+                .filter(|(n, _)| n != "archive")
+                .map(|(n, p)| (n, p, false)),
+        );
+        problems.retain(|d| d.file.as_deref() != Some(archive_rel.as_str()) || d.level != crate::model::Level::Info);
+        if reader.folder(&archive, &mut problems) {
+            folders.extend(
+                subdirs(&reader, &archive, &mut problems)
+                    .into_iter()
+                    .filter(|(n, _)| !n.starts_with('.'))
+                    .map(|(n, p)| (n, p, true)),
+            );
+        }
+    }
     let loaded: Vec<(ChangeDir, Vec<Diagnostic>)> = folders
         .par_iter()
         .map(|(n, p, archived)| load_change(&reader, &tree, &default_schema, n, p, *archived, depth))

@@ -34,6 +34,39 @@ impl Reader {
         relative(&self.root, path)
     }
 
+    /// Whether a folder `spec` is about to walk may be read: a real folder,
+    /// or a symlink to a folder inside the root. A link that leaves the root
+    /// (`openspec/specs -> /`), is broken or loops is reported once and not
+    /// followed, as file links are. `false` for a missing path too.
+    pub(super) fn folder(&self, path: &Path, problems: &mut Vec<Diagnostic>) -> bool {
+        let Ok(meta) = fs::symlink_metadata(path) else { return false };
+        if !meta.file_type().is_symlink() {
+            return meta.is_dir();
+        }
+        let rel = self.rel(path);
+        match fs::canonicalize(path) {
+            Ok(real) if real.starts_with(&self.canonical_root) => real.is_dir(),
+            Ok(real) => {
+                problems.push(
+                    Diagnostic::warning(
+                        rel,
+                        None,
+                        format!("symlinked folder points outside the root (to {}); not followed", real.display()),
+                    )
+                    .with_help("copy the folder into the repository or remove the link"),
+                );
+                false
+            }
+            Err(_) => {
+                problems.push(
+                    Diagnostic::warning(rel, None, "broken or looping folder symlink; not followed")
+                        .with_help("fix or remove the link"),
+                );
+                false
+            }
+        }
+    }
+
     /// Read a text file that may be absent. Symlinks are followed only to
     /// files inside the root.
     pub(super) fn read(&self, path: &Path, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {

@@ -65,6 +65,9 @@ pub(super) fn scan_change_specs(
 ) -> (Vec<SpecFile>, SpecsDir) {
     let mut deltas = Vec::new();
     let mut facts = SpecsDir::default();
+    if fs::symlink_metadata(specs).is_ok_and(|m| m.file_type().is_symlink()) && !reader.folder(specs, problems) {
+        return (deltas, facts);
+    }
     if !specs.is_dir() {
         // `hasAnyFileUnder` throws on anything but a missing `specs/` (a plain
         // file there, say), and validate then fails closed: it counts as files.

@@ -220,3 +220,42 @@ fn hostile_markdown_does_not_panic() {
         assert_no_panic(&t.run(args));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn folder_symlinks_out_of_the_root_are_not_followed() {
+    // `openspec/specs`, `changes/archive` and a change's `specs/` pointing
+    // elsewhere: nothing of theirs is parsed, listed or published.
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let o = outside.path();
+    std::fs::create_dir_all(o.join("specs/secret")).unwrap();
+    std::fs::write(o.join("specs/secret/spec.md"), "## Purpose\nSecret things kept outside the repository.\n## Requirements\n### Requirement: Hidden\nIt SHALL hide.\n#### Scenario: s\n- ok\n").unwrap();
+    std::fs::create_dir_all(o.join("archive/2024-01-01-leaked")).unwrap();
+    std::fs::write(o.join("archive/2024-01-01-leaked/tasks.md"), "- [x] leaked\n").unwrap();
+    let t = SpecTest::new().file("openspec/changes/a/tasks.md", "- [ ] a\n").file("openspec/project.md", "# P\n");
+    symlink(o.join("specs"), t.path().join("openspec/specs")).unwrap();
+    symlink(o.join("archive"), t.path().join("openspec/changes/archive")).unwrap();
+    symlink(o.join("specs"), t.path().join("openspec/changes/a/specs")).unwrap();
+    let list = t.run(&["list", "--all", "--json"]);
+    assert_no_panic(&list);
+    let ids: Vec<String> =
+        list.json()["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, ["a"]);
+    assert!(t.run(&["list", "--specs", "--json"]).json()["specs"].as_array().unwrap().is_empty());
+    let check = t.run(&["check", "--json"]).json();
+    for f in ["openspec/specs", "openspec/changes/archive", "openspec/changes/a/specs"] {
+        assert!(finding(&check, f)["message"].as_str().unwrap().contains("outside the root"), "{f}: {check}");
+    }
+    assert_eq!(t.run(&["site", "--out", "site"]).code, 0);
+    for entry in walkdir::WalkDir::new(t.path().join("site")).into_iter().flatten().filter(|e| e.file_type().is_file())
+    {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+        assert!(!text.contains("Secret things") && !text.contains("leaked"), "{}", entry.path().display());
+    }
+    // A link that stays inside the root is followed.
+    let inside = SpecTest::new().file("elsewhere/2024-01-01-kept/tasks.md", "- [x] a\n").dir("openspec/changes");
+    symlink(inside.path().join("elsewhere"), inside.path().join("openspec/changes/archive")).unwrap();
+    let ids = inside.run(&["list", "--archived", "--json"]).json();
+    assert_eq!(ids["changes"][0]["id"], "kept");
+}
