@@ -14,7 +14,7 @@ use crate::model::{Diagnostic, Level};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A change in the graph.
 #[derive(Debug, Clone, Serialize)]
@@ -106,7 +106,7 @@ impl Graph {
                 },
             );
         }
-        let ids: BTreeSet<&str> = nodes.keys().map(String::as_str).collect();
+        let ids = Ids::new(nodes.keys().map(String::as_str));
         let mut raw: Vec<Edge> = Vec::new();
         let mut providers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for change in project.active().chain(project.archived()) {
@@ -197,21 +197,37 @@ impl Graph {
         self.index.get(id).map(|&i| &self.nodes[i])
     }
 
+    /// The edges at a node in one direction, in the order of `edges`
+    /// (sorted by `from`, then `to`): through the adjacency lists, never a
+    /// scan of every edge.
+    fn adjacent(&self, id: &str, direction: petgraph::Direction) -> Vec<&Edge> {
+        let Some(&i) = self.index.get(id) else { return Vec::new() };
+        let mut at: Vec<usize> = self.graph.edges_directed(NodeIndex::new(i), direction).map(|e| *e.weight()).collect();
+        at.sort_unstable();
+        at.into_iter().map(|e| &self.edges[e]).collect()
+    }
+
     /// The changes `id` depends on, sorted.
     pub fn dependencies(&self, id: &str) -> Vec<&Edge> {
-        self.edges.iter().filter(|e| e.from == id).collect()
+        self.adjacent(id, petgraph::Direction::Outgoing)
     }
 
     /// The changes that depend on `id`, sorted.
     pub fn dependents(&self, id: &str) -> Vec<&Edge> {
-        let mut out: Vec<&Edge> = self.edges.iter().filter(|e| e.to == id).collect();
-        out.sort_by(|a, b| a.from.cmp(&b.from));
-        out
+        self.adjacent(id, petgraph::Direction::Incoming)
+    }
+
+    /// The dependencies `id` names that do not exist (`dangling` is sorted
+    /// by `from`: a binary search, not a scan).
+    pub fn dangling_from(&self, id: &str) -> &[Edge] {
+        let start = self.dangling.partition_point(|e| e.from.as_str() < id);
+        let end = start + self.dangling[start..].partition_point(|e| e.from == id);
+        &self.dangling[start..end]
     }
 
     /// Whether every dependency of `id` is complete or archived (and exists).
     pub fn ready(&self, id: &str) -> bool {
-        self.dangling.iter().all(|e| e.from != id)
+        self.dangling_from(id).is_empty()
             && self.dependencies(id).iter().all(|e| self.node(&e.to).is_some_and(Node::done))
     }
 
@@ -318,7 +334,7 @@ impl Graph {
         for node in self.nodes.iter().filter(|n| !n.done()) {
             let mut waits: Vec<&Edge> =
                 self.dependencies(&node.id).into_iter().filter(|e| !self.node(&e.to).is_some_and(Node::done)).collect();
-            waits.extend(self.dangling.iter().filter(|e| e.from == node.id));
+            waits.extend(self.dangling_from(&node.id));
             if !waits.is_empty() {
                 out.push(Blocked { node, waits_for: waits });
             }
@@ -388,7 +404,8 @@ impl Graph {
         for cycle in self.cycles() {
             let mut shown = cycle.clone();
             shown.push(cycle[0].clone());
-            let first = self.edges.iter().find(|e| e.from == cycle[0] && e.to == *cycle.get(1).unwrap_or(&cycle[0]));
+            let to = cycle.get(1).unwrap_or(&cycle[0]);
+            let first = self.dependencies(&cycle[0]).into_iter().find(|e| &e.to == to);
             out.push(
                 Diagnostic::error(
                     first.map(|e| e.file.clone()),
@@ -466,8 +483,9 @@ fn is_dependency_line(lower: &str) -> bool {
 
 /// Change ids named on dependency lines of a proposal or design:
 /// `(line, id)`, in order, without repeats and never `this`.
-pub fn prose_dependencies(text: &str, this: &str, ids: &BTreeSet<&str>) -> Vec<(usize, String)> {
+pub fn prose_dependencies(text: &str, this: &str, ids: &Ids<'_>) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut in_section = false;
     let mut in_fence = false;
     for (i, line) in text.lines().enumerate() {
@@ -490,18 +508,26 @@ pub fn prose_dependencies(text: &str, this: &str, ids: &BTreeSet<&str>) -> Vec<(
         // "after" alone is too common a word: only `after \`id\`` counts.
         let only_after = !in_section && !is_dependency_line(&lower.replace("after", ""));
         for (start, token) in id_tokens(line) {
-            if only_after && !line[..start].to_lowercase().trim_end_matches(['`', '"', '\'', ' ']).ends_with("after") {
+            if only_after && !after_just_before(&line[..start]) {
                 continue;
             }
-            if let Some(id) = resolve(token, ids)
+            if let Some(id) = ids.resolve(token)
                 && id != this
-                && !out.iter().any(|(_, o)| o == id)
+                && seen.insert(id)
             {
                 out.push((i + 1, id.to_owned()));
             }
         }
     }
     out
+}
+
+/// Whether `before` ends with the word "after" (any case), then only
+/// quotes, backticks and spaces. Looks at the end only: a token costs the
+/// same on a 15 MB line as on a short one.
+fn after_just_before(before: &str) -> bool {
+    let end = before.trim_end_matches(['`', '"', '\'', ' ']);
+    end.len() >= 5 && end.is_char_boundary(end.len() - 5) && end[end.len() - 5..].eq_ignore_ascii_case("after")
 }
 
 /// Tokens that look like change ids (`[a-z0-9]+(-[a-z0-9]+)+`), with offsets.
@@ -534,17 +560,33 @@ fn id_tokens(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The change a token names: the id itself, or the one id that ends with
-/// `-token` (`home-manager-setup` → `add-home-manager-setup`).
-fn resolve<'a>(token: &str, ids: &BTreeSet<&'a str>) -> Option<&'a str> {
-    if let Some(id) = ids.get(token) {
-        return Some(id);
+/// What a token may name: every change id (itself), and every tail of one
+/// after a `-` (`manager-setup` of `add-home-manager-setup`) with the one id
+/// it names, or `None` when several end with it. A token resolves with one
+/// lookup, however many changes there are.
+pub struct Ids<'a> {
+    names: HashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> Ids<'a> {
+    pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let ids: BTreeSet<&'a str> = ids.into_iter().collect();
+        let mut names: HashMap<&'a str, Option<&'a str>> = HashMap::new();
+        for id in &ids {
+            // A tail needs a dash of its own: `setup` alone names nothing.
+            for (at, _) in id.match_indices('-').filter(|(at, _)| id[at + 1..].contains('-')) {
+                names.entry(&id[at + 1..]).and_modify(|one| *one = None).or_insert(Some(id));
+            }
+        }
+        // An id is itself first, whatever ends with it.
+        names.extend(ids.iter().map(|id| (*id, Some(*id))));
+        Ids { names }
     }
-    let suffix = format!("-{token}");
-    let mut hits = ids.iter().filter(|id| id.ends_with(&suffix));
-    match (hits.next(), hits.next()) {
-        (Some(id), None) if token.matches('-').count() >= 1 => Some(id),
-        _ => None,
+
+    /// The change a token names: the id itself, or the one id that ends with
+    /// `-token` (`home-manager-setup` → `add-home-manager-setup`).
+    fn resolve(&self, token: &str) -> Option<&'a str> {
+        self.names.get(token).copied().flatten()
     }
 }
 
@@ -552,8 +594,19 @@ fn resolve<'a>(token: &str, ids: &BTreeSet<&'a str>) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    fn ids(list: &[&'static str]) -> BTreeSet<&'static str> {
-        list.iter().copied().collect()
+    fn ids(list: &[&'static str]) -> Ids<'static> {
+        Ids::new(list.iter().copied())
+    }
+
+    #[test]
+    fn a_tail_names_the_one_id_that_ends_with_it() {
+        let all = ids(&["add-home-setup", "rm-home-setup", "add-zed-ide", "zed-ide"]);
+        assert_eq!(all.resolve("zed-ide"), Some("zed-ide"), "an id itself first");
+        assert_eq!(all.resolve("home-setup"), None, "two ids end with it");
+        assert_eq!(all.resolve("add-home-setup"), Some("add-home-setup"));
+        assert_eq!(all.resolve("setup"), None, "a word without a dash never resolves by its tail");
+        assert_eq!(all.resolve("ide"), None);
+        assert!(after_just_before("Ship AFTER `") && !after_just_before("thereafter x ") && !after_just_before("é"));
     }
 
     #[test]

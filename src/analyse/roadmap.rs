@@ -175,7 +175,7 @@ fn view(change: Option<&Change>, id: &str, graph: &Graph) -> ChangeView {
         .iter()
         .filter(|e| !graph.node(&e.to).is_some_and(|n| n.done()))
         .map(|e| e.to.clone())
-        .chain(graph.dangling.iter().filter(|e| e.from == id).map(|e| e.to.clone()))
+        .chain(graph.dangling_from(id).iter().map(|e| e.to.clone()))
         .collect();
     let Some(c) = change else {
         return ChangeView {

@@ -27,6 +27,12 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let untabbed = blank_tab_lines(body);
     let body = untabbed.as_deref().unwrap_or(body);
+    if let Some((line, column)) = flow_too_deep(body) {
+        // libyaml's scanner is quadratic in flow nesting before serde_yaml's
+        // recursion limit (128) stops it: `[` × 40,000 took seconds. Refuse
+        // what that limit would refuse anyway, in one linear pass.
+        return Err(YamlError { line: Some(line), column: Some(column), message: "recursion limit exceeded".into() });
+    }
     let parsed = match stand_ins(body) {
         Some(map) => serde_yaml::from_str::<Value>(&replace_breaks(body, &map)).map(|v| restore_breaks(v, &map)),
         None => serde_yaml::from_str::<Value>(body),
@@ -41,6 +47,57 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
         }
         YamlError { line: location.as_ref().map(|l| l.line()), column: location.map(|l| l.column()), message }
     })
+}
+
+/// How deep flow collections (`[`, `{`) may nest before the text is refused
+/// unread: far above serde_yaml's recursion limit (128), so nothing it would
+/// accept is refused, low enough that the scan stays linear.
+const MAX_FLOW_DEPTH: usize = 1024;
+
+/// The 1-based line and column where `[`/`{` nesting first passes
+/// [`MAX_FLOW_DEPTH`], outside quoted scalars and comments; `None` when it
+/// never does.
+pub(crate) fn flow_too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+            previous = c;
+            continue;
+        }
+        match quote {
+            _ if comment => {}
+            Some('"') if c == '\\' => {
+                chars.next();
+                column += 1;
+            }
+            Some('\'') if c == '\'' && chars.peek() == Some(&'\'') => {
+                chars.next();
+                column += 1;
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '#' if previous.is_whitespace() => comment = true,
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    None
 }
 
 /// Empty every line that is only blanks and comment with a tab among the
@@ -872,6 +929,22 @@ mod tests {
             read_marker("skip_specs: true\n", "skip_specs", known),
             Marker::Invalid("schema: Invalid input: expected string, received undefined".into())
         );
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_in_one_pass() {
+        let deep = format!("schema: spec-driven\nx: {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+        let e = parse_value(&deep).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (Some(2), "recursion limit exceeded"));
+        // Brackets in quotes and comments do not count; shallow nesting parses.
+        let quoted = format!(
+            "a: '{}'\nb: \"{}\" # {}\nc: [[1], {{d: [2]}}]\n",
+            "[".repeat(2000),
+            "{".repeat(2000),
+            "[".repeat(2000)
+        );
+        assert!(parse_value(&quoted).is_ok());
+        assert_eq!(flow_too_deep(&quoted), None);
     }
 
     #[test]

@@ -20,10 +20,39 @@ thread_local! {
     static CLEANER: ammonia::Builder<'static> = cleaner();
 }
 
+/// How deep block quotes and lists nest in a page: deeper ones are drawn at
+/// this depth. The sanitiser's tree builder is quadratic in nesting (`> `
+/// × 100,000 took 33 s); no document a person wrote comes near it.
+const MAX_NESTING: usize = 32;
+
+/// Stand-ins for `&`, `<` and `>` in text handed to the sanitiser, put back
+/// as entities after it: text full of entities (`&#x` × 600,000) made its
+/// tokenizer quadratic, plain characters do not. Used only when the
+/// document holds none of them itself.
+const STAND_INS: [(char, &str); 3] = [('\u{E000}', "&amp;"), ('\u{E001}', "&lt;"), ('\u{E002}', "&gt;")];
+
+fn stand_in(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '&' => STAND_INS[0].0,
+            '<' => STAND_INS[1].0,
+            '>' => STAND_INS[2].0,
+            c => c,
+        })
+        .collect()
+}
+
 /// Render Markdown to safe HTML. Headings start at level `base` and never
 /// skip a level (the page's outline stays valid); `drop_title` removes a
-/// leading `# ` heading that repeats the page title.
+/// leading `# ` heading that repeats the page title. Linear in the text:
+/// nesting is capped at [`MAX_NESTING`], entities reach the sanitiser as
+/// stand-ins.
 pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
+    let stand_ins = !text.contains(STAND_INS.map(|s| s.0));
+    // Per open tag: whether it was dropped for nesting too deep.
+    let mut open: Vec<bool> = Vec::new();
+    let mut containers = 0usize;
+    let mut in_image = 0usize;
     let mut last_md = 0u8;
     let mut last_out = base - 1;
     let mut skipping = false;
@@ -69,9 +98,45 @@ pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
                     }
                 }
             });
+    let events = events.filter_map(|event| {
+        let container = |t: &Tag<'_>| matches!(t, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item);
+        match &event {
+            Event::Start(t) => {
+                let deep = container(t) && containers >= MAX_NESTING;
+                containers += usize::from(container(t) && !deep);
+                in_image += usize::from(matches!(t, Tag::Image { .. }));
+                open.push(deep);
+                (!deep).then_some(event)
+            }
+            Event::End(t) => {
+                let deep = open.pop().unwrap_or(false);
+                let is_container = matches!(t, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item);
+                containers -= usize::from(is_container && !deep && containers > 0);
+                in_image -= usize::from(matches!(t, TagEnd::Image) && in_image > 0);
+                (!deep).then_some(event)
+            }
+            // Text outside an image's alt (an attribute) goes in as stand-ins.
+            Event::Text(t) if stand_ins && in_image == 0 => Some(Event::Html(stand_in(t).into())),
+            Event::Code(t) if stand_ins && in_image == 0 => {
+                Some(Event::Html(format!("<code>{}</code>", stand_in(t)).into()))
+            }
+            _ => Some(event),
+        }
+    });
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    CLEANER.with(|c| c.clean(&html).to_string())
+    let clean = CLEANER.with(|c| c.clean(&html).to_string());
+    if !stand_ins {
+        return clean;
+    }
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        match STAND_INS.iter().find(|s| s.0 == c) {
+            Some((_, entity)) => out.push_str(entity),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 fn heading(level: u8) -> HeadingLevel {
@@ -131,6 +196,25 @@ mod tests {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("href=\"https://example.org\""), "{html}");
+    }
+
+    #[test]
+    fn text_reaches_the_page_escaped_whatever_the_path() {
+        let text = "a & b < c > d \"e\" `x<&>y`\n\n```\n<b>&</b>\n```\n";
+        let want = "<p>a &amp; b &lt; c &gt; d \"e\" <code>x&lt;&amp;&gt;y</code></p>\n<pre><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n";
+        assert_eq!(markdown(text, 3, false), want);
+        // A document holding a stand-in character itself takes the plain path.
+        let with = format!("{text}\n\u{E000}\n");
+        assert_eq!(markdown(&with, 3, false), format!("{want}<p>\u{E000}</p>\n"));
+    }
+
+    #[test]
+    fn nesting_is_capped_and_floods_stay_linear() {
+        let deep = markdown(&format!("{}x\n", "> ".repeat(100_000)), 3, false);
+        assert_eq!(deep.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(deep.matches("</blockquote>").count(), MAX_NESTING);
+        let flood = markdown(&"&#x".repeat(600_000), 3, false);
+        assert_eq!(flood.matches("&amp;#x").count(), 600_000);
     }
 
     #[test]
