@@ -1,8 +1,8 @@
 //! What `spec` writes and deletes when the repository it reads is hostile
 //! (CI on a pull request): committed manifests and symbolic links, FIFOs
 //! and devices where it reads back, `--out` at a special file, file modes,
-//! builds that fail or are killed. Each test failed before the fix it
-//! guards. See `docs/security.md`.
+//! builds that fail or are killed, page names a file system refuses. Each
+//! test failed before the fix it guards. See `docs/security.md`.
 
 use crate::harness::{Run, SpecTest};
 use std::collections::BTreeMap;
@@ -392,4 +392,25 @@ fn a_killed_build_breaks_neither_the_site_nor_the_next_run() {
     assert_eq!(run(t.path(), &["site"]).code, 0);
     assert_eq!(read_tree(&t.path().join("site")), new);
     assert_eq!(names(t.path()), before, "nothing left beside");
+}
+
+// 5. Page names.
+
+#[test]
+fn long_ids_get_page_names_a_file_system_takes() {
+    let id = "日本語".repeat(11).chars().take(31).collect::<String>();
+    assert_eq!(id.len(), 93);
+    let t = SpecTest::fixture("basic")
+        .file(&format!("openspec/changes/{id}/proposal.md"), "# Change: Long\n")
+        .file(&format!("openspec/changes/{id}/tasks.md"), "- [ ] 1.1 One\n");
+    let r = run(t.path(), &["site"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pages = names(&t.path().join("site/changes"));
+    let long: Vec<&String> = pages.iter().filter(|p| p.starts_with("~E6~97~A5")).collect();
+    assert_eq!(long.len(), 1, "{pages:?}");
+    assert!(long[0].len() <= 125 && long[0].contains("~h"), "{}", long[0]);
+    let index = std::fs::read_to_string(t.path().join("site/index.html")).unwrap();
+    assert!(index.contains(&format!("href=\"changes/{}\"", long[0])), "the index links to the same name");
+    assert_eq!(run(t.path(), &["site"]).code, 0);
+    assert_eq!(names(&t.path().join("site/changes")), pages, "stable");
 }
