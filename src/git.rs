@@ -371,8 +371,9 @@ fn blob_paths(tree: &git2::Tree<'_>) -> Vec<String> {
     out
 }
 
+/// A folder's name as discovery reads it ([`crate::model::name_text`]).
 fn name(e: &git2::TreeEntry<'_>) -> String {
-    String::from_utf8_lossy(e.name_bytes()).into_owned()
+    crate::model::name_text(e.name_bytes())
 }
 
 /// Git sorts tree entries by name, folders as if their name ended in `/`.

@@ -9,7 +9,7 @@ pub mod roadmap;
 
 pub use day::Day;
 pub use diagnostic::{Diagnostic, Level};
-pub use hash::short_hash;
+pub use hash::{name_text, short_hash};
 
 use serde::Serialize;
 use std::collections::BTreeMap;

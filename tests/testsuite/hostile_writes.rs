@@ -1,8 +1,9 @@
 //! What `spec` writes and deletes when the repository it reads is hostile
 //! (CI on a pull request): committed manifests and symbolic links, FIFOs
 //! and devices where it reads back, `--out` at a special file, file modes,
-//! builds that fail or are killed, page names a file system refuses. Each
-//! test failed before the fix it guards. See `docs/security.md`.
+//! builds that fail or are killed, page names a file system refuses or
+//! that collapse. Each test failed before the fix it guards. See
+//! `docs/security.md`.
 
 use crate::harness::{Run, SpecTest};
 use std::collections::BTreeMap;
@@ -413,4 +414,29 @@ fn long_ids_get_page_names_a_file_system_takes() {
     assert!(index.contains(&format!("href=\"changes/{}\"", long[0])), "the index links to the same name");
     assert_eq!(run(t.path(), &["site"]).code, 0);
     assert_eq!(names(&t.path().join("site/changes")), pages, "stable");
+}
+
+#[cfg(unix)]
+#[test]
+fn ids_that_are_not_utf8_get_distinct_pages_and_a_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = SpecTest::new().file("openspec/project.md", "# P\n");
+    for (i, name) in [&b"x\xff"[..], b"x\xfe", "x\u{fffd}".as_bytes()].iter().enumerate() {
+        let dir = t.path().join("openspec/changes").join(std::ffi::OsStr::from_bytes(name));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("proposal.md"), format!("# Change: X {i}\n")).unwrap();
+        std::fs::write(dir.join("tasks.md"), "- [ ] 1.1 One\n").unwrap();
+    }
+    let r = run(t.path(), &["site"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("folder name is not valid UTF-8").count(), 2, "{}", r.stderr);
+    let pages = names(&t.path().join("site/changes"));
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(pages.contains(&"x~EF~BF~BD.html".to_owned()), "{pages:?}");
+    for i in 0..3 {
+        let found = pages.iter().any(|p| {
+            std::fs::read_to_string(t.path().join("site/changes").join(p)).unwrap().contains(&format!("X {i}"))
+        });
+        assert!(found, "change {i} has its own page: {pages:?}");
+    }
 }
