@@ -1,11 +1,11 @@
 //! What `spec` writes and deletes when the repository it reads is hostile
 //! (CI on a pull request): committed manifests and symbolic links, FIFOs
 //! and devices where it reads back, `--out` at a special file, file modes,
-//! builds that fail or are killed, page names a file system refuses or
-//! that collapse. Each test failed before the fix it guards. See
-//! `docs/security.md`.
+//! builds that fail or are killed, page names a file system refuses, and
+//! revisions whose trees try to write outside the scratch folder. Each test
+//! failed before the fix it guards. See `docs/security.md`.
 
-use crate::harness::{Run, SpecTest};
+use crate::harness::{GitRepo, Run, SpecTest};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -439,4 +439,71 @@ fn ids_that_are_not_utf8_get_distinct_pages_and_a_warning() {
         });
         assert!(found, "change {i} has its own page: {pages:?}");
     }
+}
+
+// 6. Revisions materialised for `spec diff`.
+
+/// A tree object written as given, even one git would not make (a name
+/// twice): `(mode, name, id)`.
+fn raw_tree(repo: &git2::Repository, entries: &[(&str, &[u8], git2::Oid)]) -> git2::Oid {
+    let mut bytes = Vec::new();
+    for (mode, name, id) in entries {
+        bytes.extend_from_slice(mode.as_bytes());
+        bytes.push(b' ');
+        bytes.extend_from_slice(name);
+        bytes.push(0);
+        bytes.extend_from_slice(id.as_bytes());
+    }
+    repo.odb().unwrap().write(git2::ObjectType::Tree, &bytes).unwrap()
+}
+
+fn commit_tree(r: &GitRepo, tree: git2::Oid) {
+    let sig = git2::Signature::new("Test", "test@example.org", &git2::Time::new(1_710_000_000, 0)).unwrap();
+    let parent = r.repo.head().unwrap().peel_to_commit().unwrap();
+    let tree = r.repo.find_tree(tree).unwrap();
+    r.repo.commit(Some("HEAD"), &sig, &sig, "hostile", &tree, &[&parent]).unwrap();
+}
+
+#[test]
+fn a_revision_cannot_write_through_a_link_it_commits() {
+    let outside = tempfile::tempdir().unwrap();
+    let r = GitRepo::new();
+    r.write(&[("openspec/changes/a/tasks.md", Some("- [ ] 1.1 One\n"))]);
+    r.commit("03-01", "Base");
+    let blob = |bytes: &[u8]| r.repo.blob(bytes).unwrap();
+    let evil = raw_tree(
+        &r.repo,
+        &[("100644", b"proposal.md", blob(b"# Change: Evil\n")), ("100644", b"tasks.md", blob(b"- [ ] 1.1 x\n"))],
+    );
+    let changes = raw_tree(&r.repo, &[("40000", b"evil", evil)]);
+    let link = blob(outside.path().to_string_lossy().as_bytes());
+    // `changes` twice: a link out of the scratch folder, then a folder.
+    let openspec = raw_tree(
+        &r.repo,
+        &[("120000", b"changes", link), ("40000", b"changes", changes), ("100644", b"project.md", blob(b"# P\n"))],
+    );
+    commit_tree(&r, raw_tree(&r.repo, &[("40000", b"openspec", openspec), ("120000", b"roadmap", link)]));
+    let run = r.run(&["diff", "HEAD~1", "HEAD", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["added"], serde_json::json!(["evil"]), "the folder is read as a folder");
+    assert!(names(outside.path()).is_empty(), "nothing written through the link");
+}
+
+#[cfg(unix)]
+#[test]
+fn revision_names_that_are_not_utf8_stay_apart() {
+    let r = GitRepo::new();
+    r.write(&[("openspec/project.md", Some("# P\n"))]);
+    r.commit("03-01", "Base");
+    let head = r.repo.head().unwrap().peel_to_tree().unwrap();
+    let blob = |bytes: &[u8]| r.repo.blob(bytes).unwrap();
+    let change = raw_tree(&r.repo, &[("100644", b"tasks.md", blob(b"- [ ] 1.1 One\n"))]);
+    let changes = raw_tree(&r.repo, &[("40000", b"x\xfe", change), ("40000", b"x\xff", change)]);
+    let project = head.get_path(Path::new("openspec/project.md")).unwrap().id();
+    let openspec = raw_tree(&r.repo, &[("40000", b"changes", changes), ("100644", b"project.md", project)]);
+    commit_tree(&r, raw_tree(&r.repo, &[("40000", b"openspec", openspec)]));
+    let run = r.run(&["diff", "HEAD~1", "HEAD", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let added = run.json()["added"].as_array().unwrap().clone();
+    assert_eq!(added.len(), 2, "{added:?}");
 }
