@@ -377,6 +377,16 @@ struct Build {
     _marker: std::fs::File,
 }
 
+impl Drop for Build {
+    /// The sites first, the marker last, so that a kill while removing
+    /// leaves a folder the next run still knows as a build's.
+    fn drop(&mut self) {
+        for sub in ["site", "old"] {
+            let _ = std::fs::remove_dir_all(self.dir.path().join(sub));
+        }
+    }
+}
+
 fn marker_text(output: &OsStr) -> String {
     format!("spec site build of {}\n", output.to_string_lossy())
 }
@@ -481,7 +491,10 @@ fn lock(_: &std::fs::File, _: bool) -> bool {
 /// they were killed: named `.spec-site-*.tmp`, a real folder, holding the
 /// marker that names `output`, and not locked (a build still running holds
 /// its lock). A previous site that a kill left in `old/` is put back first.
-/// Nothing else is touched, and what cannot be removed is left.
+/// A run killed before its marker was written leaves such a folder empty,
+/// or holding only an empty marker: that is removed file by file, which
+/// cannot remove anything else. Nothing else is touched, and what cannot be
+/// removed is left.
 fn clean_leftovers(parent: &Path, output: &OsStr) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
@@ -492,12 +505,25 @@ fn clean_leftovers(parent: &Path, output: &OsStr) {
         }
         let build = entry.path();
         let marker = build.join(MARKER);
-        let named = fs::read_regular(&marker, 4096).ok().flatten().is_some_and(|t| t == marker_text(output).as_bytes());
-        if !named {
+        let text = match fs::read_regular(&marker, 4096) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                let _ = std::fs::remove_dir(&build);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        if text != marker_text(output).as_bytes() && !text.is_empty() {
             continue;
         }
         let Ok(file) = std::fs::File::open(&marker) else { continue };
         if !lock(&file, false) {
+            continue;
+        }
+        if text.is_empty() {
+            if std::fs::read_dir(&build).is_ok_and(|e| e.count() == 1) && std::fs::remove_file(&marker).is_ok() {
+                let _ = std::fs::remove_dir(&build);
+            }
             continue;
         }
         let old = build.join("old");

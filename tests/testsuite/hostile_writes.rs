@@ -329,11 +329,16 @@ fn leftovers_of_a_killed_build_are_cleaned_and_only_those() {
         .file(".spec-site-dead01.tmp/spec-site-build", "spec site build of site\n")
         .file(".spec-site-dead01.tmp/site/index.html", "half")
         .file(".spec-site-alien1.tmp/notes.txt", "not spec's\n")
-        .file(".spec-site-docs01.tmp/spec-site-build", "spec site build of docs\n");
+        .file(".spec-site-docs01.tmp/spec-site-build", "spec site build of docs\n")
+        // Killed before the marker was written.
+        .file(".spec-site-early1.tmp/spec-site-build", "")
+        .dir(".spec-site-early2.tmp")
+        .file(".spec-site-early3.tmp/spec-site-build", "")
+        .file(".spec-site-early3.tmp/notes.txt", "not spec's\n");
     let r = run(t.path(), &["site"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let left: Vec<String> = names(t.path()).into_iter().filter(|n| n.starts_with(".spec-")).collect();
-    assert_eq!(left, [".spec-site-alien1.tmp", ".spec-site-docs01.tmp"]);
+    assert_eq!(left, [".spec-site-alien1.tmp", ".spec-site-docs01.tmp", ".spec-site-early3.tmp"]);
     no_temporary_files(&t.path().join("site"));
 }
 
