@@ -587,6 +587,16 @@ mod tests {
     }
 
     #[test]
+    fn two_files_at_one_path_are_an_error_not_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let err = write(&site, &[("a.html", "x"), ("a.html", "y")], false).unwrap_err();
+        assert!(err.to_string().contains("two files of the site would be written to a.html"), "{err}");
+        assert!(write(&site, &[("a", "x"), ("a/b.html", "y")], false).is_err());
+        assert!(!site.exists());
+    }
+
+    #[test]
     fn manifests_spec_never_writes_are_errors() {
         let text = |line: &str| parse_manifest(Path::new("m"), &format!("# x\n{line}\n"));
         assert!(text("../x").is_err());
