@@ -371,8 +371,9 @@ fn blob_paths(tree: &git2::Tree<'_>) -> Vec<String> {
     out
 }
 
+/// A folder's name as discovery reads it ([`crate::model::name_text`]).
 fn name(e: &git2::TreeEntry<'_>) -> String {
-    String::from_utf8_lossy(e.name_bytes()).into_owned()
+    crate::model::name_text(e.name_bytes())
 }
 
 /// Git sorts tree entries by name, folders as if their name ended in `/`.
@@ -667,7 +668,7 @@ fn write_entry(
 ) {
     let mut skip = |reason: String| unwritten.push(Unwritten { path: path.to_owned(), reason });
     // Regular files and folders only: no symlink can lead the reader out of
-    // the scratch folder.
+    // the scratch folder, nor a later write through it.
     if entry.filemode() == 0o120000 || entry.kind() == Some(ObjectType::Commit) {
         return;
     }
@@ -682,25 +683,61 @@ fn write_entry(
                 Some(parent) => std::fs::create_dir_all(parent),
                 None => Ok(()),
             }
-            .and_then(|()| std::fs::write(target, content));
+            .and_then(|()| create_new(target))
+            .and_then(|mut file| std::io::Write::write_all(&mut file, content));
             if let Err(e) = written {
                 skip(io_reason(&e));
             }
         }
         Some(ObjectType::Tree) => {
-            if let Err(e) = std::fs::create_dir_all(target) {
+            // A tree listing a name twice merges into one real folder, never
+            // into whatever else is there.
+            let made = match std::fs::create_dir(target) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match std::fs::symlink_metadata(target) {
+                    Ok(m) if m.is_dir() => Ok(()),
+                    _ => Err(e),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(target),
+                other => other,
+            };
+            if let Err(e) = made {
                 return skip(io_reason(&e));
             }
             for child in object.as_tree().expect("a tree").iter() {
-                let name = String::from_utf8_lossy(child.name_bytes()).into_owned();
-                if name.contains('/') || name == ".." || name == "." {
+                let bytes = child.name_bytes();
+                if bytes.is_empty() || bytes.contains(&b'/') || bytes.contains(&0) || bytes == b".." || bytes == b"." {
                     continue;
                 }
-                write_entry(repo, &child, &format!("{path}/{name}"), &target.join(&name), unwritten);
+                // Written under its own bytes, so names that are not UTF-8
+                // stay apart (discovery names them distinctly).
+                let name = crate::model::name_text(bytes);
+                write_entry(repo, &child, &format!("{path}/{name}"), &target.join(file_name(bytes)), unwritten);
             }
         }
         _ => {}
     }
+}
+
+/// A tree entry's name as a file name: its bytes where the system takes
+/// any, else the UTF-8 reading of them.
+fn file_name(bytes: &[u8]) -> std::ffi::OsString {
+    #[cfg(unix)]
+    {
+        <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes).to_owned()
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8_lossy(bytes).into_owned().into()
+    }
+}
+
+/// Create a file that must not exist yet, never through a symbolic link.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    options.open(path)
 }
 
 /// An I/O error's reason without the path it was about (`std::io::Error`

@@ -7,6 +7,7 @@ use crate::cli::RoadmapArgs;
 use crate::config::Config;
 use crate::context::history::{self, HistoryOptions};
 use crate::context::{CodeContext, Loaded, Plan};
+use crate::discover::MAX_FILE_BYTES;
 use crate::error::{Error, Result, exit};
 use crate::model::{Day, Level};
 use crate::nix::impact::host_folders;
@@ -54,9 +55,19 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result<Out
             out.stdout.push_str(&block);
             continue;
         }
-        let target = out_path(args.out.as_ref(), l.tree.dir.join("ROADMAP.md"))?;
-        let shown = crate::discover::relative(&config.root, &target);
-        let existing = output::read_existing(&target)?;
+        // `--out -` or `--out /dev/stdout`: the file as it would be new,
+        // printed; nothing at that path is read or replaced.
+        if args.out.as_deref().is_some_and(output::is_stdout) {
+            if args.check {
+                return Err(Error::Usage("--check compares with a file; --out names stdout, which has none".into()));
+            }
+            out.stdout.push_str(&markdown::splice(None, &block));
+            continue;
+        }
+        let given = out_path(args.out.as_ref(), l.tree.dir.join("ROADMAP.md"))?;
+        let target = output::resolve(&given, &config.root)?;
+        let shown = crate::discover::relative(&config.root, &given);
+        let existing = output::read_existing(&target, MAX_FILE_BYTES)?;
         let wanted = markdown::splice(existing.as_deref(), &block);
         if args.check {
             match existing {

@@ -1,12 +1,13 @@
 //! `spec site`: the static progress site (pages, diagrams, search index),
 //! written atomically, never deleting a file it did not write.
 
-use super::{Outcome, one, out_path};
+use super::{Outcome, one, out_path, plural};
 use crate::analyse::links::Link;
 use crate::cli::SiteArgs;
 use crate::config::Config;
 use crate::context::history::{self, HistoryOptions};
 use crate::context::{CodeContext, CodeSource, Evidence, Loaded, Plan};
+use crate::discover::MAX_FILE_BYTES;
 use crate::error::{Error, Result};
 use crate::model::Level;
 use crate::nix::impact::host_folders;
@@ -51,14 +52,33 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             links: &links,
             hosts: site_hosts.as_ref(),
         });
-        let dir = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
+        let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
+        if args.out.as_deref().is_some_and(output::is_stdout) {
+            return Err(Error::Usage("a site is a folder of files; --out takes a folder, not stdout".into()));
+        }
+        let dir = output::resolve(&given, &config.root)?;
+        // The folder is replaced whole: never the project's own, nor one above it.
+        let project = std::fs::canonicalize(&l.tree.dir).unwrap_or_else(|_| l.tree.dir.clone());
+        if project.starts_with(&dir) {
+            return Err(Error::Usage(format!(
+                "--out {} holds the project, and the site replaces its folder whole: choose a folder of its own, like site/",
+                given.display()
+            )));
+        }
         let bar = progress_bar(files.len());
-        let report = output::write_site(&dir, &files, args.force, &|| bar.inc(1))?;
+        let report = output::write_site(&dir, &files, args.force, MAX_FILE_BYTES, &|| bar.inc(1))?;
         bar.finish_and_clear();
+        let kept = match report.kept {
+            0 => String::new(),
+            n => format!(
+                "; kept {n} listed file{} spec cannot tell it wrote (changed since, or listed without a hash)",
+                plural(n)
+            ),
+        };
         out.stderr.push_str(&format!(
-            "site: {} pages and assets in {} ({} written, {} unchanged, {} removed) in {} ms\n",
+            "site: {} pages and assets in {} ({} written, {} unchanged, {} removed{kept}) in {} ms\n",
             files.len(),
-            crate::discover::relative(&config.root, &dir),
+            crate::discover::relative(&config.root, &given),
             report.written,
             report.unchanged,
             report.removed,

@@ -3,7 +3,7 @@
 //! (`findNestedChangesIn`), and reading one change folder to the depth a
 //! command needs, with the task files its schema tracks.
 
-use super::read::Reader;
+use super::read::{Reader, name_of};
 use super::specs::scan_change_specs;
 use super::{Depth, relative};
 use crate::glob::{self, is_glob};
@@ -88,7 +88,7 @@ pub(super) fn collect_nested(
     let mut children: Vec<_> = entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| name_of(&e.file_name()))
         .collect();
     children.sort();
     for child in children {

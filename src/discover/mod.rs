@@ -157,7 +157,7 @@ pub fn find_projects(root: &Path) -> Vec<String> {
 /// `path` relative to `root`, `/`-separated, `.` for the root itself.
 pub fn relative(root: &Path, path: &Path) -> String {
     let Ok(rel) = path.strip_prefix(root) else { return path.display().to_string() };
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel.components().map(|c| read::name_of(c.as_os_str())).collect();
     if parts.is_empty() { ".".into() } else { parts.join("/") }
 }
 

@@ -203,8 +203,15 @@ pub fn decode(path: String, bytes: Vec<u8>, problems: &mut Vec<Diagnostic>) -> S
     }
 }
 
+/// A file or folder name as text ([`crate::model::name_text`]: one that is
+/// not UTF-8 gets a hash of its bytes, so such names stay distinct).
+pub(super) fn name_of(name: &std::ffi::OsStr) -> String {
+    crate::model::name_text(name.as_encoded_bytes())
+}
+
 /// Sub-directories of `dir` (not following symlinks), sorted by name.
-/// Symlinked directories are reported once and skipped.
+/// Symlinked directories are reported once and skipped; names that are not
+/// UTF-8 are warned about ([`name_of`]).
 pub(super) fn subdirs(reader: &Reader, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -217,8 +224,18 @@ pub(super) fn subdirs(reader: &Reader, dir: &Path, problems: &mut Vec<Diagnostic
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let Ok(kind) = entry.file_type() else { continue };
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = name_of(&entry.file_name());
         if kind.is_dir() {
+            if entry.file_name().to_str().is_none() {
+                problems.push(
+                    Diagnostic::warning(
+                        reader.rel(&entry.path()),
+                        None,
+                        "folder name is not valid UTF-8; read with a hash of its bytes after it",
+                    )
+                    .with_help("rename the folder to UTF-8"),
+                );
+            }
             out.push((name, entry.path()));
         } else if kind.is_symlink() && entry.path().is_dir() {
             problems.push(Diagnostic::new(

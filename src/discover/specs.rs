@@ -3,7 +3,7 @@
 //! finds them (dot entries skipped, symlinked folders not followed), with
 //! the facts about a change's `specs/` folder that validation needs.
 
-use super::read::{Reader, unreadable};
+use super::read::{Reader, name_of, unreadable};
 use crate::model::Diagnostic;
 use crate::source::{SpecFile, SpecsDir};
 use std::fs;
@@ -37,7 +37,7 @@ pub(super) fn walk_specs(
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = name_of(&entry.file_name());
         if name.starts_with('.') {
             continue;
         }
@@ -99,7 +99,7 @@ pub(super) fn scan_specs(
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let name = name_of(&entry.file_name());
         if name.starts_with('.') {
             continue;
         }

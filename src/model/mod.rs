@@ -4,10 +4,12 @@
 
 pub mod day;
 pub mod diagnostic;
+mod hash;
 pub mod roadmap;
 
 pub use day::Day;
 pub use diagnostic::{Diagnostic, Level};
+pub use hash::{name_text, short_hash};
 
 use serde::Serialize;
 use std::collections::BTreeMap;

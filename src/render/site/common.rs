@@ -7,18 +7,52 @@ use crate::model::{Change, ChangeStatus, Spec};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// The longest page name [`slug`] makes, in bytes: with `.html` well below
+/// the 255 bytes of a file name on common file systems (and the 143 of
+/// eCryptfs).
+const MAX_SLUG: usize = 120;
+
 /// A file name for an id: `[A-Za-z0-9._-]` kept, everything else (and `~`)
-/// as `~XX` bytes, so any id maps to one safe, distinct name.
+/// as `~XX` bytes, so any id maps to one safe, distinct name. A name that
+/// would be longer than `MAX_SLUG` (120) bytes is cut after a whole
+/// character and ends in `~h` and a hash of the whole id
+/// ([`crate::model::short_hash`]): still stable and distinct, and never
+/// equal to an uncut name, where `~` is always followed by two capital hex
+/// digits. Every page name and link comes from here.
 pub fn slug(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
+    for c in id.chars() {
+        push_escaped(&mut out, c);
+    }
+    if out.is_empty() {
+        return "~".into();
+    }
+    if out.len() <= MAX_SLUG {
+        return out;
+    }
+    let suffix = format!("~h{}", crate::model::short_hash(id.as_bytes()));
+    let mut cut = String::with_capacity(MAX_SLUG);
+    for c in id.chars() {
+        let before = cut.len();
+        push_escaped(&mut cut, c);
+        if cut.len() + suffix.len() > MAX_SLUG {
+            cut.truncate(before);
+            break;
+        }
+    }
+    cut + &suffix
+}
+
+/// One character of an id, as [`slug`] writes it after `out`.
+fn push_escaped(out: &mut String, c: char) {
+    let mut buf = [0; 4];
+    for &b in c.encode_utf8(&mut buf).as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_') || (b == b'.' && !out.is_empty()) {
             out.push(b as char);
         } else {
             let _ = write!(out, "~{b:02X}");
         }
     }
-    if out.is_empty() { "~".into() } else { out }
 }
 
 /// The part of every page the base template reads.
@@ -200,5 +234,18 @@ mod tests {
         assert_eq!(slug("~"), "~7E");
         assert_eq!(slug(".hidden"), "~2Ehidden");
         assert_ne!(slug("a b"), slug("a_b"));
+    }
+
+    #[test]
+    fn long_slugs_are_cut_stable_and_distinct() {
+        let id = "日本語".repeat(11)[..93].to_owned();
+        let s = slug(&id);
+        assert!(s.len() <= MAX_SLUG && s.contains("~h"), "{s}");
+        assert_eq!(s, slug(&id), "stable");
+        assert!(s.starts_with("~E6~97~A5~E6~9C~AC"), "cut after whole characters: {s}");
+        assert_ne!(s, slug(&format!("{id}x")));
+        let ascii = "a".repeat(200);
+        assert_eq!(slug(&ascii).len(), MAX_SLUG);
+        assert_eq!(slug(&"a".repeat(MAX_SLUG)), "a".repeat(MAX_SLUG), "names that fit are kept whole");
     }
 }

@@ -107,7 +107,8 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
             files.push((common::host_path(&h.name), hosts::host_page(input, &name, &links, h)));
         }
     }
+    // Sorted, duplicates kept: two pages at one path are the writer's
+    // error to report, never one page silently dropped.
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|b, a| a.0 == b.0);
     files
 }
