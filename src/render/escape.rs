@@ -1,8 +1,18 @@
-//! The one escaper of the site: [`html`] for text and attribute values of
-//! the HTML pages, [`svg`] for the diagrams, which are XML and so cannot
-//! hold every character HTML can. Both escape the same five characters
-//! (`&`, `<`, `>`, `"`, `'`), so a value is safe in text and in a quoted
-//! attribute alike.
+//! The escapers, one per target. Everything `spec` shows comes from the
+//! repository it reads, which is untrusted: a folder name, a title or a task
+//! is text, never markup, a control sequence or a command, whatever it holds.
+//!
+//! - [`html`] for text and attribute values of the site's pages, [`svg`] for
+//!   its diagrams, which are XML and so cannot hold every character HTML can.
+//!   Both escape the same five characters (`&`, `<`, `>`, `"`, `'`), so a
+//!   value is safe in text and in a quoted attribute alike.
+//! - [`terminal`] for one line of text on a terminal or in a CI log.
+//!
+//! GitHub annotations and mermaid labels have their escapers beside their
+//! renderers ([`super::diagnostic`], [`super::mermaid`]), built on these.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Escape text or a quoted attribute value for HTML: `&`, `<`, `>`, `"` and
 /// `'` become entities, every other character stays as it is.
@@ -45,6 +55,47 @@ fn xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
+/// Whether a terminal or a log would act on the character instead of only
+/// showing it: every C0 control (line breaks and the tab included), DEL, every
+/// C1 control (CSI and OSC among them), the line and paragraph separators and
+/// the bidirectional controls that reorder what is shown.
+pub fn acts(c: char) -> bool {
+    const MARKS_AND_SEPARATORS: [char; 4] = ['\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}'];
+    c.is_control()
+        || MARKS_AND_SEPARATORS.contains(&c)
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// One line of repository text for a terminal or a log: every character that
+/// [`acts`] becomes a visible escape (`\n`, `\r`, `\t`, `\x1b`, `\u{9b}`,
+/// `\u{202e}`), so the text cannot end the line (and start a GitHub workflow
+/// command), move the cursor, change colours, set the title or the clipboard
+/// (OSC 52), ring the bell or reorder what follows. Everything else is kept,
+/// and text with nothing to escape is borrowed as it is. `spec`'s own colours
+/// ([`super::style::Style`]) are added around escaped text, never inside it.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if acts(c) && c.is_ascii() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if acts(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +123,27 @@ mod tests {
             assert_eq!(svg(&good.to_string()), good.to_string(), "{:?}", good);
         }
         assert_eq!(svg(""), "");
+    }
+
+    #[test]
+    fn terminal_shows_what_a_terminal_would_act_on() {
+        for plain in ["add-auth", "Add auth & sessions (v2) -> done", "é 日本 🦀 \\n", ""] {
+            assert!(matches!(terminal(plain), Cow::Borrowed(_)), "{plain}");
+        }
+        assert_eq!(terminal("x\n::error file=a::b"), "x\\n::error file=a::b");
+        assert_eq!(
+            terminal("\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\r\t\u{0}\u{7f}"),
+            "\\x1b[2J\\x1b]52;c;aGk=\\x07\\r\\t\\x00\\x7f"
+        );
+        assert_eq!(
+            terminal("\u{9b}31m \u{85} \u{202e}abc \u{2066} \u{2028}"),
+            "\\u{9b}31m \\u{85} \\u{202e}abc \\u{2066} \\u{2028}"
+        );
+        // Escaped text holds nothing to escape: escaping twice changes nothing.
+        let once = terminal("a\u{1b}b\nc").into_owned();
+        assert_eq!(terminal(&once), once);
+        // spec's own colours go around the escaped text.
+        let style = super::super::style::Style::new(true);
+        assert_eq!(style.good(&terminal("\u{1b}[8m")), "\u{1b}[32m\\x1b[8m\u{1b}[0m");
     }
 }

@@ -1,0 +1,170 @@
+//! Hostile text: folder names, titles, tasks and roadmap entries that try to
+//! be control sequences, workflow commands, mermaid statements, Markdown or
+//! HTML, or the markers of ROADMAP.md's managed block. Each output target has
+//! one escaper (see docs/security.md, "Escaping"); each test here feeds one
+//! target such text through the real binary and checks that it stays text.
+
+use crate::harness::{GitRepo, SpecTest};
+use regex::Regex;
+use serde_json::json;
+
+/// A folder name that ends its line and starts a GitHub workflow command.
+const NEWLINE_ID: &str = "x\n::error file=README.md,line=1::owned";
+
+/// A folder name that writes the clipboard (OSC 52) and rings the bell.
+const ESC_ID: &str = "esc\u{1b}]52;c;aGk=\u{7}id";
+
+/// A title that clears the screen, colours, writes the clipboard (OSC 52),
+/// rings the bell, sends a C1 CSI and reverses what follows.
+const ANSI_TITLE: &str = "Evil \u{1b}[2J\u{1b}[31mred\u{1b}]52;c;aGVsbG8=\u{7} bell\u{7} \u{9b}31m \u{202e}rtl\r\nline";
+
+/// Markup for GitHub: closes the collapsible, adds an image, pings, links
+/// elsewhere, and forges the managed block's end marker.
+const MARKUP: &str = "</details><img src=x onerror=alert(1)> @octocat and @org/team see https://evil.example \
+     www.evil.example [x](https://evil.example) ![i](https://evil.example/i.png) <https://evil.example> \
+     &#64;entity <!-- spec:end --> | cell";
+
+/// Ids that break a mermaid diagram or re-theme it.
+const MERMAID_IDS: [&str; 3] =
+    ["zz%%{x", "x%%{init: {'theme':'dark'}}%%", "q\"]\nclick c0 href \"javascript:alert(1)\""];
+
+/// A tree with every hostile name and title, a roadmap file among them.
+fn hostile_tree() -> SpecTest {
+    let mut t = SpecTest::new()
+        .file(
+            &format!("openspec/changes/{NEWLINE_ID}/proposal.md"),
+            format!("# Change: {ANSI_TITLE}\n\n## Why\n{ANSI_TITLE}\n"),
+        )
+        .file(
+            &format!("openspec/changes/{NEWLINE_ID}/tasks.md"),
+            format!("## 1. {ANSI_TITLE}\n- [ ] 1.1 {ANSI_TITLE}\n"),
+        )
+        .file(&format!("openspec/changes/{NEWLINE_ID}/.openspec.yaml"), "dependsOn: [unterminated\n")
+        .file("openspec/changes/markup/proposal.md", format!("# Change: {MARKUP}\n"))
+        .file("openspec/changes/markup/tasks.md", format!("- [ ] 1.1 {MARKUP}\n"))
+        .file("openspec/changes/tick`id/tasks.md", "- [ ] 1.1 t\n")
+        .file(&format!("openspec/changes/{ESC_ID}/tasks.md"), "- [ ] 1.1 t\n")
+        .file("openspec/changes/<!-- spec:end -->/tasks.md", "- [x] 1.1 t\n")
+        .file(
+            "openspec/specs/evil/spec.md",
+            format!("# {ANSI_TITLE}\n\n## Purpose\n{ANSI_TITLE}\n\n## Requirements\n"),
+        );
+    for id in MERMAID_IDS {
+        t = t.file(&format!("openspec/changes/{id}/tasks.md"), "- [ ] 1.1 t\n");
+    }
+    let roadmap = json!({
+        "title": format!("Call me {MARKUP} %%{{init: {{}}}}%%"),
+        "summary": format!("Prose with {MARKUP}\n```\nunclosed fence\n"),
+        "goals": [MARKUP, "```"],
+        "phases": [
+            {
+                "id": "one",
+                "title": format!("\"]\nclick g0 call alert()\n%%{{init: {{'theme':'dark'}}}}%% {MARKUP}"),
+                "start": "2024-01-01", "end": "2024-02-01",
+                "changes": [NEWLINE_ID, "markup", "tick`id", "<!-- spec:end -->"],
+                "milestones": [
+                    {"title": "Call for papers", "due": "2024-01-15", "blocked_by": MARKUP},
+                    {"title": "%% a comment", "due": "2024-01-16"},
+                    {"title": "```", "due": "2024-01-17"},
+                    {"title": "2024-01-01 is a date", "due": "2024-01-18"},
+                    {"title": "title Owned", "due": "2024-01-19"},
+                ]
+            },
+            {"id": "two", "title": "Section 2 `<!-- spec:end -->`", "start": "2024-02-01", "end": "2024-03-01",
+             "changes": MERMAID_IDS},
+        ]
+    });
+    t.file("roadmap/roadmap.yaml", serde_json::to_string_pretty(&roadmap).unwrap())
+}
+
+/// Characters a terminal or a log acts on: C0 (the line break is the line
+/// structure of the output itself), DEL, C1, separators, bidi controls.
+fn acts(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Nothing but text: no character a terminal acts on (spec's own colours
+/// aside, when `colour` says they are on), no line that is a workflow command.
+fn assert_terminal_text(what: &str, text: &str, colour: bool) {
+    let ours = Regex::new("\u{1b}\\[(0|1|2|32|33|1;31|1;33|1;36)m").unwrap();
+    let text = if colour { ours.replace_all(text, "").into_owned() } else { text.to_owned() };
+    if let Some(c) = text.chars().find(|c| acts(*c)) {
+        panic!("{what}: {c:?} reaches the terminal:\n{text}");
+    }
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("::")), "{what}: a workflow command:\n{text}");
+}
+
+#[test]
+fn hostile_names_and_titles_stay_text_on_a_terminal() {
+    let t = hostile_tree();
+    let commands: [&[&str]; 12] = [
+        &["status"],
+        &["list"],
+        &["list", "--specs"],
+        &["next"],
+        &["blocked"],
+        &["check"],
+        &["show", NEWLINE_ID],
+        &["show", "evil"],
+        &["show", "markup"],
+        &["roadmap", "--check"],
+        &["show", "x"],
+        &["graph", "--format", "dot"],
+    ];
+    for args in commands {
+        for colour in [false, true] {
+            let mut args = args.to_vec();
+            if colour {
+                args.extend(["--color", "always"]);
+            }
+            let run = t.run(&args);
+            assert!(run.code <= 2, "{args:?}: {}", run.stderr);
+            assert_terminal_text(&format!("{args:?} stdout"), &run.stdout, colour);
+            assert_terminal_text(&format!("{args:?} stderr"), &run.stderr, colour);
+        }
+    }
+    // The escapes are visible, and spec's own colours still work.
+    let list = t.run(&["list", "--color", "always"]);
+    assert!(list.stdout.contains("x\\n::error file=README.md,line=1::owned"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("Evil \\x1b[2J\\x1b[31mred\\x1b]52;c;aGVsbG8=\\x07 bell\\x07 \\u{9b}31m \\u{202e}rtl")
+    );
+    assert!(list.stdout.contains("\u{1b}[33min progress\u{1b}[0m"), "{}", list.stdout);
+    // The broken metadata of the hostile folder is a warning on stderr, on one line.
+    let roadmap = t.run(&["roadmap", "--check"]);
+    assert!(roadmap.stderr.contains("openspec/changes/x\\n::error file=README.md,line=1::owned/.openspec.yaml"));
+}
+
+#[test]
+fn hostile_names_stay_text_in_history() {
+    let r = GitRepo::new();
+    r.write(&[
+        (&format!("openspec/changes/{NEWLINE_ID}/proposal.md"), Some(&format!("# Change: {ANSI_TITLE}\n"))),
+        (&format!("openspec/changes/{NEWLINE_ID}/tasks.md"), Some("- [ ] 1.1 t\n")),
+    ]);
+    r.commit("03-01", "Hostile");
+    for args in [&["history"][..], &["history", "--change", NEWLINE_ID], &["history", "--change", "x"]] {
+        let run = r.run(args);
+        assert_terminal_text(&format!("{args:?} stdout"), &run.stdout, false);
+        assert_terminal_text(&format!("{args:?} stderr"), &run.stderr, false);
+    }
+}
+
+#[test]
+fn hostile_names_cannot_forge_github_annotations() {
+    let run = hostile_tree().run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.chars().any(acts), "{}", run.stdout);
+    let command = Regex::new("^::(error|warning|notice) ([a-z]+=[^:,]*)(,[a-z]+=[^:,]*)*::").unwrap();
+    for line in run.stdout.lines() {
+        assert!(command.is_match(line), "not one workflow command: {line}");
+    }
+    assert!(
+        run.stdout.contains("file=openspec/changes/x\\n%3A%3Aerror file=README.md%2Cline=1%3A%3Aowned/"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("::error file=README.md"), "{}", run.stdout);
+    assert!(run.stdout.contains("change `esc\\x1b]52;c;aGk=\\x07id` has no proposal.md"), "{}", run.stdout);
+}
