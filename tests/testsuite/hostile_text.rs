@@ -168,3 +168,87 @@ fn hostile_names_cannot_forge_github_annotations() {
     assert!(!run.stdout.contains("::error file=README.md"), "{}", run.stdout);
     assert!(run.stdout.contains("change `esc\\x1b]52;c;aGk=\\x07id` has no proposal.md"), "{}", run.stdout);
 }
+
+/// The mermaid blocks of a Markdown text.
+fn mermaid_blocks(markdown: &str) -> Vec<String> {
+    markdown.split("```mermaid\n").skip(1).map(|b| b.split("\n```").next().unwrap().to_owned()).collect()
+}
+
+/// Words the gantt lexer reads at the start of a task as a statement.
+const GANTT_KEYWORDS: &[&str] = &[
+    "accdescr",
+    "acctitle",
+    "axisformat",
+    "call",
+    "click",
+    "dateformat",
+    "excludes",
+    "gantt",
+    "href",
+    "includes",
+    "inclusiveenddates",
+    "section",
+    "tickinterval",
+    "title",
+    "todaymarker",
+    "topaxis",
+    "weekday",
+    "weekend",
+];
+
+/// Every line of the diagram is one statement `spec` writes, and every text
+/// in it is a label that cannot end itself: the strict reading of mermaid's
+/// grammar that hostile text could otherwise break.
+fn assert_mermaid_statements(diagram: &str) {
+    assert!(!diagram.contains("%%"), "a comment or directive:\n{diagram}");
+    assert!(!diagram.contains('`'), "a Markdown fence or string:\n{diagram}");
+    assert!(!diagram.contains('<') || diagram.matches('<').count() == diagram.matches("<br/>").count(), "{diagram}");
+    assert!(!diagram.contains("<!--"), "a marker:\n{diagram}");
+    let label = r#""[^"\n]*""#;
+    let id = r"(p\d+)?(c|g|h|m)(\d+|x)";
+    let flowchart = Regex::new(&format!(
+        r"^(graph TD|flowchart LR|\s*end|\s*subgraph ({id}|hosts|modules) ?\[{label}\]|\s*{id}\[{label}(<br/>{label})?\]|\s*{id} (-->|-\.->) {id}|\s*classDef [a-z]+ [a-z0-9:#,. -]+|\s*class [a-z0-9,]+ [a-z]+)$"
+    ))
+    .unwrap();
+    let gantt = Regex::new(r"^(gantt|  title [^#;\n]+|  dateFormat YYYY-MM-DD|  axisFormat %Y-%m-%d|  section [^:#;%\n]+|  ([^:#;%\n]+) :[a-z0-9, -]+)$").unwrap();
+    let is_gantt = diagram.starts_with("gantt");
+    // Mermaid reads entity codes before the diagram, as `ﬂ°…¶ß`: text.
+    let entities = Regex::new(r"#\w+;").unwrap();
+    let date = Regex::new(r"^\d{4}-\d\d-\d\d").unwrap();
+    for line in diagram.lines() {
+        let line = &*entities.replace_all(line, "ﬂ°E¶ß");
+        if is_gantt {
+            let caps = gantt.captures(line).unwrap_or_else(|| panic!("not a gantt statement: {line:?}\n{diagram}"));
+            if let Some(task) = caps.get(2) {
+                let task = task.as_str().to_ascii_lowercase();
+                assert!(!GANTT_KEYWORDS.iter().any(|k| task.starts_with(k)), "a task read as a keyword: {line:?}");
+                assert!(!date.is_match(&task), "a task read as a date: {line:?}");
+            }
+        } else {
+            assert!(flowchart.is_match(line), "not a flowchart statement: {line:?}\n{diagram}");
+        }
+    }
+}
+
+#[test]
+fn hostile_ids_and_titles_cannot_break_a_mermaid_diagram() {
+    let t = hostile_tree();
+    let graph = t.run(&["graph"]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert_mermaid_statements(&graph.stdout);
+    assert!(graph.stdout.contains(r#"["zz#37;#37;{x<br/>0/1 tasks"]"#), "{}", graph.stdout);
+    let phase = t.run(&["graph", "--phase", "two"]);
+    assert_mermaid_statements(&phase.stdout);
+
+    let roadmap = t.run(&["roadmap", "--stdout"]);
+    assert_eq!(roadmap.code, 0, "{}", roadmap.stderr);
+    let blocks = mermaid_blocks(&roadmap.stdout);
+    assert_eq!(blocks.len(), 2, "a graph and a timeline:\n{}", roadmap.stdout);
+    for block in &blocks {
+        assert_mermaid_statements(block);
+    }
+    // Keywords and dates keep their text, the first character as an entity.
+    for task in ["#67;all for papers :", "#50;024-01-01 is a date :", "#116;itle Owned :", "#37;#37; a comment :"] {
+        assert!(blocks[1].contains(task), "{task}\n{}", blocks[1]);
+    }
+}
