@@ -252,3 +252,97 @@ fn hostile_ids_and_titles_cannot_break_a_mermaid_diagram() {
         assert!(blocks[1].contains(task), "{task}\n{}", blocks[1]);
     }
 }
+
+/// Raw markup GitHub would act on, anywhere in a Markdown text but its
+/// mermaid blocks (code, which GitHub neither links nor reads mentions in).
+fn assert_inert_markdown(what: &str, md: &str) {
+    let mermaid = Regex::new("(?s)```mermaid\n.*?\n```").unwrap();
+    let md = mermaid.replace_all(md, "```mermaid\n```");
+    for raw in ["<img", "</details><img", "@octocat", "@org/team", "https://", "www.evil", "<https", " &#64;"] {
+        assert!(!md.contains(raw), "{what}: {raw} is live:\n{md}");
+    }
+    // Raw HTML (the `<summary>` of a diff) is not read as Markdown: no link there.
+    let link = Regex::new(r"(^|[^\\])\]\(").unwrap();
+    assert!(!md.lines().any(|l| !l.starts_with("<details>") && link.is_match(l)), "{what}: a link:\n{md}");
+    assert!(!md.chars().any(acts), "{what}: a control character:\n{md}");
+    assert_eq!(md.matches("<details>").count(), md.matches("</details>").count(), "{what}:\n{md}");
+}
+
+#[test]
+fn hostile_text_in_a_pull_request_comment_stays_text() {
+    let r = GitRepo::new();
+    r.write(&[("openspec/changes/base/tasks.md", Some("- [ ] 1.1 t\n"))]);
+    r.commit("03-01", "Base");
+    let title = format!("# Change: {MARKUP} {ANSI_TITLE}\n");
+    let tasks = format!("- [x] 1.1 {MARKUP}\n- [ ] 1.2 {ANSI_TITLE}\n");
+    r.write(&[
+        ("openspec/changes/base/proposal.md", Some(&title)),
+        ("openspec/changes/base/tasks.md", Some(&format!("- [x] 1.1 {MARKUP}\n"))),
+        ("openspec/changes/tick`id/proposal.md", Some(&title)),
+        ("openspec/changes/tick`id/tasks.md", Some(&tasks)),
+        ("openspec/changes/tick`id/.openspec.yaml", Some("dependsOn: [base]\n")),
+        ("openspec/changes/two``ticks/tasks.md", Some(&tasks)),
+    ]);
+    r.commit("03-02", "Hostile");
+    let run = r.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = run.stdout;
+    assert_inert_markdown("spec diff", &md);
+    assert!(md.contains("- ✨ **Added** `` tick`id `` "), "{md}");
+    assert!(md.contains("``` two``ticks ```"), "{md}");
+    assert!(md.contains(
+        "<details><summary><code>base</code> &lt;/details&gt;&lt;img src=x onerror=alert(1)&gt; @&#8203;octocat"
+    ));
+    assert!(md.contains(
+        "- [x] ~~1.1 t~~ → 1.1 &lt;/details>&lt;img src=x onerror=alert(1)> @&#8203;octocat and @&#8203;org/team"
+    ));
+    assert!(md.contains("- ➕ `` tick`id `` depends on `base`"), "{md}");
+}
+
+#[test]
+fn hostile_text_in_roadmap_md_stays_text_and_cannot_forge_its_markers() {
+    let t = hostile_tree();
+    let first = t.run(&["roadmap"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let written = std::fs::read_to_string(t.path().join("ROADMAP.md")).unwrap();
+    let second = t.run(&["roadmap"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stderr.contains("ROADMAP.md is up to date"), "{}", second.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("ROADMAP.md")).unwrap(), written, "the second run changed it");
+    let check = t.run(&["roadmap", "--check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+
+    assert_eq!(written.matches("<!-- spec:begin -->").count(), 1, "{written}");
+    assert_eq!(written.matches("<!-- spec:end -->").count(), 1, "{written}");
+    assert!(written.ends_with("<!-- spec:end -->\n"), "{written}");
+    // The summary is Markdown by design: its links stay (its HTML, mentions and fences do not).
+    let summary = Regex::new("(?s)\nProse with .*?\n\n").unwrap();
+    assert!(summary.is_match(&written), "{written}");
+    assert_inert_markdown("ROADMAP.md", &summary.replace(&written, "\n"));
+    // Hand-written text around the block survives a run.
+    let framed = format!("# Intro\n\n{written}\nFooter\n");
+    std::fs::write(t.path().join("ROADMAP.md"), &framed).unwrap();
+    assert_eq!(t.run(&["roadmap", "--check"]).code, 0);
+    // The summary's fence is escaped: the only fences are the diagrams'.
+    assert!(written.contains("\\```\nunclosed fence"), "{written}");
+    assert_eq!(written.matches("\n```").count(), 4, "{written}");
+    // Table cells stay cells, ids with `<` or a backtick stay code.
+    assert!(written.contains("<code>&lt;!-- spec:end --></code>"), "{written}");
+    assert!(written.contains("`` tick`id ``"), "{written}");
+    let progress = written.lines().find(|l| l.starts_with("| \"\\] click")).unwrap_or_default();
+    let pipes = progress.char_indices().filter(|(i, c)| *c == '|' && !progress[..*i].ends_with('\\')).count();
+    assert_eq!(pipes, 6, "five cells: {progress}");
+}
+
+#[test]
+fn benign_names_and_titles_are_unchanged() {
+    // Plain text goes through every escaper as it is.
+    let t = SpecTest::new()
+        .file("openspec/changes/add-auth/proposal.md", "# Change: Add auth & sessions (v2) -> done, for alice@rog\n")
+        .file("openspec/changes/add-auth/tasks.md", "## 1. Work\n- [ ] 1.1 Write the *tests* with `cargo test`\n");
+    let list = t.run(&["list"]);
+    assert!(list.stdout.contains("Add auth & sessions (v2) -> done, for alice@rog"), "{}", list.stdout);
+    let md = t.run(&["roadmap", "--stdout"]).stdout;
+    assert!(md.contains("`add-auth`: Add auth & sessions (v2) -> done, for alice@rog (0/1 tasks)"), "{md}");
+    assert!(md.contains("c0[\"add-auth<br/>0/1 tasks\"]"), "{md}");
+}
