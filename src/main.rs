@@ -1,4 +1,5 @@
 use clap::Parser;
+use spec::render::escape;
 use std::process::ExitCode;
 
 // Parsing allocates many small strings in parallel; mimalloc makes that
@@ -23,12 +24,16 @@ fn main() -> ExitCode {
                 ExitCode::from(spec::error::exit::ERROR)
             }
         },
+        // Errors name what the repository holds (ids, paths): escaped, a line
+        // at a time, like every other text for the terminal.
         Err(spec::error::Error::Diagnostics(text)) => {
-            eprintln!("{text}");
+            for line in text.lines() {
+                eprintln!("{}", escape::terminal(line));
+            }
             ExitCode::from(spec::error::exit::ERROR)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape::terminal(&e.to_string()));
             ExitCode::from(spec::error::exit::ERROR)
         }
     }

@@ -12,7 +12,8 @@ pub fn graph(graph: &Graph) -> String {
 /// One `digraph` of several projects: a `cluster` per named project, node
 /// names prefixed with the project (`packages/api/add-x`) so they stay apart.
 pub fn graphs(projects: &[(Option<&str>, &Graph)]) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    // Control characters as visible escapes (as on a terminal), then DOT's quoting.
+    let quote = |s: &str| format!("\"{}\"", super::escape::terminal(s).replace('\\', "\\\\").replace('"', "\\\""));
     let mut s = String::from(
         "digraph changes {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white];\n",
     );

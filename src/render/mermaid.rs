@@ -8,40 +8,110 @@ use crate::analyse::roadmap::{ChangeView, Roadmap};
 use crate::model::ChangeStatus;
 use crate::model::roadmap::PhaseStatus;
 use crate::nix::HostFolders;
+use crate::render::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Escape text for a quoted mermaid label (entity codes for the characters
-/// mermaid or Markdown would read).
+/// Escape text for a quoted mermaid label (a node, a subgraph title):
+/// mermaid's entity codes for the characters mermaid or Markdown would read,
+/// a space for every character that [`escape::acts`] (line breaks included).
+/// The label cannot end its quotes or its line, so it cannot close the node
+/// or add a `click`, `style` or `classDef` statement; with `%` as `#37;` it
+/// cannot start a comment or a `%%{init}` directive (which mermaid finds
+/// anywhere in the text); with `<`, `>` and `` ` `` as entities it holds no
+/// HTML, no Markdown string and no marker of ROADMAP.md's managed block.
 pub fn label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '#' => out.push_str("#35;"),
+            '%' => out.push_str("#37;"),
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
             '`' => out.push_str("#96;"),
             '&' => out.push_str("#38;"),
-            '\n' | '\r' | '\t' => out.push(' '),
+            c if escape::acts(c) => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Text for a gantt task name: no `:`, `;` or `#`, which the gantt syntax reads.
+/// Words the gantt lexer reads at the start of a line whatever follows.
+const GANTT_PREFIXES: &[&str] = &["accdescr", "acctitle", "gantt", "inclusiveenddates", "topaxis"];
+
+/// Words the gantt lexer reads at the start of a line when a space follows.
+const GANTT_WORDS: &[&str] = &[
+    "axisformat",
+    "call",
+    "click",
+    "dateformat",
+    "displaymode",
+    "excludes",
+    "href",
+    "includes",
+    "section",
+    "tickinterval",
+    "title",
+    "todaymarker",
+    "weekday",
+    "weekend",
+];
+
+/// Whether gantt text would be read as a statement rather than a name: it
+/// starts with a keyword (`Call for papers`, `Title page`, `Section 3`) or a
+/// date.
+fn gantt_statement(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let date = lower.len() >= 10
+        && lower
+            .bytes()
+            .take(10)
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    date || GANTT_PREFIXES.iter().any(|w| lower.starts_with(w))
+        || GANTT_WORDS
+            .iter()
+            .any(|w| lower.starts_with(w) && lower[w.len()..].chars().next().is_none_or(char::is_whitespace))
+}
+
+/// Text for a gantt task, section or title, which the gantt syntax reads up
+/// to a `:`, `;` or `#`: those become spaces, as does every character that
+/// [`escape::acts`], and whitespace is collapsed; `%` (a comment or a
+/// directive), `<`, `>` and `` ` `` (HTML, the managed block's markers, a
+/// Markdown fence) become entity codes, as does the first character of text
+/// that would start a statement ([`gantt_statement`]). Text left empty is
+/// `(untitled)`, since a task needs a name.
 fn gantt_text(text: &str) -> String {
-    text.chars()
+    let words = text
+        .chars()
         .map(|c| match c {
             ':' | ';' | '#' => ' ',
-            '\n' | '\r' | '\t' => ' ',
+            c if escape::acts(c) => ' ',
             c => c,
         })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if words.is_empty() {
+        return "(untitled)".to_owned();
+    }
+    let mut out = String::with_capacity(words.len());
+    for (i, c) in words.chars().enumerate() {
+        match c {
+            _ if i == 0 && gantt_statement(&words) => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+            '%' => out.push_str("#37;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The class definitions, also listed in the legend.
@@ -367,6 +437,36 @@ mod tests {
     #[test]
     fn labels_are_escaped() {
         assert_eq!(label("a\"b#c<d>`e`&"), "a#quot;b#35;c#lt;d#gt;#96;e#96;#38;");
+        assert_eq!(label("zz%%{x"), "zz#37;#37;{x");
+        assert_eq!(label("x%%{init: {'theme':'dark'}}%%"), "x#37;#37;{init: {'theme':'dark'}}#37;#37;");
+        assert_eq!(label("q\"]\nclick c0 call alert()\r\u{1b}"), "q#quot;] click c0 call alert()  ");
         assert_eq!(gantt_text("Phase: one; #2"), "Phase one 2");
+    }
+
+    #[test]
+    fn gantt_text_is_never_a_statement() {
+        for plain in ["Phase one", "Titles and headings", "Recall", "2FA"] {
+            assert_eq!(gantt_text(plain), plain);
+        }
+        assert_eq!(gantt_text("Call for papers"), "#67;all for papers");
+        assert_eq!(gantt_text("title Owned"), "#116;itle Owned");
+        assert_eq!(gantt_text("ganttish"), "#103;anttish");
+        assert_eq!(gantt_text("accDescr { x"), "#97;ccDescr { x");
+        assert_eq!(gantt_text("2024-01-01 launch"), "#50;024-01-01 launch");
+        assert_eq!(gantt_text("%% x %%{init: {}}%%"), "#37;#37; x #37;#37;{init {}}#37;#37;");
+        assert_eq!(gantt_text("5% ```<!-- spec:end -->"), "5#37; #96;#96;#96;#lt;!-- spec end --#gt;");
+        assert_eq!(gantt_text("a\nb\u{1b}c"), "a b c");
+        assert_eq!(gantt_text(" :;# "), "(untitled)");
+    }
+
+    #[test]
+    fn architecture_labels_are_escaped() {
+        let hosts = [HostFolders {
+            host: "h\"]\nclick h0 call alert()%%{init: {}}%%".into(),
+            folders: vec![("m<!-- spec:end -->".into(), None)],
+        }];
+        let m = architecture(&hosts).unwrap();
+        assert!(m.contains("    h0[\"h#quot;] click h0 call alert()#37;#37;{init: {}}#37;#37;\"]\n"), "{m}");
+        assert!(m.contains("    m0[\"m#lt;!-- spec:end --#gt;\"]\n"), "{m}");
     }
 }

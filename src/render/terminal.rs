@@ -1,5 +1,8 @@
 //! Human output for a terminal: `list`, `show`, `status` and `check`.
-//! Colour comes only from [`Style`], and only when it says so.
+//! Colour comes only from [`Style`], and only when it says so. Every text
+//! from the repository is escaped ([`super::escape::terminal`]) before it is
+//! written, so it cannot end a line or send an escape sequence; the colours
+//! go around it.
 
 use crate::analyse::validate::ItemReport;
 use crate::analyse::{ChangeSummary, Status};
@@ -10,6 +13,15 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 pub use super::style::Style;
+
+// Every text from the repository goes through `esc` (or `pad`, `join` or
+// `indent`, which use it) before it is written.
+use super::escape::terminal as esc;
+
+/// Items joined by `sep`, each escaped ([`esc`]).
+fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    items.iter().map(|s| esc(s.as_ref())).collect::<Vec<_>>().join(sep)
+}
 
 /// A bar of `width` cells, filled in proportion to done/total.
 pub fn bar(progress: Progress, width: usize) -> String {
@@ -22,14 +34,16 @@ fn count(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-/// Pad to a display width (wide characters count twice).
+/// Escaped ([`esc`]) and padded to a display width (wide characters count twice).
 fn pad(s: &str, width: usize) -> String {
-    let w = UnicodeWidthStr::width(s);
+    let s = esc(s);
+    let w = UnicodeWidthStr::width(s.as_ref());
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// The widest of the texts once escaped, at most 48.
 fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
-    ids.map(UnicodeWidthStr::width).max().unwrap_or(0).min(48)
+    ids.map(|s| UnicodeWidthStr::width(esc(s).as_ref())).max().unwrap_or(0).min(48)
 }
 
 fn status_word(status: ChangeStatus) -> &'static str {
@@ -51,7 +65,7 @@ pub fn list_changes(changes: &[(&str, &Change)], multi: bool, style: &Style) -> 
     let mut last_project = None;
     for (project, c) in changes {
         if multi && last_project != Some(*project) {
-            let _ = writeln!(out, "{}", style.heading(&format!("{project}:")));
+            let _ = writeln!(out, "{}", style.heading(&format!("{}:", esc(project))));
             last_project = Some(*project);
         }
         let progress = match c.status {
@@ -67,7 +81,7 @@ pub fn list_changes(changes: &[(&str, &Change)], multi: bool, style: &Style) -> 
             }
             ChangeStatus::Draft => style.dim(status_word(c.status)),
         };
-        let title = if c.title != c.id { format!("  {}", style.dim(&c.title)) } else { String::new() };
+        let title = if c.title != c.id { format!("  {}", style.dim(&esc(&c.title))) } else { String::new() };
         let _ = writeln!(out, "  {}  {}  {}{title}", pad(&c.id, width), pad_ansi(&progress, 8), status);
     }
     out
@@ -106,11 +120,11 @@ pub fn list_specs(specs: &[(&str, &Spec)], multi: bool, style: &Style) -> String
     let mut last_project = None;
     for (project, s) in specs {
         if multi && last_project != Some(*project) {
-            let _ = writeln!(out, "{}", style.heading(&format!("{project}:")));
+            let _ = writeln!(out, "{}", style.heading(&format!("{}:", esc(project))));
             last_project = Some(*project);
         }
         let note = match &s.parse_error {
-            Some(e) => format!("  {}", style.warning(e)),
+            Some(e) => format!("  {}", style.warning(&esc(e))),
             None => String::new(),
         };
         let _ = writeln!(
@@ -128,7 +142,7 @@ pub fn list_specs(specs: &[(&str, &Spec)], multi: bool, style: &Style) -> String
 pub fn status(st: &Status, style: &Style) -> String {
     let mut out = String::new();
     let t = &st.totals;
-    let name = format!("{} · {}/", st.name, st.openspec_dir);
+    let name = format!("{} · {}/", esc(&st.name), esc(&st.openspec_dir));
     let _ = writeln!(out, "{}", style.heading(&name));
     let _ = writeln!(
         out,
@@ -181,7 +195,7 @@ pub fn status(st: &Status, style: &Style) -> String {
             writeln!(out, "\n{} {}", style.heading(&format!("Draft ({})", st.draft.len())), style.dim("no tasks yet"));
         for c in &st.draft {
             let stale = if c.stale { format!("  {}", style.warning("⏸ stale")) } else { String::new() };
-            let _ = writeln!(out, "  ○ {}{stale}", c.id);
+            let _ = writeln!(out, "  ○ {}{stale}", esc(&c.id));
         }
     }
     if !st.archived.is_empty() {
@@ -193,7 +207,7 @@ pub fn status(st: &Status, style: &Style) -> String {
             style.dim(&format!(
                 "latest: {} {}",
                 latest.archived_on.map_or_else(|| "(undated)".to_owned(), |d| d.to_string()),
-                latest.id
+                esc(&latest.id)
             ))
         );
     }
@@ -201,7 +215,7 @@ pub fn status(st: &Status, style: &Style) -> String {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Hosts ({})", st.hosts.len())));
         let width = id_width(st.hosts.iter().map(|h| h.host.as_str()));
         for h in &st.hosts {
-            let open = if h.open.is_empty() { style.dim("no open change") } else { style.active(&h.open.join(", ")) };
+            let open = if h.open.is_empty() { style.dim("no open change") } else { style.active(&join(&h.open, ", ")) };
             let unfinished = match h.unfinished.len() {
                 0 => String::new(),
                 n => format!(" · {n} archived unfinished"),
@@ -221,7 +235,7 @@ pub fn status(st: &Status, style: &Style) -> String {
         let width = id_width(st.specs.iter().map(|s| s.id.as_str()));
         for s in &st.specs {
             let note = match &s.parse_error {
-                Some(e) => format!("  {}", style.warning(&format!("⚠ {e}"))),
+                Some(e) => format!("  {}", style.warning(&format!("⚠ {}", esc(e)))),
                 None => String::new(),
             };
             let _ = writeln!(
@@ -257,8 +271,8 @@ pub fn status(st: &Status, style: &Style) -> String {
 /// `spec show` for a change.
 pub fn show_change(c: &Change, style: &Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", style.heading(&c.title));
-    let mut facts = vec![format!("id: {}", c.id), format!("status: {}", status_word(c.status))];
+    let _ = writeln!(out, "{}", style.heading(&esc(&c.title)));
+    let mut facts = vec![format!("id: {}", esc(&c.id)), format!("status: {}", status_word(c.status))];
     if let Some(date) = &c.archived_on {
         facts.push(format!("archived on {date}"));
     }
@@ -266,20 +280,20 @@ pub fn show_change(c: &Change, style: &Style) -> String {
         facts.push(format!("tasks: {}/{} ({}%)", c.tasks.done, c.tasks.total, c.tasks.percent()));
     }
     let _ = writeln!(out, "{}", style.dim(&facts.join(" · ")));
-    let _ = writeln!(out, "{}", style.dim(&c.path));
+    let _ = writeln!(out, "{}", style.dim(&esc(&c.path)));
     if let Some(meta) = &c.metadata {
         let mut m = Vec::new();
         if let Some(s) = &meta.schema {
-            m.push(format!("schema {s}"));
+            m.push(format!("schema {}", esc(s)));
         }
         if let Some(d) = &meta.created {
-            m.push(format!("created {d}"));
+            m.push(format!("created {}", esc(d)));
         }
         if !meta.depends_on.is_empty() {
-            m.push(format!("depends on {}", meta.depends_on.join(", ")));
+            m.push(format!("depends on {}", join(&meta.depends_on, ", ")));
         }
         if let Some(p) = &meta.parent {
-            m.push(format!("parent {p}"));
+            m.push(format!("parent {}", esc(p)));
         }
         if !m.is_empty() {
             let _ = writeln!(out, "{}", style.dim(&m.join(" · ")));
@@ -294,10 +308,10 @@ pub fn show_change(c: &Change, style: &Style) -> String {
         if let Some(impact) = &p.impact {
             let _ = writeln!(out, "\n{}", style.heading("Impact"));
             if !impact.specs.is_empty() {
-                let _ = writeln!(out, "  specs: {}", impact.specs.join(", "));
+                let _ = writeln!(out, "  specs: {}", join(&impact.specs, ", "));
             }
             for line in &impact.code {
-                let _ = writeln!(out, "  code: {}", line.text);
+                let _ = writeln!(out, "  code: {}", esc(&line.text));
             }
         }
     } else if !c.archived {
@@ -308,7 +322,7 @@ pub fn show_change(c: &Change, style: &Style) -> String {
             out,
             "\n{} {}",
             style.heading("Tasks"),
-            style.dim(&format!("{} · {}/{}", file.path, file.done, file.total))
+            style.dim(&format!("{} · {}/{}", esc(&file.path), file.done, file.total))
         );
         let mut current = None;
         for task in &file.tasks {
@@ -318,7 +332,7 @@ pub fn show_change(c: &Change, style: &Style) -> String {
                     let _ = writeln!(
                         out,
                         "  {}  {}",
-                        style.heading(&s.title),
+                        style.heading(&esc(&s.title)),
                         style.dim(&format!("{}/{}", s.done, s.total))
                     );
                 }
@@ -326,26 +340,26 @@ pub fn show_change(c: &Change, style: &Style) -> String {
             let mark = if task.done {
                 style.good("[x]")
             } else {
-                format!("[{}]", if task.mark.is_empty() { " " } else { &task.mark })
+                format!("[{}]", if task.mark.is_empty() { " ".into() } else { esc(&task.mark) })
             };
-            let _ = writeln!(out, "    {}{mark} {}", "  ".repeat(task.depth), task.text);
+            let _ = writeln!(out, "    {}{mark} {}", "  ".repeat(task.depth), esc(&task.text));
         }
     }
     if !c.deltas.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading("Spec deltas"));
         for d in &c.deltas {
-            let _ = writeln!(out, "  {}", style.path(&d.capability));
+            let _ = writeln!(out, "  {}", style.path(&esc(&d.capability)));
             for r in &d.added {
-                let _ = writeln!(out, "    + {} ({})", r.name, count(r.scenarios.len(), "scenario"));
+                let _ = writeln!(out, "    + {} ({})", esc(&r.name), count(r.scenarios.len(), "scenario"));
             }
             for r in &d.modified {
-                let _ = writeln!(out, "    ~ {} ({})", r.name, count(r.scenarios.len(), "scenario"));
+                let _ = writeln!(out, "    ~ {} ({})", esc(&r.name), count(r.scenarios.len(), "scenario"));
             }
             for r in &d.removed {
-                let _ = writeln!(out, "    - {}", r.name);
+                let _ = writeln!(out, "    - {}", esc(&r.name));
             }
             for r in &d.renamed {
-                let _ = writeln!(out, "    → {} → {}", r.from, r.to);
+                let _ = writeln!(out, "    → {} → {}", esc(&r.from), esc(&r.to));
             }
         }
     }
@@ -355,20 +369,20 @@ pub fn show_change(c: &Change, style: &Style) -> String {
 /// `spec show` for a spec.
 pub fn show_spec(s: &Spec, style: &Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", style.heading(&s.title));
+    let _ = writeln!(out, "{}", style.heading(&esc(&s.title)));
     let _ = writeln!(
         out,
         "{}",
         style.dim(&format!(
             "id: {} · {} · {} · {}",
-            s.id,
+            esc(&s.id),
             count(s.requirements.len(), "requirement"),
             count(s.scenario_count(), "scenario"),
-            s.path
+            esc(&s.path)
         ))
     );
     if let Some(e) = &s.parse_error {
-        let _ = writeln!(out, "{}", style.warning(e));
+        let _ = writeln!(out, "{}", style.warning(&esc(e)));
     }
     if let Some(p) = &s.purpose {
         let _ = writeln!(out, "\n{}\n{}", style.heading("Purpose"), indent(p));
@@ -377,19 +391,23 @@ pub fn show_spec(s: &Spec, style: &Style) -> String {
         let _ = writeln!(
             out,
             "\n{} {}",
-            style.heading(&format!("Requirement: {}", r.name)),
+            style.heading(&format!("Requirement: {}", esc(&r.name))),
             style.dim(&format!("line {}", r.line))
         );
         let _ = writeln!(out, "{}", indent(&r.text));
         for sc in &r.scenarios {
-            let _ = writeln!(out, "  • Scenario: {}", sc.name);
+            let _ = writeln!(out, "  • Scenario: {}", esc(&sc.name));
         }
     }
     out
 }
 
+/// Each line of the text indented and escaped ([`esc`]).
 fn indent(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("  {l}") }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!("  {}", esc(l)) })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `spec check` text: every diagnostic, then a summary line.
@@ -408,7 +426,7 @@ pub fn check(items: &[(&str, ItemReport)], findings: &[Diagnostic], strict: bool
     if !failed.is_empty() {
         let _ = writeln!(out);
         for (_, item) in &failed {
-            let _ = writeln!(out, "{} {}/{}", style.error("✗"), item.kind.as_str(), item.id);
+            let _ = writeln!(out, "{} {}/{}", style.error("✗"), item.kind.as_str(), esc(&item.id));
         }
     }
     let passed = items.len() - failed.len();
@@ -479,7 +497,7 @@ pub fn history(h: &crate::analyse::history::History, style: &Style) -> String {
             flags.push(style.dim(&format!("removed {}", day(c.removed.as_ref()))));
         }
         if !c.renamed_from.is_empty() {
-            flags.push(style.dim(&format!("was {}", c.renamed_from.join(", "))));
+            flags.push(style.dim(&format!("was {}", join(&c.renamed_from, ", "))));
         }
         let _ = writeln!(
             out,
@@ -508,7 +526,7 @@ pub fn history(h: &crate::analyse::history::History, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "  Phase {}: {}/{} on {} → {}/{} on {}",
-                p.title,
+                esc(&p.title),
                 first.done,
                 first.total,
                 first.at.label(),
@@ -524,7 +542,7 @@ pub fn history(h: &crate::analyse::history::History, style: &Style) -> String {
 /// `spec history --change ID`: the dates and every point where counts moved.
 pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", style.heading(&format!("{} · changes/{}", c.id, c.folder)));
+    let _ = writeln!(out, "{}", style.heading(&format!("{} · changes/{}", esc(&c.id), esc(&c.folder))));
     let line = |out: &mut String, what: &str, e: Option<&crate::analyse::history::Event>| {
         if let Some(e) = e {
             let commit = e.commit.as_deref().map_or(String::new(), |id| format!("  {}", &id[..id.len().min(10)]));
@@ -542,7 +560,7 @@ pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style)
     line(&mut out, "removed", c.removed.as_ref());
     line(&mut out, "last change", Some(&c.last_activity));
     if !c.renamed_from.is_empty() {
-        let _ = writeln!(out, "  {:<12} {}", "renamed from", c.renamed_from.join(" → "));
+        let _ = writeln!(out, "  {:<12} {}", "renamed from", join(&c.renamed_from, " → "));
     }
     if c.stale {
         let _ = writeln!(out, "  {}", style.warning("stale: no activity for a long while"));
@@ -567,11 +585,11 @@ pub fn links(
 ) -> String {
     use crate::analyse::links::{Source, State};
     let mut out = String::new();
-    let _ = writeln!(out, "{}", style.heading(&format!("Code touched by {change}")));
+    let _ = writeln!(out, "{}", style.heading(&format!("Code touched by {}", esc(change))));
     if links.is_empty() {
         let _ = writeln!(out, "  No file named in its documents, changed with it in git, or inferred.");
     }
-    let width = links.iter().map(|l| UnicodeWidthStr::width(l.path.as_str())).max().unwrap_or(0).min(60);
+    let width = links.iter().map(|l| UnicodeWidthStr::width(esc(&l.path).as_ref())).max().unwrap_or(0).min(60);
     for source in [Source::Declared, Source::Git, Source::Inferred] {
         let group: Vec<_> = links.iter().filter(|l| l.source == source).collect();
         if group.is_empty() {
@@ -586,14 +604,14 @@ pub fn links(
         for l in group {
             let state = match &l.state {
                 State::Exists => style.good("exists"),
-                State::Renamed(to) => style.warning(&format!("renamed → {to}")),
+                State::Renamed(to) => style.warning(&format!("renamed → {}", esc(to))),
                 State::Deleted => style.warning("deleted"),
                 State::Planned => style.active("planned"),
-                State::Ambiguous(c) => style.dim(&format!("ambiguous: {}", c.join(", "))),
+                State::Ambiguous(c) => style.dim(&format!("ambiguous: {}", join(c, ", "))),
             };
             let at = l.evidence.first().map(|e| match e.line {
-                Some(n) => format!("{}:{n}", e.file),
-                None => e.file.clone(),
+                Some(n) => format!("{}:{n}", esc(&e.file)),
+                None => esc(&e.file).into_owned(),
             });
             let _ = writeln!(
                 out,
@@ -606,23 +624,23 @@ pub fn links(
         }
     }
     if let Some(hosts) = hosts {
-        let list = |h: &[String]| if h.is_empty() { "none".to_owned() } else { h.join(", ") };
+        let list = |h: &[String]| if h.is_empty() { "none".to_owned() } else { join(h, ", ") };
         let _ = writeln!(out, "\n  Hosts whose build runs this code: {}", list(hosts));
         let _ = writeln!(out, "  Hosts the change names:          {}", list(hosts_named));
         let unnamed: Vec<String> = hosts.iter().filter(|h| !hosts_named.contains(h)).cloned().collect();
         let unaffected: Vec<String> = hosts_named.iter().filter(|h| !hosts.contains(h)).cloned().collect();
         if !unnamed.is_empty() {
-            let _ = writeln!(out, "  {}", style.warning(&format!("affected but not named: {}", unnamed.join(", "))));
+            let _ = writeln!(out, "  {}", style.warning(&format!("affected but not named: {}", join(&unnamed, ", "))));
         }
         if !unaffected.is_empty() {
             let _ = writeln!(
                 out,
                 "  {}",
-                style.warning(&format!("named but no linked code runs there: {}", unaffected.join(", ")))
+                style.warning(&format!("named but no linked code runs there: {}", join(&unaffected, ", ")))
             );
         }
     } else if !hosts_named.is_empty() {
-        let _ = writeln!(out, "\n  Hosts named: {}", hosts_named.join(", "));
+        let _ = writeln!(out, "\n  Hosts named: {}", join(hosts_named, ", "));
     }
     out
 }
@@ -672,7 +690,7 @@ pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
         let _ = writeln!(
             out,
             "{}  {}",
-            style.heading(&h.host),
+            style.heading(&esc(&h.host)),
             style.dim(&format!("{} open, {} done{unfinished}", h.open.len(), h.done.len()))
         );
         if h.all().next().is_none() {
@@ -691,7 +709,7 @@ pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
                 "  {mark} {}  {:>9}  {note}{}",
                 pad(&c.id, width),
                 format!("{}/{}", c.tasks.done, c.tasks.total),
-                style.dim(&c.files.join(", "))
+                style.dim(&join(&c.files, ", "))
             );
         }
         out.push('\n');
@@ -713,7 +731,7 @@ pub fn hosts(graph: &NixGraph, style: &Style) -> String {
             pad(&h.name, width),
             h.kind.output().trim_end_matches("Configurations"),
             graph.nix_closure(&h.name).len(),
-            style.dim(&format!("{}:{}", h.file, h.line))
+            style.dim(&format!("{}:{}", esc(&h.file), h.line))
         );
     }
     if !orphans.is_empty() {
@@ -724,26 +742,32 @@ pub fn hosts(graph: &NixGraph, style: &Style) -> String {
             style.dim("orphans")
         );
         for o in orphans {
-            let _ = writeln!(out, "  {o}");
+            let _ = writeln!(out, "  {}", esc(&o));
         }
     }
     if !dangling.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Dangling imports ({})", dangling.len())));
         for (file, line, missing) in dangling {
-            let _ = writeln!(out, "  {file}:{line}: imports {missing}, which does not exist");
+            let _ = writeln!(out, "  {}:{line}: imports {}, which does not exist", esc(&file), esc(&missing));
         }
     }
     if !errors.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Syntax errors ({})", errors.len())));
         for (file, line, message) in errors {
-            let _ = writeln!(out, "  {file}:{line}: {message}");
+            let _ = writeln!(out, "  {}:{line}: {}", esc(&file), esc(&message));
         }
     }
     let uses = graph.input_modules();
     if !uses.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Modules from flake inputs ({})", uses.len())));
         for u in uses {
-            let _ = writeln!(out, "  {}.{}  {}", u.input, u.module, style.dim(&format!("{}:{}", u.file, u.line)));
+            let _ = writeln!(
+                out,
+                "  {}.{}  {}",
+                esc(&u.input),
+                esc(&u.module),
+                style.dim(&format!("{}:{}", esc(&u.file), u.line))
+            );
         }
     }
     out
@@ -773,10 +797,10 @@ pub fn next(projects: &[NextList<'_>]) -> String {
             let _ = writeln!(out, "{lead}{why}");
         }
         for (i, n) in p.next.iter().enumerate() {
-            let phase = n.phase.as_deref().map(|p| format!("  [{p}]")).unwrap_or_default();
-            let title = if n.title == n.id { "" } else { &n.title };
-            let _ =
-                writeln!(out, "{lead}{:>3}. {}  {}/{} tasks  {title}{phase}", i + 1, n.id, n.tasks.done, n.tasks.total);
+            let phase = n.phase.as_deref().map(|p| format!("  [{}]", esc(p))).unwrap_or_default();
+            let title = if n.title == n.id { "".into() } else { esc(&n.title) };
+            let (id, done, total) = (esc(&n.id), n.tasks.done, n.tasks.total);
+            let _ = writeln!(out, "{lead}{:>3}. {id}  {done}/{total} tasks  {title}{phase}", i + 1);
         }
     }
     out
@@ -798,9 +822,11 @@ pub fn blocked(projects: &[(&str, Vec<Waiting<'_>>)]) -> String {
         for (id, waits) in waiting {
             let waits: Vec<String> = waits
                 .iter()
-                .map(|(to, state, inferred)| format!("{to} ({state}{})", if *inferred { ", inferred" } else { "" }))
+                .map(|(to, state, inferred)| {
+                    format!("{} ({state}{})", esc(to), if *inferred { ", inferred" } else { "" })
+                })
                 .collect();
-            let _ = writeln!(out, "{lead}{id} waits for {}", waits.join(", "));
+            let _ = writeln!(out, "{lead}{} waits for {}", esc(id), waits.join(", "));
         }
     }
     out

@@ -6,6 +6,7 @@ mod cli;
 mod diff;
 mod harness;
 mod history;
+mod hostile_text;
 mod hostile_writes;
 mod json;
 mod layers;
