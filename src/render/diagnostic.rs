@@ -3,7 +3,8 @@
 //! workflow command (`::error file=…,line=…::message`). File names and
 //! messages come from the repository: both forms escape them
 //! ([`super::escape::terminal`], then GitHub's own escaping for a workflow
-//! command), so a diagnostic is one line (two with help) whatever they hold.
+//! command). A workflow command is one line whatever they hold; as text, a
+//! message of several lines keeps them, each continued with `  | `.
 
 use super::escape::terminal as esc;
 use super::style::Style;
@@ -27,7 +28,11 @@ pub fn text(d: &Diagnostic, style: &Style) -> String {
         Level::Warning => style.warning("warning"),
         Level::Info => style.info("info"),
     };
-    let _ = write!(out, "{level}: {}", esc(&d.message));
+    // A message of several lines (the official archive check writes one a
+    // problem) keeps them, each escaped and led by `  | `, so no line of it
+    // can pass for a diagnostic or a workflow command of its own.
+    let lines: Vec<String> = d.message.split('\n').map(|l| esc(l).into_owned()).collect();
+    let _ = write!(out, "{level}: {}", lines.join("\n  | "));
     if let Some(help) = &d.help {
         let _ = write!(out, "\n  = help: {}", esc(help));
     }
@@ -102,10 +107,12 @@ mod tests {
         let text = text(&d, &Style::plain());
         assert_eq!(
             text,
-            "changes/x\\n::error file=README.md,line=1::owned/tasks.md:2: warning: bad \\x1b]52;c;aGk=\\x07\\r\\n::notice::hi %0A\n  = help: \\u{9b}2J"
+            "changes/x\\n::error file=README.md,line=1::owned/tasks.md:2: warning: bad \\x1b]52;c;aGk=\\x07\\r\n  | ::notice::hi %0A\n  = help: \\u{9b}2J"
         );
-        for out in [gh, text] {
+        for out in [&gh, &text] {
             assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         }
+        // Every line of the text after the first is a continuation or help.
+        assert!(text.lines().skip(1).all(|l| l.starts_with("  | ") || l.starts_with("  = help: ")), "{text}");
     }
 }
