@@ -45,7 +45,7 @@ fn stand_in(text: &str) -> String {
 /// Render Markdown to safe HTML. Headings start at level `base` and never
 /// skip a level (the page's outline stays valid); `drop_title` removes a
 /// leading `# ` heading that repeats the page title. Linear in the text:
-/// nesting is capped at [`MAX_NESTING`], entities reach the sanitiser as
+/// nesting is capped (32 levels), entities reach the sanitiser as
 /// stand-ins.
 pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
     let stand_ins = !text.contains(STAND_INS.map(|s| s.0));
