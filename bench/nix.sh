@@ -9,11 +9,7 @@
 # Needs hyperfine (installed with apt when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=${SPEC_BENCH_DIR:-/tmp/spec-bench}
-mkdir -p "$work" bench/out
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-cargo build --release --locked --quiet --bin spec --example gen_nix --example nix_bench
-target=${CARGO_TARGET_DIR:-$PWD/target}
+source bench/common.sh gen_nix nix_bench
 tree="$work/nix-10000"
 [ -d "$tree" ] || "$target/release/examples/gen_nix" "$tree" >/dev/null
 mkdir -p "$tree/openspec/changes"
