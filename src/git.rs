@@ -170,54 +170,41 @@ impl<'r> Reader<'r> {
         archived: bool,
         out: &mut Vec<FolderChange>,
     ) -> Result<(), git2::Error> {
+        let mut moved = Vec::new();
+        self.folders_between(old, new, archived, &mut moved)?;
+        for (key, _, after) in moved {
+            let state = match after {
+                Some(id) => Some(self.folder(id)?),
+                None => None,
+            };
+            out.push(FolderChange { key, state });
+        }
+        Ok(())
+    }
+
+    /// The change folders whose tree ids differ between two `changes/`
+    /// trees (below `archive/` too): key, id before and id after.
+    fn folders_between(
+        &mut self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        archived: bool,
+        out: &mut Vec<(FolderKey, Option<Oid>, Option<Oid>)>,
+    ) -> Result<(), git2::Error> {
         if old == new {
             return Ok(());
         }
         let (a, b) = (self.tree(old)?, self.tree(new)?);
-        let mut changed: Vec<(String, Option<Side>, Option<Side>)> = Vec::new();
-        {
-            let mut xs = a.iter().flat_map(git2::Tree::iter).peekable();
-            let mut ys = b.iter().flat_map(git2::Tree::iter).peekable();
-            let side = |e: &git2::TreeEntry<'_>| (e.id(), e.kind() == Some(ObjectType::Tree));
-            loop {
-                let order = match (xs.peek(), ys.peek()) {
-                    (None, None) => break,
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (Some(x), Some(y)) => git_cmp(x, y),
-                };
-                match order {
-                    std::cmp::Ordering::Less => {
-                        let x = xs.next().expect("peeked");
-                        changed.push((name(&x), Some(side(&x)), None));
-                    }
-                    std::cmp::Ordering::Greater => {
-                        let y = ys.next().expect("peeked");
-                        changed.push((name(&y), None, Some(side(&y))));
-                    }
-                    std::cmp::Ordering::Equal => {
-                        let (x, y) = (xs.next().expect("peeked"), ys.next().expect("peeked"));
-                        if x.id() != y.id() {
-                            changed.push((name(&y), Some(side(&x)), Some(side(&y))));
-                        }
-                    }
-                }
-            }
-        }
+        let changed = differing(a.as_ref(), b.as_ref());
         for (name, before, after) in changed {
-            let dir = |e: Option<Side>| e.filter(|e| e.1).map(|e| e.0);
             if !archived && name == "archive" {
-                self.diff(dir(before), dir(after), true, out)?;
+                self.folders_between(folder(before), folder(after), true, out)?;
                 continue;
             }
-            if dir(before).is_none() && dir(after).is_none() {
+            if folder(before).is_none() && folder(after).is_none() {
                 continue; // a file directly under changes/
             }
-            let state = match dir(after) {
-                Some(id) => Some(self.folder(id)?),
-                None => None,
-            };
-            out.push(FolderChange { key: FolderKey { archived, folder: name }, state });
+            out.push((FolderKey { archived, folder: name }, folder(before), folder(after)));
         }
         Ok(())
     }
@@ -230,8 +217,52 @@ impl<'r> Reader<'r> {
     }
 }
 
-/// A tree entry's id and whether it is a folder.
-type Side = (Oid, bool);
+/// A tree entry's id and mode.
+type Side = (Oid, i32);
+
+/// The mode of a folder entry.
+const FOLDER: i32 = 0o040000;
+
+/// The id of an entry that is a folder.
+fn folder(e: Option<Side>) -> Option<Oid> {
+    e.filter(|e| e.1 == FOLDER).map(|e| e.0)
+}
+
+/// The entries that differ (in id or mode) between two trees, a missing
+/// one being empty: name, before and after, in git's order. The two entry
+/// lists are merged, borrowing names from the tree objects: only entries
+/// that differ cost more than a comparison.
+fn differing(a: Option<&git2::Tree<'_>>, b: Option<&git2::Tree<'_>>) -> Vec<(String, Option<Side>, Option<Side>)> {
+    let mut out = Vec::new();
+    let mut xs = a.into_iter().flat_map(git2::Tree::iter).peekable();
+    let mut ys = b.into_iter().flat_map(git2::Tree::iter).peekable();
+    let side = |e: &git2::TreeEntry<'_>| (e.id(), e.filemode());
+    loop {
+        let order = match (xs.peek(), ys.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => git_cmp(x, y),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let x = xs.next().expect("peeked");
+                out.push((name(&x), Some(side(&x)), None));
+            }
+            std::cmp::Ordering::Greater => {
+                let y = ys.next().expect("peeked");
+                out.push((name(&y), None, Some(side(&y))));
+            }
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (xs.next().expect("peeked"), ys.next().expect("peeked"));
+                if side(&x) != side(&y) {
+                    out.push((name(&y), Some(side(&x)), Some(side(&y))));
+                }
+            }
+        }
+    }
+    out
+}
 
 fn name(e: &git2::TreeEntry<'_>) -> String {
     String::from_utf8_lossy(e.name_bytes()).into_owned()
@@ -315,6 +346,14 @@ fn first_parent(commit: &git2::Commit<'_>) -> Option<Oid> {
     if commit.parent_count() == 0 { None } else { commit.parent_id(0).ok() }
 }
 
+/// The commit `HEAD` points at.
+fn head_commit(repo: &Repository) -> Result<git2::Commit<'_>, NoHistory> {
+    match repo.head() {
+        Ok(h) => Ok(h.peel_to_commit()?),
+        Err(_) => Err(NoHistory::NoCommits),
+    }
+}
+
 /// Commits from the root to `head`, oldest first: the first-parent line, or
 /// every reachable commit in topological order.
 fn commit_ids(repo: &Repository, head: Oid, options: WalkOptions) -> Result<Vec<Oid>, git2::Error> {
@@ -340,10 +379,7 @@ pub fn recent_activity(
 ) -> Result<(CommitInfo, HashMap<String, CommitInfo>), NoHistory> {
     let mut changes_path = repo_path(repo, openspec_dir)?;
     changes_path.push("changes".into());
-    let head = match repo.head() {
-        Ok(h) => h.peel_to_commit()?,
-        Err(_) => return Err(NoHistory::NoCommits),
-    };
+    let head = head_commit(repo)?;
     let head_info = commit_info(&head);
     let since = (head.time().seconds().div_euclid(86_400) - i64::from(window_days)) * 86_400;
     let mut wanted: std::collections::HashSet<&str> = folders.iter().copied().collect();
@@ -543,10 +579,7 @@ pub fn changed_files(repo: &Repository, commit: &str) -> Result<Vec<String>, NoH
 /// Every commit of the first-parent line (or all, with `all_parents`),
 /// oldest first: id and full message.
 pub fn messages(repo: &Repository, options: WalkOptions) -> Result<Vec<(String, String)>, NoHistory> {
-    let head = match repo.head() {
-        Ok(h) => h.peel_to_commit()?,
-        Err(_) => return Err(NoHistory::NoCommits),
-    };
+    let head = head_commit(repo)?;
     let mut out = Vec::new();
     for id in commit_ids(repo, head.id(), options)? {
         let c = repo.find_commit(id)?;
@@ -558,8 +591,10 @@ pub fn messages(repo: &Repository, options: WalkOptions) -> Result<Vec<(String, 
 /// What became of paths that do not exist at `HEAD` (repository-relative):
 /// the path they were renamed to (following renames of renames), or `None`
 /// when they were deleted. Paths that never existed are absent. Walks the
-/// first-parent line; rename detection runs only on commits that delete one
-/// of the paths.
+/// first-parent line, oldest first; per commit only the trees on the way to
+/// the paths followed are read (where their ids differ from the parent's),
+/// and the commit is diffed, with rename detection, only when it removes
+/// one of those paths.
 pub fn path_fates(
     repo: &Repository,
     missing: &BTreeSet<String>,
@@ -568,18 +603,33 @@ pub fn path_fates(
     if missing.is_empty() {
         return Ok(fates);
     }
-    let head = match repo.head() {
-        Ok(h) => h.peel_to_commit()?,
-        Err(_) => return Err(NoHistory::NoCommits),
-    };
+    let head = head_commit(repo)?;
     // Current name → the original missing path it stands for.
     let mut following: BTreeMap<String, String> = missing.iter().map(|p| (p.clone(), p.clone())).collect();
-    for id in commit_ids(repo, head.id(), WalkOptions::default())? {
-        let commit = repo.find_commit(id)?;
-        let Some(parent) = first_parent(&commit) else { continue };
-        let old = repo.find_commit(parent)?.tree()?;
-        let new = commit.tree()?;
-        let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    let mut names = PathTree::of(following.keys());
+    // Tree ids of the first-parent line, oldest first.
+    let mut line = vec![head.tree_id()];
+    let mut commit = head.clone();
+    while let Some(parent) = first_parent(&commit) {
+        commit = repo.find_commit(parent)?;
+        line.push(commit.tree_id());
+    }
+    line.reverse();
+    for pair in line.windows(2) {
+        if !names.changed(repo, pair[0], Some(pair[1]))? {
+            continue;
+        }
+        // Diffed over the files that differ only: the same deltas as a
+        // diff of the whole trees, without reading the rest.
+        let mut paths = Vec::new();
+        changed_paths(repo, Some(pair[0]), Some(pair[1]), "", &mut paths)?;
+        let mut opts = git2::DiffOptions::new();
+        for p in &paths {
+            opts.pathspec(p);
+        }
+        opts.disable_pathspec_match(true);
+        let (old, new) = (repo.find_tree(pair[0])?, repo.find_tree(pair[1])?);
+        let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
         let deletes = diff.deltas().any(|d| {
             d.status() == git2::Delta::Deleted
                 && d.old_file().path().and_then(Path::to_str).is_some_and(|p| following.contains_key(p))
@@ -590,6 +640,7 @@ pub fn path_fates(
         let mut find = git2::DiffFindOptions::new();
         find.renames(true);
         diff.find_similar(Some(&mut find))?;
+        let mut moved = false;
         for d in diff.deltas() {
             let Some(old_path) = d.old_file().path().and_then(Path::to_str) else { continue };
             let Some(original) = following.get(old_path).cloned() else { continue };
@@ -599,12 +650,16 @@ pub fn path_fates(
                     following.remove(old_path);
                     following.insert(to.clone(), original.clone());
                     fates.insert(original, Some(to));
+                    moved = true;
                 }
                 git2::Delta::Deleted => {
                     fates.insert(original, None);
                 }
                 _ => {}
             }
+        }
+        if moved {
+            names = PathTree::of(following.keys());
         }
     }
     // A rename target that is gone again counts as deleted.
@@ -617,6 +672,77 @@ pub fn path_fates(
         }
     }
     Ok(fates)
+}
+
+/// The paths of the files (all but folders) that differ between two trees
+/// (`None`: empty), below `prefix`; folders with the same id are not read.
+fn changed_paths(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) -> Result<(), git2::Error> {
+    if old == new {
+        return Ok(());
+    }
+    let (a, b) = (old.map(|id| repo.find_tree(id)).transpose()?, new.map(|id| repo.find_tree(id)).transpose()?);
+    for (name, x, y) in differing(a.as_ref(), b.as_ref()) {
+        let path = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+        if x.is_some_and(|e| e.1 != FOLDER) || y.is_some_and(|e| e.1 != FOLDER) {
+            out.push(path.clone());
+        }
+        changed_paths(repo, folder(x), folder(y), &path, out)?;
+    }
+    Ok(())
+}
+
+/// Paths as a tree of their names, to read only the trees they lie in.
+#[derive(Default)]
+struct PathTree {
+    /// A path ends here.
+    file: bool,
+    below: BTreeMap<String, PathTree>,
+}
+
+impl PathTree {
+    fn of<'a>(paths: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut root = PathTree::default();
+        for path in paths {
+            let mut node = &mut root;
+            for part in path.split('/') {
+                node = node.below.entry(part.to_owned()).or_default();
+            }
+            node.file = true;
+        }
+        root
+    }
+
+    /// Whether one of the paths is a file (not a folder) in the tree `old`
+    /// that is gone from `new` or of another kind there: only then can a
+    /// diff of the two trees delete it.
+    fn changed(&self, repo: &Repository, old: Oid, new: Option<Oid>) -> Result<bool, git2::Error> {
+        if new == Some(old) {
+            return Ok(false);
+        }
+        let old = repo.find_tree(old)?;
+        let new = new.map(|id| repo.find_tree(id)).transpose()?;
+        for (name, was, now) in differing(Some(&old), new.as_ref()) {
+            let (Some(was), Some(node)) = (was, self.below.get(&name)) else { continue };
+            let changed = if was.1 == FOLDER {
+                !node.below.is_empty() && node.changed(repo, was.0, folder(now))?
+            } else {
+                // A file gone, or now of another kind (a folder, a link, a
+                // submodule): git diffs a change of kind as a deletion.
+                let kind = |mode: i32| mode & 0o170000;
+                node.file && now.is_none_or(|e| kind(e.1) != kind(was.1))
+            };
+            if changed {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Which of `paths` (repository-relative) differ between commit `from` and
