@@ -766,25 +766,47 @@ pub fn changed_since(repo: &Repository, from: &str, paths: &[String]) -> Result<
         .collect())
 }
 
-/// The files tracked at `HEAD` or in the index, plus untracked files that
-/// are not ignored, minus files deleted in the work tree: what the
-/// repository holds now. Repository-relative.
-pub fn work_tree_files(repo: &Repository) -> Result<Vec<String>, NoHistory> {
+/// The files of the folder `dir` of the work tree, relative to it: those
+/// in the index, plus untracked files that are not ignored, minus files
+/// deleted in the work tree or from the index; what the repository holds
+/// there now. The folder's entries named in `skip` are left out unread (git
+/// looks at nothing else: a status of the rest only).
+pub fn work_tree_files(repo: &Repository, dir: &Path, skip: &[&str]) -> Result<Vec<String>, NoHistory> {
+    let prefix = repo_path(repo, dir)?.join("/");
+    let inside = |path: &str| -> Option<String> {
+        let rel = if prefix.is_empty() { path } else { path.strip_prefix(prefix.as_str())?.strip_prefix('/')? };
+        let top = rel.split('/').next().unwrap_or(rel);
+        (!skip.contains(&top)).then(|| rel.to_owned())
+    };
     let mut files: BTreeSet<String> = BTreeSet::new();
-    let index = repo.index()?;
-    for e in index.iter() {
-        files.insert(String::from_utf8_lossy(&e.path).into_owned());
+    for e in repo.index()?.iter() {
+        files.extend(inside(&String::from_utf8_lossy(&e.path)));
+    }
+    // What the status looks at: the folder's entries in the index and on disk.
+    let mut top: BTreeSet<String> = files.iter().map(|f| f.split('/').next().unwrap_or(f).to_owned()).collect();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != ".git" && !skip.contains(&name.as_str()) {
+                top.insert(name);
+            }
+        }
+    }
+    if top.is_empty() {
+        return Ok(Vec::new());
     }
     let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false).disable_pathspec_match(true);
+    for name in &top {
+        opts.pathspec(if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") });
+    }
     for s in repo.statuses(Some(&mut opts))?.iter() {
-        let Ok(path) = s.path() else { continue };
+        let Some(path) = s.path().ok().and_then(inside) else { continue };
         let st = s.status();
-        if st.contains(git2::Status::WT_NEW) {
-            files.insert(path.to_owned());
-        }
         if st.contains(git2::Status::WT_DELETED) || st.contains(git2::Status::INDEX_DELETED) {
-            files.remove(path);
+            files.remove(&path);
+        } else if st.contains(git2::Status::WT_NEW) {
+            files.insert(path);
         }
     }
     Ok(files.into_iter().collect())
@@ -835,6 +857,35 @@ mod tests {
         assert_eq!(got, [("a".to_string(), Some((1, 1))), ("b".to_string(), None), ("c".to_string(), Some((1, 2)))]);
         let all = reader.all(Some(new)).unwrap();
         assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn work_tree_files_of_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let write = |path: &str| {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, path).unwrap();
+        };
+        for f in ["top.txt", "p/a.rs", "p/gone.rs", "p/unstaged.rs", "p/openspec/x.md", "p/sub/b.rs"] {
+            write(f);
+        }
+        let mut index = repo.index().unwrap();
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("T", "t@example.org").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "start", &tree, &[]).unwrap();
+        index.remove_path(Path::new("p/unstaged.rs")).unwrap();
+        index.write().unwrap();
+        std::fs::remove_file(dir.path().join("p/gone.rs")).unwrap();
+        write("p/.gitignore");
+        std::fs::write(dir.path().join("p/.gitignore"), "*.log\n").unwrap();
+        for f in ["p/new.rs", "p/debug.log", "p/fresh/c.rs", "p/openspec/y.md"] {
+            write(f);
+        }
+        let files = work_tree_files(&repo, &dir.path().join("p"), &["openspec"]).unwrap();
+        assert_eq!(files, [".gitignore", "a.rs", "fresh/c.rs", "new.rs", "sub/b.rs"]);
     }
 
     #[test]

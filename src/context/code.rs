@@ -262,21 +262,10 @@ impl CodeContext {
 fn file_list(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
     let (files, from) = match (list, repo) {
         (Some(list), _) => (discover::code::list(list)?, FilesFrom::List(list.display().to_string())),
-        (None, Some(repo)) => match git::work_tree_files(repo) {
-            Ok(all) => {
-                let prefix = git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
-                let files = all
-                    .into_iter()
-                    .filter_map(|f| {
-                        if prefix.is_empty() {
-                            Some(f)
-                        } else {
-                            f.strip_prefix(&format!("{prefix}/")).map(str::to_owned)
-                        }
-                    })
-                    .collect();
-                (files, FilesFrom::Git)
-            }
+        // The plans are not code (`read` leaves them out of any list): git
+        // does not read them.
+        (None, Some(repo)) => match git::work_tree_files(repo, dir, &["openspec"]) {
+            Ok(files) => (files, FilesFrom::Git),
             Err(_) => (discover::code::walk(dir), FilesFrom::Walk),
         },
         (None, None) => (discover::code::walk(dir), FilesFrom::Walk),
