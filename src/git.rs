@@ -15,6 +15,12 @@
 //! [`worktree`] adds the working tree as the last point when it differs from
 //! `HEAD`; [`materialise`] writes a revision's files to a folder so the usual
 //! discovery can read it (`spec diff`).
+//!
+//! `spec check` asks narrower questions and reads no more than they need:
+//! [`path_fates`] (what became of given paths: per commit, only the trees on
+//! the way to them), [`arrivals`] (when given change folders were created:
+//! a walk back from `HEAD` that stops at the oldest) and [`changed_since`]
+//! (whether given files differ from given commits: one status, then ids).
 
 use crate::model::Day;
 use crate::source::{CommitInfo, FolderChange, FolderKey, FolderState, Step, Tree, Walk};
@@ -102,21 +108,33 @@ struct Reader<'r> {
     counts: HashMap<Oid, (u32, u32)>,
     /// How tasks count; `None` when the caller needs no counts (0/0).
     counter: Option<TaskCounter>,
+    /// (tree id, depth) → the id below it on the path [`Reader::subtree`]
+    /// reads (one path per reader): a folder on the way that did not change
+    /// is not read again.
+    below: HashMap<(Oid, usize), Option<Oid>>,
 }
 
 impl<'r> Reader<'r> {
     fn new(repo: &'r Repository, counter: Option<TaskCounter>) -> Self {
-        Reader { repo, last: None, folders: HashMap::new(), counts: HashMap::new(), counter }
+        Reader { repo, last: None, folders: HashMap::new(), counts: HashMap::new(), counter, below: HashMap::new() }
     }
 
     /// The id of the folder at `path` below the tree `root`, if it is one.
-    fn subtree(&self, root: Oid, path: &[String]) -> Result<Option<Oid>, git2::Error> {
+    fn subtree(&mut self, root: Oid, path: &[String]) -> Result<Option<Oid>, git2::Error> {
         let mut id = root;
-        for part in path {
-            let tree = self.repo.find_tree(id)?;
-            match tree.get_name(part) {
-                Some(e) if e.kind() == Some(ObjectType::Tree) => id = e.id(),
-                _ => return Ok(None),
+        for (depth, part) in path.iter().enumerate() {
+            let next = match self.below.get(&(id, depth)) {
+                Some(next) => *next,
+                None => {
+                    let tree = self.repo.find_tree(id)?;
+                    let next = tree.get_name(part).filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| e.id());
+                    self.below.insert((id, depth), next);
+                    next
+                }
+            };
+            match next {
+                Some(next) => id = next,
+                None => return Ok(None),
             }
         }
         Ok(Some(id))
@@ -182,6 +200,23 @@ impl<'r> Reader<'r> {
         Ok(())
     }
 
+    /// The change folders that came and went between two `changes/` trees,
+    /// each sorted by key, with their states (before, for those that went).
+    fn comings_and_goings(&mut self, old: Option<Oid>, new: Option<Oid>) -> Result<(Folders, Folders), git2::Error> {
+        let mut moved = Vec::new();
+        self.folders_between(old, new, false, &mut moved)?;
+        moved.sort_by(|a, b| a.0.cmp(&b.0));
+        let (mut came, mut gone) = (Vec::new(), Vec::new());
+        for (key, before, after) in moved {
+            match (before, after) {
+                (None, Some(id)) => came.push((key, self.folder(id)?)),
+                (Some(id), None) => gone.push((key, self.folder(id)?)),
+                _ => {}
+            }
+        }
+        Ok((came, gone))
+    }
+
     /// The change folders whose tree ids differ between two `changes/`
     /// trees (below `archive/` too): key, id before and id after.
     fn folders_between(
@@ -207,6 +242,39 @@ impl<'r> Reader<'r> {
             out.push((FolderKey { archived, folder: name }, folder(before), folder(after)));
         }
         Ok(())
+    }
+
+    /// Whether the `changes/` tree `changes` holds the folder `key`.
+    fn holds(&self, changes: Option<&git2::Tree<'r>>, key: &FolderKey) -> Result<bool, git2::Error> {
+        let Some(changes) = changes else { return Ok(false) };
+        let folder = |t: &git2::Tree<'_>, name: &str| {
+            t.get_name(name).filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| e.id())
+        };
+        if !key.archived {
+            return Ok(key.folder != "archive" && folder(changes, &key.folder).is_some());
+        }
+        match folder(changes, "archive") {
+            Some(archive) => Ok(folder(&self.repo.find_tree(archive)?, &key.folder).is_some()),
+            None => Ok(false),
+        }
+    }
+
+    /// Whether no commit from `commit` back along the first parents has a
+    /// change folder: then a folder that comes next is at [`walk`]'s first step.
+    fn none_from(
+        &mut self,
+        mut commit: Option<git2::Commit<'r>>,
+        changes_path: &[String],
+    ) -> Result<bool, git2::Error> {
+        while let Some(c) = commit {
+            let (mut any, changes) = (Vec::new(), self.subtree(c.tree_id(), changes_path)?);
+            self.folders_between(None, changes, false, &mut any)?;
+            if !any.is_empty() {
+                return Ok(false);
+            }
+            commit = first_parent(&c).and_then(|p| self.repo.find_commit(p).ok());
+        }
+        Ok(true)
     }
 
     /// Every change folder of a `changes/` tree.
@@ -263,6 +331,9 @@ fn differing(a: Option<&git2::Tree<'_>>, b: Option<&git2::Tree<'_>>) -> Vec<(Str
     }
     out
 }
+
+/// Change folders with their states, by key.
+pub type Folders = Vec<(FolderKey, FolderState)>;
 
 fn name(e: &git2::TreeEntry<'_>) -> String {
     String::from_utf8_lossy(e.name_bytes()).into_owned()
@@ -412,6 +483,121 @@ pub fn recent_activity(
         }
     }
     Ok((head_info, found))
+}
+
+/// Where a change folder's history began (see [`arrivals`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arrival {
+    /// The commit that created it.
+    Commit(CommitInfo),
+    /// It was there at the first point of a shallow clone: created then or earlier.
+    BeforeHistory,
+    /// It is not committed yet.
+    Uncommitted,
+}
+
+/// Pairs the change folders that came at a point with those that went
+/// (both sorted by key): for each that came, the index of the one it
+/// continues (an archive move, a rename), or `None` for a new change. Git
+/// finds the folders, the caller says what continues what
+/// (`analyse::history::continues`), so this module needs no history rules.
+pub type Pairing = fn(&[(FolderKey, FolderState)], &[(FolderKey, FolderState)]) -> Vec<Option<usize>>;
+
+/// Where each of `wanted` (change folders of the working tree) began:
+/// walking back from the working tree along the first-parent line,
+/// following a folder into the one it continues where it came (`pairing`),
+/// and stopping as soon as every one is found, so that the commits before
+/// the oldest are never read. Per commit whose `changes/` tree differs from
+/// its parent's, only the parent's `changes/` tree is looked at; the
+/// folders that came and went are read only at the commits where a wanted
+/// folder came. The working tree's folders (`worktree`) are asked for only
+/// when a wanted folder is not at `HEAD`.
+///
+/// The creation [`walk`] and `analyse::history::build` give, except for a
+/// folder deleted and created again under the same name later: the whole
+/// history dates it from the first time, this from the last.
+pub fn arrivals(
+    repo: &Repository,
+    openspec_dir: &Path,
+    wanted: &[FolderKey],
+    worktree: impl FnOnce() -> BTreeMap<FolderKey, FolderState>,
+    pairing: Pairing,
+) -> Result<BTreeMap<FolderKey, Arrival>, NoHistory> {
+    let mut changes_path = repo_path(repo, openspec_dir)?;
+    changes_path.push("changes".into());
+    let head = head_commit(repo)?;
+    let mut reader = Reader::new(repo, None);
+    let mut here = reader.subtree(head.tree_id(), &changes_path)?;
+    let mut found = BTreeMap::new();
+    // Each wanted folder, and the folder its history has at the point reached.
+    let mut follow: Vec<(FolderKey, FolderKey)> = Vec::new();
+    let mut uncommitted = Vec::new();
+    let at_head = reader.tree(here)?;
+    for key in wanted {
+        if reader.holds(at_head.as_ref(), key)? {
+            follow.push((key.clone(), key.clone()));
+        } else {
+            uncommitted.push(key);
+        }
+    }
+    if !uncommitted.is_empty() {
+        let now = worktree();
+        let committed = reader.all(here)?;
+        let pick = |from: &BTreeMap<FolderKey, FolderState>, not: &BTreeMap<FolderKey, FolderState>| -> Folders {
+            from.iter().filter(|(k, _)| !not.contains_key(*k)).map(|(k, s)| (k.clone(), *s)).collect()
+        };
+        let (came, gone) = (pick(&now, &committed), pick(&committed, &now));
+        let pairs = pairing(&came, &gone);
+        for key in uncommitted {
+            match came.iter().position(|(k, _)| k == key).and_then(|c| pairs[c]) {
+                Some(g) => follow.push((key.clone(), gone[g].0.clone())),
+                None => {
+                    found.insert(key.clone(), Arrival::Uncommitted);
+                }
+            }
+        }
+    }
+    let shallow = repo.is_shallow();
+    let mut commit = head;
+    while !follow.is_empty() {
+        let parent = first_parent(&commit).and_then(|p| repo.find_commit(p).ok());
+        let before = match &parent {
+            Some(p) => reader.subtree(p.tree_id(), &changes_path)?,
+            None => None,
+        };
+        if before != here {
+            let tree = reader.tree(before)?;
+            let mut arrived = Vec::new();
+            for (i, (_, key)) in follow.iter().enumerate() {
+                if !reader.holds(tree.as_ref(), key)? {
+                    arrived.push(i);
+                }
+            }
+            if !arrived.is_empty() {
+                let (came, gone) = reader.comings_and_goings(before, here)?;
+                let pairs = pairing(&came, &gone);
+                let first = shallow && reader.none_from(parent.clone(), &changes_path)?;
+                for i in arrived.into_iter().rev() {
+                    match came.iter().position(|(k, _)| *k == follow[i].1).and_then(|c| pairs[c]) {
+                        Some(g) => follow[i].1 = gone[g].0.clone(),
+                        None => {
+                            let arrival =
+                                if first { Arrival::BeforeHistory } else { Arrival::Commit(commit_info(&commit)) };
+                            found.insert(follow.remove(i).0, arrival);
+                        }
+                    }
+                }
+            }
+        }
+        match parent {
+            Some(p) => {
+                commit = p;
+                here = before;
+            }
+            None => break,
+        }
+    }
+    Ok(found)
 }
 
 /// The paths below `dir` (relative to it) with uncommitted work: modified,
@@ -745,19 +931,66 @@ impl PathTree {
     }
 }
 
-/// Which of `paths` (repository-relative) differ between commit `from` and
-/// `HEAD`, or in the working tree.
-pub fn changed_since(repo: &Repository, from: &str, paths: &[String]) -> Result<BTreeSet<String>, NoHistory> {
-    if paths.is_empty() {
+/// For each `(commit, paths)`: whether one of the files `paths`
+/// (repository-relative) differs between the commit and the work tree
+/// (untracked files count). One status of all the paths tells those that
+/// the work tree leaves as the index has them: theirs compare by id with
+/// the commit's, and only a commit with another path is diffed against the
+/// work tree.
+pub fn changed_since(repo: &Repository, asks: &[(&str, &[String])]) -> Vec<Result<bool, NoHistory>> {
+    let dirty = match dirty_paths(repo, asks.iter().flat_map(|(_, paths)| paths.iter())) {
+        Ok(d) => d,
+        Err(e) => return asks.iter().map(|_| Err(e.clone())).collect(),
+    };
+    let index = repo.index().map_err(NoHistory::from);
+    asks.iter()
+        .map(|(from, paths)| {
+            let tree = repo.find_commit(Oid::from_str(from)?)?.tree()?;
+            let index = index.as_ref().map_err(Clone::clone)?;
+            if paths.iter().any(|p| dirty.contains(p)) {
+                return Ok(!diff_to_work_tree(repo, &tree, paths)?.is_empty());
+            }
+            Ok(paths.iter().any(|p| {
+                let was = tree.get_path(Path::new(p)).ok().map(|e| (e.id(), e.filemode()));
+                let now = index.get_path(Path::new(p), 0).map(|e| (e.id, i32::try_from(e.mode).unwrap_or(-1)));
+                was.is_some_and(|(_, mode)| mode == 0o040000) || was != now
+            }))
+        })
+        .collect()
+}
+
+/// Which of `paths` differ between the work tree and the index, are not in
+/// the index or are in conflict there.
+fn dirty_paths<'a>(repo: &Repository, paths: impl Iterator<Item = &'a String>) -> Result<BTreeSet<String>, NoHistory> {
+    let mut opts = git2::StatusOptions::new();
+    let mut any = false;
+    for p in paths {
+        opts.pathspec(p);
+        any = true;
+    }
+    if !any {
         return Ok(BTreeSet::new());
     }
-    let old = repo.find_commit(Oid::from_str(from)?)?.tree()?;
+    opts.show(git2::StatusShow::Workdir)
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .disable_pathspec_match(true);
+    Ok(repo.statuses(Some(&mut opts))?.iter().filter_map(|s| s.path().ok().map(str::to_owned)).collect())
+}
+
+/// The paths of a diff from `tree` to the work tree (through the index) over `paths`.
+fn diff_to_work_tree(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    paths: &[String],
+) -> Result<BTreeSet<String>, NoHistory> {
     let mut opts = git2::DiffOptions::new();
     for p in paths {
         opts.pathspec(p);
     }
     opts.disable_pathspec_match(true).include_untracked(true);
-    let diff = repo.diff_tree_to_workdir_with_index(Some(&old), Some(&mut opts))?;
+    let diff = repo.diff_tree_to_workdir_with_index(Some(tree), Some(&mut opts))?;
     Ok(diff
         .deltas()
         .flat_map(|d| [d.old_file().path(), d.new_file().path()])
