@@ -165,3 +165,27 @@ fn changes_from_before_a_shallow_clone_are_not_judged() {
     );
     assert_eq!(git_findings(&r, &[]), [("openspec/changes/late/tasks.md".to_owned(), None, message)]);
 }
+
+#[test]
+fn a_project_in_a_folder_of_the_repository() {
+    let r = GitRepo::new();
+    code(&r, &[("packages/api/src/old.rs", "1"), ("packages/api/src/gone.rs", "1"), ("src/old.rs", "1")]);
+    r.write(&[("packages/api/openspec/project.md", Some("# API\n"))]);
+    r.commit("03-01", "Start");
+    r.write(&[
+        ("packages/api/openspec/changes/refs/proposal.md", Some(&proposal(&["src/old.rs", "src/gone.rs"]))),
+        ("packages/api/openspec/changes/refs/tasks.md", Some(&tasks(false))),
+    ]);
+    r.commit("03-02", "Propose");
+    r.rename("packages/api/src/old.rs", "packages/api/src/new.rs");
+    r.write(&[("packages/api/src/gone.rs", None), ("src/old.rs", None)]);
+    r.commit("03-03", "Move and drop");
+    let file = "packages/api/openspec/changes/refs/proposal.md".to_owned();
+    assert_eq!(
+        git_findings(&r, &["--project", "packages/api"]),
+        [
+            (file.clone(), Some(7), "`src/old.rs` was renamed to `src/new.rs` (named by change refs)".to_owned()),
+            (file, Some(8), "`src/gone.rs` was deleted (named by change refs)".to_owned()),
+        ]
+    );
+}
