@@ -10,8 +10,9 @@
 //! - a first commit with a README, about 240 source files (`src/<area>/*.rs`),
 //!   `openspec/project.md` and most of the main specs;
 //! - each change proposed in one commit (proposal naming one to three source
-//!   files, sometimes a new file still to write; tasks; a delta spec), its
-//!   creation spread over the first 85% of the history;
+//!   files, sometimes a new file still to write; tasks; a delta spec;
+//!   sometimes a design), its creation spread over the first 85% of the
+//!   history;
 //! - commits that check a few of its tasks, most of them also editing a file
 //!   the change names (or writing the new one);
 //! - about 55% of the changes archived (folder moved to
@@ -22,6 +23,12 @@
 //! - the other commits editing source files, now and then renaming one
 //!   (`git mv`) or deleting one, so that active changes name renamed and
 //!   deleted files.
+//!
+//! Documents have the size of the real corpus's (`../shared/corpus`): specs
+//! of about 110 lines (three to five requirements of two to four
+//! scenarios), proposals of about 25, tasks of about 20 in three to five
+//! sections, delta specs of about 60, a design of about 90 for 40% of the
+//! changes; 5.7 MB of Markdown in all by default.
 //!
 //! Events that fall on the same commit share it. Identities and timestamps
 //! are fixed (from 2024-01-01T00:00:00Z, an hour apart), so the same
@@ -57,13 +64,17 @@ struct Change {
     cap: String,
     /// The main spec does not exist until this change is archived.
     new_cap: bool,
-    requirement: String,
+    /// What its delta spec adds (and its archiving adds to the main spec).
+    requirements: String,
     proposal: String,
+    design: Option<String>,
     /// Source files it names (indexes into `Gen::files`).
     named: Vec<usize>,
     /// A file it says it adds, written by its first check commit that edits code.
     adds: Option<String>,
-    tasks: Vec<(String, bool)>,
+    /// Section titles, and per task: section, text, done.
+    sections: Vec<String>,
+    tasks: Vec<(usize, String, bool)>,
     archived: bool,
 }
 
@@ -72,9 +83,12 @@ impl Change {
         format!("openspec/changes/{}", self.id)
     }
     fn tasks_md(&self) -> String {
-        let mut s = String::from("## 1. Implementation\n");
-        for (n, (text, done)) in self.tasks.iter().enumerate() {
-            let _ = writeln!(s, "- [{}] 1.{} {text}", if *done { 'x' } else { ' ' }, n + 1);
+        let mut s = String::new();
+        for (n, title) in self.sections.iter().enumerate() {
+            let _ = writeln!(s, "{}## {}. {title}", if n > 0 { "\n" } else { "" }, n + 1);
+            for (m, (_, text, done)) in self.tasks.iter().filter(|t| t.0 == n).enumerate() {
+                let _ = writeln!(s, "- [{}] {}.{} {text}", if *done { 'x' } else { ' ' }, n + 1, m + 1);
+            }
         }
         s
     }
@@ -114,18 +128,63 @@ struct Gen<W: std::io::Write> {
     deleted: usize,
 }
 
+/// A requirement with two to four scenarios, about 25 lines: the size of
+/// the real corpus's (`../shared/corpus`: 4 requirements and 13 scenarios a
+/// spec of about 110 lines).
 fn requirement(rng: &mut Rng, title: &str) -> String {
-    format!(
-        "### Requirement: {title}\nThe system SHALL {}.\n\n#### Scenario: {}\n- **WHEN** {}\n- **THEN** {}\n\n",
-        sentence(rng, 10),
-        sentence(rng, 2),
-        sentence(rng, 5),
-        sentence(rng, 5)
-    )
+    let mut s = format!("### Requirement: {title}\nThe system SHALL {}. {}.\n\n", sentence(rng, 12), sentence(rng, 10));
+    for n in 0..2 + rng.below(3) {
+        let _ = writeln!(s, "#### Scenario: {} {n}", sentence(rng, 3));
+        let _ = writeln!(s, "- **WHEN** {}\n- **AND** {}", sentence(rng, 7), sentence(rng, 6));
+        let _ = writeln!(s, "- **THEN** {}\n- **AND** {}\n", sentence(rng, 7), sentence(rng, 6));
+    }
+    s
+}
+
+fn requirements(rng: &mut Rng, prefix: &str, n: u64) -> String {
+    let mut s = String::new();
+    for r in 0..n {
+        let title = format!("{} {prefix}.{r}", sentence(rng, 3));
+        s.push_str(&requirement(rng, &title));
+    }
+    s
 }
 
 fn spec(rng: &mut Rng, cap: &str, requirements: &str) -> String {
-    format!("# {cap} Specification\n\n## Purpose\n{}.\n\n## Requirements\n\n{requirements}", sentence(rng, 12))
+    let purpose = format!("{}. {}", sentence(rng, 14), sentence(rng, 12));
+    format!("# {cap} Specification\n\n## Purpose\n{purpose}.\n\n## Requirements\n\n{requirements}")
+}
+
+/// A design document of about 150 lines, as 40% of the real changes have.
+fn design(rng: &mut Rng) -> String {
+    let mut s = format!("# Design\n\n## Context\n{}. {}.\n", sentence(rng, 20), sentence(rng, 18));
+    for head in ["Goals", "Non-Goals"] {
+        let _ = writeln!(s, "\n## {head}");
+        for _ in 0..4 {
+            let _ = writeln!(s, "- {}", sentence(rng, 8));
+        }
+    }
+    s.push_str("\n## Decisions\n");
+    for d in 0..6 {
+        let _ = writeln!(
+            s,
+            "\n### Decision {}: {}\n{}. {}.",
+            d + 1,
+            sentence(rng, 4),
+            sentence(rng, 16),
+            sentence(rng, 14)
+        );
+        let _ = writeln!(s, "\n**Alternatives considered:**\n- {}\n- {}", sentence(rng, 9), sentence(rng, 9));
+        let _ = writeln!(s, "\n**Rationale:** {}.", sentence(rng, 15));
+    }
+    s.push_str("\n## Risks / Trade-offs\n");
+    for _ in 0..5 {
+        let _ = writeln!(s, "- {} → {}", sentence(rng, 8), sentence(rng, 8));
+    }
+    let _ =
+        writeln!(s, "\n## Migration Plan\n1. {}\n2. {}\n3. {}", sentence(rng, 9), sentence(rng, 9), sentence(rng, 9));
+    let _ = writeln!(s, "\n## Open Questions\n- {}?", sentence(rng, 10));
+    s
 }
 
 fn cap_name(i: usize) -> String {
@@ -162,24 +221,40 @@ fn plan(rng: &mut Rng, n: usize, specs: usize, commits: usize, files: &[File]) -
         };
         let named: Vec<usize> = (0..1 + rng.below(3)).map(|_| rng.below(files.len() as u64) as usize).collect();
         let adds = rng.percent(30).then(|| format!("src/{w1}/{w2}_{}.rs", c + 1));
+        // About 35 lines, as the real corpus's.
         let mut proposal = format!(
-            "# Change: {}\n\n## Why\n{}.\n\n## What Changes\n- Update `{}` to {}\n",
+            "# Change: {}\n\n## Why\n{}. {}.\n\n{}.\n\n## What Changes\n- Update `{}` to {}\n",
             sentence(rng, 4),
-            sentence(rng, 25),
+            sentence(rng, 22),
+            sentence(rng, 18),
+            sentence(rng, 20),
             files[named[0]].path,
             sentence(rng, 6)
         );
         if let Some(path) = &adds {
             let _ = writeln!(proposal, "- Add `{path}`");
         }
+        for _ in 0..4 + rng.below(4) {
+            let _ = writeln!(proposal, "- {}", sentence(rng, 10));
+        }
         let code: Vec<String> = named.iter().skip(1).map(|&f| format!("`{}`", files[f].path)).collect();
         let _ = write!(proposal, "\n## Impact\n- Affected specs: `{cap}`\n");
         if !code.is_empty() {
             let _ = writeln!(proposal, "- Affected code: {}", code.join(", "));
         }
-        let tasks: Vec<(String, bool)> = (0..4 + rng.below(5)).map(|_| (sentence(rng, 6), false)).collect();
-        let title = format!("{} {}", sentence(rng, 3), c + 1);
-        let requirement = requirement(rng, &title);
+        let _ =
+            writeln!(proposal, "- {}\n\n## Risks\n- {}\n- {}", sentence(rng, 9), sentence(rng, 9), sentence(rng, 9));
+        let design = rng.percent(40).then(|| design(rng));
+        // About 20 tasks in 3 to 5 sections, as the real corpus's.
+        let sections: Vec<String> = (0..3 + rng.below(3)).map(|_| sentence(rng, 2)).collect();
+        let tasks: Vec<(usize, String, bool)> = (0..sections.len())
+            .flat_map(|n| (0..4 + rng.below(3)).map(move |_| n))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|n| (n, sentence(rng, 9), false))
+            .collect();
+        let count = 2 + rng.below(3);
+        let requirements = requirements(rng, &(c + 1).to_string(), count);
         // When: created in the first 85%, then its checks and archive in order.
         let created = 1 + (c * (last * 85 / 100) / n.max(1)).min(last - 1);
         let total = tasks.len();
@@ -202,7 +277,19 @@ fn plan(rng: &mut Rng, n: usize, specs: usize, commits: usize, files: &[File]) -
         if fate == Fate::Archive {
             events[at[steps - 1]].push(Kind::Archive(c));
         }
-        changes.push(Change { id, cap, new_cap, requirement, proposal, named, adds, tasks, archived: false });
+        changes.push(Change {
+            id,
+            cap,
+            new_cap,
+            requirements,
+            proposal,
+            design,
+            named,
+            adds,
+            sections,
+            tasks,
+            archived: false,
+        });
     }
     (changes, events)
 }
@@ -246,17 +333,20 @@ impl<W: std::io::Write> Gen<W> {
                 let dir = ch.dir();
                 ops.push(Op::Modify(format!("{dir}/proposal.md"), ch.proposal.clone()));
                 ops.push(Op::Modify(format!("{dir}/tasks.md"), ch.tasks_md()));
-                let delta = format!("## ADDED Requirements\n\n{}", ch.requirement);
+                if let Some(design) = &ch.design {
+                    ops.push(Op::Modify(format!("{dir}/design.md"), design.clone()));
+                }
+                let delta = format!("## ADDED Requirements\n\n{}", ch.requirements);
                 ops.push(Op::Modify(format!("{dir}/specs/{}/spec.md", ch.cap), delta));
                 format!("Propose {}", ch.id)
             }
             Kind::Check(c, upto, code) => {
                 let ch = &mut self.changes[c];
                 for t in &mut ch.tasks[..upto] {
-                    t.1 = true;
+                    t.2 = true;
                 }
                 ops.push(Op::Modify(format!("{}/tasks.md", ch.dir()), ch.tasks_md()));
-                let message = format!("{}: tasks up to 1.{upto} done", ch.id);
+                let message = format!("{}: {upto} tasks done", ch.id);
                 if code {
                     match ch.adds.take() {
                         Some(path) => {
@@ -282,7 +372,7 @@ impl<W: std::io::Write> Gen<W> {
                 ch.archived = true;
                 let to = format!("openspec/changes/archive/{y:04}-{m:02}-{d:02}-{}", ch.id);
                 ops.push(Op::Rename(ch.dir(), to));
-                let (cap, requirement, new_cap) = (ch.cap.clone(), ch.requirement.clone(), ch.new_cap);
+                let (cap, requirement, new_cap) = (ch.cap.clone(), ch.requirements.clone(), ch.new_cap);
                 let text = match self.specs.iter_mut().find(|(name, _)| *name == cap) {
                     Some((_, text)) => {
                         text.push_str(&requirement);
@@ -345,7 +435,8 @@ impl<W: std::io::Write> Gen<W> {
         let initial = self.changes.iter().filter(|c| c.new_cap).count();
         for i in 0..self.n_specs - initial {
             let cap = cap_name(i);
-            let body: String = (0..2).map(|r| requirement(&mut self.rng, &format!("{cap} {r}"))).collect();
+            let n = 3 + self.rng.below(3);
+            let body = requirements(&mut self.rng, &cap, n);
             let text = spec(&mut self.rng, &cap, &body);
             ops.push(Op::Modify(format!("openspec/specs/{cap}/spec.md"), text.clone()));
             self.specs.push((cap, text));
