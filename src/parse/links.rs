@@ -133,15 +133,19 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             }
         }
         // Every mention has a `/` or a `.` (an extension): other lines have none.
-        if skipping.is_some() || !line.contains(['/', '.']) {
+        if skipping.is_some() || !line.bytes().any(|b| b == b'/' || b == b'.') {
+            continue;
+        }
+        let found: Vec<Mention> =
+            words(line).into_iter().filter_map(|(w, backticked)| classify(w, backticked)).collect();
+        if found.is_empty() {
             continue;
         }
         let lower = line.to_lowercase();
         if UNCHANGED.iter().any(|p| lower.contains(p)) {
             continue;
         }
-        for (word, backticked) in words(line) {
-            let Some(mut m) = classify(word, backticked) else { continue };
+        for mut m in found {
             m.line = i + 1;
             match m.kind {
                 MentionKind::Folder => folder = Some(m.path.clone()),
