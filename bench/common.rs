@@ -85,6 +85,33 @@ pub fn ymd(ts: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// A task of a change's `tasks.md`.
+pub struct Task {
+    /// `1.2`.
+    pub label: String,
+    pub text: String,
+    /// Index of its section.
+    pub section: usize,
+    pub done: bool,
+}
+
+/// A `tasks.md`: each section (`## 1. Title`) with its tasks, a blank line
+/// between sections.
+pub fn tasks_md(sections: &[String], tasks: &[Task]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for (n, title) in sections.iter().enumerate() {
+        if n > 0 {
+            s.push('\n');
+        }
+        let _ = writeln!(s, "## {}. {title}", n + 1);
+        for t in tasks.iter().filter(|t| t.section == n) {
+            let _ = writeln!(s, "- [{}] {} {}", if t.done { 'x' } else { ' ' }, t.label, t.text);
+        }
+    }
+    s
+}
+
 /// A file operation of a commit.
 pub enum Op {
     Modify(String, String),

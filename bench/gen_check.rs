@@ -40,7 +40,7 @@ use std::path::Path;
 
 #[path = "common.rs"]
 mod common;
-use common::{Op, Rng, WORDS, sentence, write_commit, ymd};
+use common::{Op, Rng, Task, WORDS, sentence, write_commit, ymd};
 
 /// 2024-01-01T00:00:00Z.
 const START: i64 = 1_704_067_200;
@@ -61,6 +61,7 @@ enum Fate {
 
 struct Change {
     id: String,
+    archived: bool,
     cap: String,
     /// The main spec does not exist until this change is archived.
     new_cap: bool,
@@ -72,25 +73,13 @@ struct Change {
     named: Vec<usize>,
     /// A file it says it adds, written by its first check commit that edits code.
     adds: Option<String>,
-    /// Section titles, and per task: section, text, done.
     sections: Vec<String>,
-    tasks: Vec<(usize, String, bool)>,
-    archived: bool,
+    tasks: Vec<Task>,
 }
 
 impl Change {
     fn dir(&self) -> String {
         format!("openspec/changes/{}", self.id)
-    }
-    fn tasks_md(&self) -> String {
-        let mut s = String::new();
-        for (n, title) in self.sections.iter().enumerate() {
-            let _ = writeln!(s, "{}## {}. {title}", if n > 0 { "\n" } else { "" }, n + 1);
-            for (m, (_, text, done)) in self.tasks.iter().filter(|t| t.0 == n).enumerate() {
-                let _ = writeln!(s, "- [{}] {}.{} {text}", if *done { 'x' } else { ' ' }, n + 1, m + 1);
-            }
-        }
-        s
     }
 }
 
@@ -247,12 +236,14 @@ fn plan(rng: &mut Rng, n: usize, specs: usize, commits: usize, files: &[File]) -
         let design = rng.percent(40).then(|| design(rng));
         // About 20 tasks in 3 to 5 sections, as the real corpus's.
         let sections: Vec<String> = (0..3 + rng.below(3)).map(|_| sentence(rng, 2)).collect();
-        let tasks: Vec<(usize, String, bool)> = (0..sections.len())
-            .flat_map(|n| (0..4 + rng.below(3)).map(move |_| n))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|n| (n, sentence(rng, 9), false))
-            .collect();
+        let counts: Vec<u64> = sections.iter().map(|_| 4 + rng.below(3)).collect();
+        let mut tasks = Vec::new();
+        for (section, &count) in counts.iter().enumerate() {
+            for m in 0..count {
+                let label = format!("{}.{}", section + 1, m + 1);
+                tasks.push(Task { label, text: sentence(rng, 9), section, done: false });
+            }
+        }
         let count = 2 + rng.below(3);
         let requirements = requirements(rng, &(c + 1).to_string(), count);
         // When: created in the first 85%, then its checks and archive in order.
@@ -332,7 +323,7 @@ impl<W: std::io::Write> Gen<W> {
                 let ch = &self.changes[c];
                 let dir = ch.dir();
                 ops.push(Op::Modify(format!("{dir}/proposal.md"), ch.proposal.clone()));
-                ops.push(Op::Modify(format!("{dir}/tasks.md"), ch.tasks_md()));
+                ops.push(Op::Modify(format!("{dir}/tasks.md"), common::tasks_md(&ch.sections, &ch.tasks)));
                 if let Some(design) = &ch.design {
                     ops.push(Op::Modify(format!("{dir}/design.md"), design.clone()));
                 }
@@ -343,9 +334,9 @@ impl<W: std::io::Write> Gen<W> {
             Kind::Check(c, upto, code) => {
                 let ch = &mut self.changes[c];
                 for t in &mut ch.tasks[..upto] {
-                    t.2 = true;
+                    t.done = true;
                 }
-                ops.push(Op::Modify(format!("{}/tasks.md", ch.dir()), ch.tasks_md()));
+                ops.push(Op::Modify(format!("{}/tasks.md", ch.dir()), common::tasks_md(&ch.sections, &ch.tasks)));
                 let message = format!("{}: {upto} tasks done", ch.id);
                 if code {
                     match ch.adds.take() {

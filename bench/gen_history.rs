@@ -28,7 +28,7 @@ use std::path::Path;
 
 #[path = "common.rs"]
 mod common;
-use common::{Op, Rng, WORDS, sentence, write_commit, ymd};
+use common::{Op, Rng, Task, WORDS, sentence, write_commit, ymd};
 
 const MODULES: &[&str] = &["base", "desktop", "network", "services", "users", "hardware"];
 const AUTHORS: &[&str] = &["Alex Doe <alex@example.com>", "Sam Roe <sam@example.com>", "Kim Poe <kim@example.com>"];
@@ -53,13 +53,6 @@ enum State {
     Deleted,
 }
 
-struct Task {
-    label: String,
-    text: String,
-    section: usize,
-    done: bool,
-}
-
 struct Change {
     id: String,
     renamed_to: String,
@@ -77,17 +70,7 @@ impl Change {
         format!("openspec/changes/{}", self.id)
     }
     fn tasks_md(&self) -> String {
-        let mut s = String::new();
-        for (n, title) in self.sections.iter().enumerate() {
-            if n > 0 {
-                s.push('\n');
-            }
-            let _ = writeln!(s, "## {}. {title}", n + 1);
-            for t in self.tasks.iter().filter(|t| t.section == n) {
-                let _ = writeln!(s, "- [{}] {} {}", if t.done { 'x' } else { ' ' }, t.label, t.text);
-            }
-        }
-        s
+        common::tasks_md(&self.sections, &self.tasks)
     }
 }
 
