@@ -333,7 +333,7 @@ fn differing(a: Option<&git2::Tree<'_>>, b: Option<&git2::Tree<'_>>) -> Vec<(Str
 }
 
 /// Change folders with their states, by key.
-pub type Folders = Vec<(FolderKey, FolderState)>;
+type Folders = Vec<(FolderKey, FolderState)>;
 
 fn name(e: &git2::TreeEntry<'_>) -> String {
     String::from_utf8_lossy(e.name_bytes()).into_owned()
