@@ -12,18 +12,7 @@ use std::path::Path;
 
 #[path = "common.rs"]
 mod common;
-use common::{Rng, WORDS};
-
-fn sentence(rng: &mut Rng, words: usize) -> String {
-    let mut s = String::new();
-    for i in 0..words {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
-    }
-    s
-}
+use common::{Rng, WORDS, sentence};
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -24,13 +24,11 @@
 //! of HEAD is printed on stdout, a summary on stderr.
 
 use std::fmt::Write as _;
-use std::io::BufWriter;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 #[path = "common.rs"]
 mod common;
-use common::{Rng, WORDS};
+use common::{Op, Rng, Task, WORDS, sentence, write_commit, ymd};
 
 const MODULES: &[&str] = &["base", "desktop", "network", "services", "users", "hardware"];
 const AUTHORS: &[&str] = &["Alex Doe <alex@example.com>", "Sam Roe <sam@example.com>", "Kim Poe <kim@example.com>"];
@@ -39,30 +37,6 @@ const START: i64 = 1_704_067_200;
 /// Planning time units per commit.
 const TICK: u64 = 1024;
 const SETTINGS: usize = 12;
-
-fn sentence(rng: &mut Rng, words: usize) -> String {
-    let mut s = String::new();
-    for i in 0..words {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(rng.pick(WORDS));
-    }
-    s
-}
-
-/// Year, month and day of a Unix time, in UTC.
-fn ymd(ts: i64) -> (i64, i64, i64) {
-    let z = ts.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Fate {
@@ -77,13 +51,6 @@ enum State {
     Open,
     Archived,
     Deleted,
-}
-
-struct Task {
-    label: String,
-    text: String,
-    section: usize,
-    done: bool,
 }
 
 struct Change {
@@ -103,17 +70,7 @@ impl Change {
         format!("openspec/changes/{}", self.id)
     }
     fn tasks_md(&self) -> String {
-        let mut s = String::new();
-        for (n, title) in self.sections.iter().enumerate() {
-            if n > 0 {
-                s.push('\n');
-            }
-            let _ = writeln!(s, "## {}. {title}", n + 1);
-            for t in self.tasks.iter().filter(|t| t.section == n) {
-                let _ = writeln!(s, "- [{}] {} {}", if t.done { 'x' } else { ' ' }, t.label, t.text);
-            }
-        }
-        s
+        common::tasks_md(&self.sections, &self.tasks)
     }
 }
 
@@ -168,12 +125,6 @@ impl Kind {
 struct Event {
     time: u64,
     kind: Kind,
-}
-
-enum Op {
-    Modify(String, String),
-    Delete(String),
-    Rename(String, String),
 }
 
 #[derive(Default)]
@@ -401,26 +352,9 @@ impl<W: std::io::Write> Gen<W> {
         let mark = self.last_mark;
         let who = AUTHORS[self.rng.below(AUTHORS.len() as u64) as usize];
         let ts = self.ts;
-        let out = &mut self.out;
-        writeln!(out, "commit refs/heads/main\nmark :{mark}")?;
-        writeln!(out, "author {who} {ts} +0000\ncommitter {who} {ts} +0000")?;
-        writeln!(out, "data {}\n{message}", message.len() + 1)?;
-        if let Some(&first) = parents.first()
-            && first != self.emitted
-        {
-            writeln!(out, "from :{first}")?;
-        }
-        for p in parents.iter().skip(1) {
-            writeln!(out, "merge :{p}")?;
-        }
-        for op in ops {
-            match op {
-                Op::Modify(path, text) => write!(out, "M 100644 inline {path}\ndata {}\n{text}\n", text.len())?,
-                Op::Delete(path) => writeln!(out, "D {path}")?,
-                Op::Rename(from, to) => writeln!(out, "R {from} {to}")?,
-            }
-        }
-        writeln!(out)?;
+        let from = parents.first().copied().filter(|&first| first != self.emitted);
+        let merges = parents.get(1..).unwrap_or_default();
+        write_commit(&mut self.out, mark, who, ts, message, from, merges, ops)?;
         self.emitted = mark;
         self.stats.commits += 1;
         // The next commit, about an hour later.
@@ -703,20 +637,6 @@ impl<W: std::io::Write> Gen<W> {
     }
 }
 
-fn git(dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir).env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env_remove("GIT_INDEX_FILE");
-    cmd
-}
-
-fn run(cmd: &mut Command) {
-    let status = cmd.status().expect("git runs");
-    if !status.success() {
-        eprintln!("{cmd:?} failed: {status}");
-        std::process::exit(1);
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
@@ -730,68 +650,44 @@ fn main() {
         eprintln!("COMMITS must be at least 1");
         std::process::exit(2);
     }
-    let empty = match std::fs::read_dir(dir) {
-        Ok(mut entries) => entries.next().is_none(),
-        Err(_) => !dir.exists(),
-    };
-    if !empty {
-        eprintln!("{} exists and is not empty; choose an empty folder", dir.display());
-        std::process::exit(2);
-    }
+    common::require_empty(dir);
     let mut rng = Rng(0x5eed_4157);
     let (changes, events) = plan(&mut rng, commits, n_changes).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2);
     });
-    std::fs::create_dir_all(dir).expect("create DIR");
-    run(git(dir).args(["init", "-q", "-b", "main"]));
-    let mut child = git(dir)
-        .args(["fast-import", "--quiet", "--done"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git fast-import runs");
-    let stdin = child.stdin.take().expect("piped stdin");
     let modules = MODULES
         .iter()
         .map(|&name| Module { name: name.to_string(), values: (0..SETTINGS).map(|_| rng.below(1000)).collect() })
         .collect();
-    let mut g = Gen {
-        rng,
-        out: BufWriter::with_capacity(1 << 20, stdin),
-        changes,
-        modules,
-        specs: Vec::new(),
-        side_module: None,
-        ts: START,
-        last_mark: 0,
-        emitted: 0,
-        main_tip: 0,
-        counter: 1000,
-        stats: Stats::default(),
-    };
-    if let Err(e) = g.history(&events) {
-        eprintln!("writing to git fast-import: {e}");
-    }
-    drop(g.out);
-    let status = child.wait().expect("git fast-import runs");
-    if !status.success() {
-        eprintln!("git fast-import failed: {status}");
-        std::process::exit(1);
-    }
-    run(git(dir).args(["reset", "-q", "--hard"]));
-    let head = git(dir).args(["rev-parse", "HEAD"]).output().expect("git rev-parse runs");
-    let s = &g.stats;
-    assert_eq!(s.commits, commits, "commit count");
-    let open = g.changes.iter().filter(|c| c.state == State::Open).count();
-    eprintln!(
-        "generated {} commits ({} merges, {} code-only) and {n_changes} changes ({open} open, {} archived, {} deleted, {} renamed) in {}",
-        s.commits,
-        s.merges,
-        s.code_only,
-        s.archived,
-        s.deleted,
-        s.renamed,
-        dir.display()
-    );
-    print!("{}", String::from_utf8_lossy(&head.stdout));
+    common::generate(dir, |out| {
+        let mut g = Gen {
+            rng,
+            out,
+            changes,
+            modules,
+            specs: Vec::new(),
+            side_module: None,
+            ts: START,
+            last_mark: 0,
+            emitted: 0,
+            main_tip: 0,
+            counter: 1000,
+            stats: Stats::default(),
+        };
+        g.history(&events)?;
+        let s = &g.stats;
+        assert_eq!(s.commits, commits, "commit count");
+        let open = g.changes.iter().filter(|c| c.state == State::Open).count();
+        Ok(format!(
+            "generated {} commits ({} merges, {} code-only) and {n_changes} changes ({open} open, {} archived, {} deleted, {} renamed) in {}",
+            s.commits,
+            s.merges,
+            s.code_only,
+            s.archived,
+            s.deleted,
+            s.renamed,
+            dir.display()
+        ))
+    });
 }

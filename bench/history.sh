@@ -14,14 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
 changes=${2:-1000}
-work=${SPEC_BENCH_DIR:-/tmp/spec-bench}
-mkdir -p "$work" bench/out
-
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-
-cargo build --release --locked --quiet --bin spec --example gen_history
-target=${CARGO_TARGET_DIR:-$PWD/target}
-spec="$target/release/spec"
+source bench/common.sh gen_history
 gen="$target/release/examples/gen_history"
 
 repo="$work/history-$commits"

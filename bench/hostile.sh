@@ -8,7 +8,9 @@
 #   bench/hostile.sh
 #
 # Needs hyperfine (installed with apt when missing).
-. "$(dirname "$0")/setup.sh" gen_hostile gen_corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh gen_hostile gen_corpus
 [ -d "$work/hostile/chain" ] || "$target/release/examples/gen_hostile" "$work/hostile" >/dev/null
 [ -d "$work/tree-1000/openspec" ] || "$target/release/examples/gen_corpus" "$work/tree-1000" 1000 >/dev/null
 h="$work/hostile"

@@ -7,7 +7,9 @@
 #   bench/nix.sh
 #
 # Needs hyperfine (installed with apt when missing).
-. "$(dirname "$0")/setup.sh" gen_nix nix_bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh gen_nix nix_bench
 tree="$work/nix-10000"
 [ -d "$tree" ] || "$target/release/examples/gen_nix" "$tree" >/dev/null
 mkdir -p "$tree/openspec/changes"

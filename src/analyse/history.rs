@@ -235,6 +235,34 @@ fn same_content(a: &FolderState, b: &FolderState) -> bool {
     a.dir == b.dir || (a.tasks.is_some() && a.tasks == b.tasks) || (a.proposal.is_some() && a.proposal == b.proposal)
 }
 
+/// For each folder that came at a point (by key), the index of the folder
+/// that went away at the same point that it continues, or `None` for a new
+/// change: the same id on the other side first (archived, or brought back
+/// from the archive), else the same content under another name on the same
+/// side (renamed). Each folder that went away is continued once at most,
+/// by the first folder that came that matches it.
+pub fn continues(came: &[(FolderKey, FolderState)], gone: &[(FolderKey, FolderState)]) -> Vec<Option<usize>> {
+    let mut taken = vec![false; gone.len()];
+    let mut out = Vec::with_capacity(came.len());
+    for (key, state) in came {
+        let id = change_id(key);
+        let free = |g: &usize| !taken[*g];
+        let moved =
+            (0..gone.len()).filter(free).find(|&g| gone[g].0.archived != key.archived && change_id(&gone[g].0) == id);
+        let renamed = || {
+            (0..gone.len())
+                .filter(free)
+                .find(|&g| gone[g].0.archived == key.archived && same_content(&gone[g].1, state))
+        };
+        let g = moved.or_else(renamed);
+        if let Some(g) = g {
+            taken[g] = true;
+        }
+        out.push(g);
+    }
+    out
+}
+
 /// Follow every change through the steps.
 pub fn build(inputs: &Inputs<'_>) -> History {
     let mut t = Tracker { changes: Vec::new(), live: BTreeMap::new(), by_id: HashMap::new() };
@@ -270,31 +298,31 @@ pub fn build(inputs: &Inputs<'_>) -> History {
             }
         }
         let mut touched: Vec<usize> = before.keys().copied().collect();
-        for (key, state) in came {
+        let left: Vec<(FolderKey, FolderState)> = gone.iter().map(|(k, _, s)| (k.clone(), *s)).collect();
+        let continued = continues(&came, &left);
+        for ((key, state), g) in came.into_iter().zip(&continued) {
             let id = change_id(&key).to_owned();
-            // Archived (or un-archived): the same id left the other side.
-            let moved = gone.iter().position(|(k, _, _)| k.archived != key.archived && change_id(k) == id);
-            // Renamed: same content under another name on the same side.
-            let renamed = moved
-                .or_else(|| gone.iter().position(|(k, _, s)| k.archived == key.archived && same_content(s, &state)));
-            let i = match renamed {
+            let i = match *g {
                 Some(g) => {
-                    let (old_key, i, _) = gone.remove(g);
-                    let old_id = change_id(&old_key).to_owned();
+                    let (old_key, i, _) = &gone[g];
+                    let old_id = change_id(old_key).to_owned();
                     if old_id != id {
-                        t.changes[i].renamed_from.push(old_id);
-                        t.changes[i].id = id.clone();
-                        t.by_id.insert(id, i);
+                        t.changes[*i].renamed_from.push(old_id);
+                        t.changes[*i].id = id.clone();
+                        t.by_id.insert(id, *i);
                     }
-                    i
+                    *i
                 }
                 None => t.start(&key, &at, first),
             };
             t.update(i, &key, state, &at);
             touched.push(i);
         }
-        for (_, i, _) in gone {
-            let c = &mut t.changes[i];
+        for (g, (_, i, _)) in gone.iter().enumerate() {
+            if continued.contains(&Some(g)) {
+                continue;
+            }
+            let c = &mut t.changes[*i];
             c.presence = Presence::Removed;
             c.removed = Some(at.clone());
             c.last_activity = at.clone();

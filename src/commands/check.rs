@@ -1,6 +1,13 @@
 //! `spec check`: the official validation of every change and spec, plus
 //! `spec`'s own findings (reading, planning, code), as text, JSON or GitHub
 //! annotations. Exit 1 when an item fails or a finding is an error.
+//!
+//! From git, `check` reads only what its code findings need
+//! ([`CodeContext::findings`] says what and why): what became of the
+//! declared paths missing from the work tree, when the complete changes that
+//! name existing files were created, and whether those files changed since.
+//! No history walk, task count or co-change (`spec history`, `spec links`
+//! and the site read those); nothing at all with `--no-git`.
 
 use super::Outcome;
 use crate::analyse::{self, validate};

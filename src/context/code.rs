@@ -8,10 +8,11 @@ use crate::analyse::history::History;
 use crate::analyse::links::{self, ChangeInput, CoChanges, Fates, Files, Link, Source, State};
 use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
-use crate::git::{self, NoHistory};
+use crate::git::{self, Arrival, NoHistory};
 use crate::model::{Change, ChangeStatus, Diagnostic};
 use crate::nix::{self, ChangeCode, HostImpact, NixGraph};
-use crate::source::Walk;
+use crate::source::{FolderKey, Walk};
+use rayon::prelude::*;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -36,9 +37,12 @@ impl<'a> From<&'a crate::cli::CodeArgs> for CodeSource<'a> {
 pub enum Evidence {
     /// The file list only: outputs that must be a function of the checkout.
     Files,
-    /// History too: renames, deletions, when changes were created.
+    /// Git asked only what `spec check`'s findings need, when they need it:
+    /// renames and deletions of missing paths, when some changes were
+    /// created (see [`CodeContext::findings`]). No history walk.
     History,
-    /// And files changed together with each change (a diff per commit).
+    /// The whole history, and files changed together with each change (a
+    /// diff per commit).
     CoChange,
 }
 
@@ -51,6 +55,7 @@ pub struct CodeContext {
     /// Hosts, for bare file names and for hosts a change names.
     pub hosts: Vec<String>,
     repo: Option<git2::Repository>,
+    evidence: Evidence,
     /// The project folder relative to the repository root (`""` at the root).
     prefix: String,
     /// When each change was created and completed, from git.
@@ -63,7 +68,7 @@ pub struct CodeContext {
 
 impl CodeContext {
     /// Read what linking needs: the file list, the Nix graph, and from git
-    /// (as much as `evidence` asks) the history and the files changed with
+    /// (for [`Evidence::CoChange`]) the history and the files changed with
     /// each change's folder or in commits whose message names it. `known`
     /// is the project's history when the caller read it already.
     pub fn read(
@@ -81,17 +86,15 @@ impl CodeContext {
         let mut co = CoChanges::default();
         let mut history = None;
         if let Some(repo) = &repo
-            && evidence >= Evidence::History
+            && evidence == Evidence::CoChange
             && let Some(h) = known.or_else(|| history::read(l, None, history::HistoryOptions::default()).ok())
         {
-            if evidence == Evidence::CoChange {
-                co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
-            }
+            co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
             history = Some(h);
         }
         let nix = nix_graph(&l.tree.dir, &files);
         let hosts = hosts(nix.as_ref(), &files);
-        Ok(CodeContext { files, from, co, hosts, repo, prefix, history, nix, all_links: OnceCell::new() })
+        Ok(CodeContext { files, from, co, hosts, repo, evidence, prefix, history, nix, all_links: OnceCell::new() })
     }
 
     /// The context for outputs that must be a function of the checkout
@@ -108,11 +111,15 @@ impl CodeContext {
         self.history.as_ref().map(|(_, h)| h)
     }
 
+    /// A path of the project folder, relative to the repository.
+    fn in_repo(&self, path: &str) -> String {
+        if self.prefix.is_empty() { path.to_owned() } else { format!("{}/{path}", self.prefix) }
+    }
+
     /// What git says about the paths that do not exist now.
     fn fates(&self, missing: &BTreeSet<String>) -> Fates {
         let Some(repo) = &self.repo else { return Fates::default() };
-        let full = |p: &str| if self.prefix.is_empty() { p.to_owned() } else { format!("{}/{p}", self.prefix) };
-        let wanted: BTreeSet<String> = missing.iter().map(|p| full(p)).collect();
+        let wanted: BTreeSet<String> = missing.iter().map(|p| self.in_repo(p)).collect();
         let fates = git::path_fates(repo, &wanted).unwrap_or_default();
         let local = |p: &str| p.strip_prefix(&format!("{}/", self.prefix)).unwrap_or(p).to_owned();
         fates
@@ -152,18 +159,35 @@ impl CodeContext {
     /// says about the paths the first found missing (one history walk for all).
     pub fn links(&self, l: &Loaded, changes: &[&Change]) -> Vec<Vec<Link>> {
         let inputs: Vec<ChangeInput<'_>> = changes.iter().map(|c| self.input(l, c)).collect();
-        let resolve = |fates: &Fates| -> Vec<Vec<Link>> {
-            inputs.iter().map(|i| links::resolve(i, &self.files, fates, &self.hosts)).collect()
-        };
-        let first = resolve(&Fates::default());
-        let missing: BTreeSet<String> = first
-            .iter()
-            .flatten()
-            .filter(|l| l.state == State::Planned)
-            .map(|l| l.path.trim_end_matches('/').to_owned())
-            .collect();
-        let fates = self.fates(&missing);
-        if fates.is_empty() { first } else { resolve(&fates) }
+        let first = self.resolve(&inputs);
+        let fates = self.fates(&missing(&first));
+        self.resolve_again(&inputs, first, &fates)
+    }
+
+    /// The links of each change, knowing nothing from git.
+    fn resolve(&self, inputs: &[ChangeInput<'_>]) -> Vec<Vec<Link>> {
+        let (files, hosts) = (&self.files, &self.hosts);
+        inputs.par_iter().map(|i| links::resolve(i, files, &Fates::default(), hosts)).collect()
+    }
+
+    /// `first` again with what git says about missing paths: only the
+    /// changes with a link to one of them resolve again (nothing else changes).
+    fn resolve_again(&self, inputs: &[ChangeInput<'_>], first: Vec<Vec<Link>>, fates: &Fates) -> Vec<Vec<Link>> {
+        if fates.is_empty() {
+            return first;
+        }
+        let (files, hosts) = (&self.files, &self.hosts);
+        inputs
+            .par_iter()
+            .zip(first)
+            .map(|(i, links)| {
+                if links.iter().any(|l| fates.contains_key(missing_key(l))) {
+                    links::resolve(i, files, fates, hosts)
+                } else {
+                    links
+                }
+            })
+            .collect()
     }
 
     /// The hosts whose build runs code the links name.
@@ -196,6 +220,24 @@ impl CodeContext {
     /// references to files that were renamed or deleted, and complete
     /// changes none of whose files changed after the change was created
     /// ("ticked without evidence").
+    ///
+    /// What `check` reads from git for them, and nothing more, so that a
+    /// repository costs little beside reading the tree (the findings are
+    /// the ones the whole history gives, see [`git::arrivals`]):
+    ///
+    /// - what became of the paths that the active changes name and that are
+    ///   not in the work tree ([`git::path_fates`]): one walk of the
+    ///   first-parent line reading only the trees on the way to those paths,
+    ///   with a diff and rename detection only at the commits that delete one;
+    /// - when each complete change that names existing files was created
+    ///   ([`git::arrivals`]): a walk back from `HEAD` that stops at the
+    ///   oldest of them and reads a commit's `changes/` folder only where it
+    ///   differs from the parent's; no task counts, no burn-up, no co-change;
+    /// - whether those files differ between that commit and the work tree
+    ///   ([`git::changed_since`]).
+    ///
+    /// None of it without git (`--no-git`), outside a repository or before
+    /// its first commit.
     pub fn findings(&self, l: &Loaded) -> Vec<Diagnostic> {
         let mut out = self.nix.as_ref().map(nix::findings::findings).unwrap_or_default();
         out.extend(self.git_findings(l));
@@ -203,10 +245,40 @@ impl CodeContext {
     }
 
     fn git_findings(&self, l: &Loaded) -> Vec<Diagnostic> {
-        let (Some(repo), Some((_, history))) = (&self.repo, &self.history) else { return Vec::new() };
+        let Some(repo) = self.repo.as_ref().filter(|r| self.evidence >= Evidence::History && r.head().is_ok()) else {
+            return Vec::new();
+        };
         let active: Vec<&Change> = l.project.active().filter(|c| c.nested.is_empty()).collect();
+        let inputs: Vec<ChangeInput<'_>> = active.iter().map(|c| self.input(l, c)).collect();
+        let first = self.resolve(&inputs);
+        // The files each complete change names (what git says about missing
+        // paths leaves the existing ones as they are).
+        let named: Vec<Vec<String>> = active
+            .iter()
+            .zip(&first)
+            .map(|(c, links)| {
+                if c.status != ChangeStatus::Complete {
+                    return Vec::new();
+                }
+                let file =
+                    |k: &&Link| k.source == Source::Declared && k.state == State::Exists && !k.path.ends_with('/');
+                links.iter().filter(file).map(|k| self.in_repo(&k.path)).collect()
+            })
+            .collect();
+        let folder = |c: &Change| FolderKey { archived: false, folder: c.id.clone() };
+        let wanted: Vec<FolderKey> =
+            active.iter().zip(&named).filter(|(_, n)| !n.is_empty()).map(|(c, _)| folder(c)).collect();
+        let fates = self.fates(&missing(&first));
+        let arrivals = if wanted.is_empty() {
+            BTreeMap::new()
+        } else {
+            let openspec = l.tree.dir.join("openspec");
+            let worktree = || git::worktree(&l.tree, &super::history::Counting);
+            let continues = crate::analyse::history::continues;
+            git::arrivals(repo, &openspec, &wanted, worktree, continues).unwrap_or_default()
+        };
         let mut out = Vec::new();
-        for (c, links) in active.iter().zip(self.links(l, &active)) {
+        for (c, links) in active.iter().zip(self.resolve_again(&inputs, first, &fates)) {
             for link in links.iter().filter(|k| k.source == Source::Declared) {
                 let Some(at) = link.evidence.iter().find(|e| e.line.is_some()) else { continue };
                 let message = match &link.state {
@@ -219,40 +291,50 @@ impl CodeContext {
                         .with_help("update the reference, or say why the old path still matters"),
                 );
             }
-            if c.status != ChangeStatus::Complete {
+        }
+        // Complete changes none of whose files changed since they were created.
+        let created: Vec<(&Change, &Vec<String>, &str)> = active
+            .iter()
+            .zip(&named)
+            .filter_map(|(c, n)| match arrivals.get(&folder(c)) {
+                Some(Arrival::Commit(at)) => Some((*c, n, at.id.as_str())),
+                _ => None,
+            })
+            .collect();
+        let asks: Vec<(&str, &[String])> = created.iter().map(|(_, n, at)| (*at, n.as_slice())).collect();
+        for ((c, named, at), changed) in created.iter().zip(git::changed_since(repo, &asks)) {
+            if changed.unwrap_or(true) {
                 continue;
             }
-            let named: Vec<String> = links
-                .iter()
-                .filter(|k| k.source == Source::Declared && k.state == State::Exists && !k.path.ends_with('/'))
-                .map(|k| if self.prefix.is_empty() { k.path.clone() } else { format!("{}/{}", self.prefix, k.path) })
-                .collect();
-            let Some(created) = history.change(&c.id).and_then(|h| h.created.commit.clone()) else { continue };
-            if named.is_empty() || history.change(&c.id).is_some_and(|h| h.created_before_history) {
-                continue;
-            }
-            let Ok(changed) = git::changed_since(repo, &created, &named) else { continue };
-            if changed.is_empty() {
-                let tasks = l.dir_of(c).and_then(|d| d.task_files.first());
-                let file = tasks.map_or_else(|| c.path.clone(), |f| f.path.clone());
-                out.push(
-                    Diagnostic::warning(
-                        file,
-                        None,
-                        format!(
-                            "change {} is complete, but none of the {} file{} it names changed since it was created ({}): ticked without evidence?",
-                            c.id,
-                            named.len(),
-                            if named.len() == 1 { "" } else { "s" },
-                            &created[..created.len().min(10)]
-                        ),
-                    )
-                    .with_help("check that the work landed, or name the files it changed"),
-                );
-            }
+            let tasks = l.dir_of(c).and_then(|d| d.task_files.first());
+            let file = tasks.map_or_else(|| c.path.clone(), |f| f.path.clone());
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    None,
+                    format!(
+                        "change {} is complete, but none of the {} file{} it names changed since it was created ({}): ticked without evidence?",
+                        c.id,
+                        named.len(),
+                        if named.len() == 1 { "" } else { "s" },
+                        &at[..at.len().min(10)]
+                    ),
+                )
+                .with_help("check that the work landed, or name the files it changed"),
+            );
         }
         out
     }
+}
+
+/// The key of a missing path for [`git::path_fates`]: a folder without its `/`.
+fn missing_key(link: &Link) -> &str {
+    link.path.trim_end_matches('/')
+}
+
+/// The paths the links found missing (planned), by [`missing_key`].
+fn missing(links: &[Vec<Link>]) -> BTreeSet<String> {
+    links.iter().flatten().filter(|l| l.state == State::Planned).map(|l| missing_key(l).to_owned()).collect()
 }
 
 /// Every file of the project folder `dir`, `/`-separated and relative to
@@ -262,21 +344,10 @@ impl CodeContext {
 fn file_list(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -> Result<(Vec<String>, FilesFrom)> {
     let (files, from) = match (list, repo) {
         (Some(list), _) => (discover::code::list(list)?, FilesFrom::List(list.display().to_string())),
-        (None, Some(repo)) => match git::work_tree_files(repo) {
-            Ok(all) => {
-                let prefix = git::repo_path(repo, dir).map(|p| p.join("/")).unwrap_or_default();
-                let files = all
-                    .into_iter()
-                    .filter_map(|f| {
-                        if prefix.is_empty() {
-                            Some(f)
-                        } else {
-                            f.strip_prefix(&format!("{prefix}/")).map(str::to_owned)
-                        }
-                    })
-                    .collect();
-                (files, FilesFrom::Git)
-            }
+        // The plans are not code (`read` leaves them out of any list): git
+        // does not read them.
+        (None, Some(repo)) => match git::work_tree_files(repo, dir, &["openspec"]) {
+            Ok(files) => (files, FilesFrom::Git),
             Err(_) => (discover::code::walk(dir), FilesFrom::Walk),
         },
         (None, None) => (discover::code::walk(dir), FilesFrom::Walk),
@@ -376,4 +447,113 @@ fn co_changes(
         }
     }
     Ok(links::co_changes(&commits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::history::continues;
+
+    /// A git repository in a scratch folder, committed to with fixed times.
+    struct Scratch {
+        dir: tempfile::TempDir,
+        repo: git2::Repository,
+        day: i64,
+    }
+
+    impl Scratch {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init(dir.path()).unwrap();
+            let s = Scratch { dir, repo, day: 0 };
+            s.write("openspec/project.md", "# Project\n");
+            s
+        }
+
+        fn change(&self, folder: &str, task: &str) {
+            self.write(&format!("openspec/changes/{folder}/proposal.md"), &format!("# Change: {folder}\n"));
+            self.write(&format!("openspec/changes/{folder}/tasks.md"), &format!("- [ ] {task}\n"));
+        }
+
+        fn write(&self, path: &str, text: &str) {
+            let path = self.dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn mv(&self, from: &str, to: &str) {
+            let to = self.dir.path().join("openspec/changes").join(to);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::rename(self.dir.path().join("openspec/changes").join(from), to).unwrap();
+        }
+
+        fn rm(&self, folder: &str) {
+            std::fs::remove_dir_all(self.dir.path().join("openspec/changes").join(folder)).unwrap();
+        }
+
+        fn commit(&mut self) -> String {
+            self.day += 1;
+            let mut index = self.repo.index().unwrap();
+            index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+            index.update_all(["*"], None).unwrap();
+            index.write().unwrap();
+            let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let sig =
+                git2::Signature::new("T", "t@example.org", &git2::Time::new(1_704_110_400 + self.day * 86_400, 0))
+                    .unwrap();
+            let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            self.repo.commit(Some("HEAD"), &sig, &sig, "step", &tree, &parents).unwrap().to_string()
+        }
+    }
+
+    /// The bounded walk back finds the creation the whole history gives,
+    /// through renames, archive moves both ways and the working tree; a
+    /// folder deleted and created again is dated from its last creation.
+    #[test]
+    fn arrivals_agree_with_the_whole_history() {
+        let mut s = Scratch::new();
+        for f in ["a", "b", "x", "y"] {
+            s.change(f, f);
+        }
+        let first = s.commit();
+        s.write("openspec/changes/a/tasks.md", "- [x] a\n");
+        s.mv("b", "b2");
+        s.commit();
+        s.mv("x", "archive/2024-01-03-x");
+        s.rm("y");
+        s.change("z", "z");
+        let z = s.commit();
+        s.mv("archive/2024-01-03-x", "x");
+        s.change("y", "y again");
+        let again = s.commit();
+        // Uncommitted: z renamed, w new.
+        s.mv("z", "z2");
+        s.change("w", "w");
+
+        let l = Loaded::new(discover::load(s.dir.path(), ".").unwrap());
+        let (_, whole) = history::read(&l, None, history::HistoryOptions::default()).unwrap();
+        let ids = ["a", "b2", "x", "y", "z2", "w"];
+        let wanted: Vec<FolderKey> = ids.iter().map(|id| FolderKey { archived: false, folder: (*id).into() }).collect();
+        let openspec = l.tree.dir.join("openspec");
+        let found = git::arrivals(
+            &s.repo,
+            &openspec,
+            &wanted,
+            || git::worktree(&l.tree, &crate::context::history::Counting),
+            continues,
+        )
+        .unwrap();
+        let bounded = |id: &str| match &found[&FolderKey { archived: false, folder: id.into() }] {
+            Arrival::Commit(c) => Some(c.id.clone()),
+            Arrival::BeforeHistory => panic!("{id} is not before history"),
+            Arrival::Uncommitted => None,
+        };
+        for id in ["a", "b2", "x", "z2", "w"] {
+            assert_eq!(bounded(id), whole.change(id).unwrap().created.commit, "{id}");
+        }
+        assert_eq!([bounded("a"), bounded("z2"), bounded("w")], [Some(first.clone()), Some(z), None]);
+        assert_eq!(whole.change("y").unwrap().created.commit, Some(first));
+        assert_eq!(bounded("y"), Some(again));
+    }
 }

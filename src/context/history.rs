@@ -63,7 +63,7 @@ pub fn read(l: &Loaded, roadmap: Option<&Roadmap>, options: HistoryOptions) -> R
 /// change's schema and its tracked task files with the resolver discovery
 /// uses ([`schema::for_change`], [`schema::task_files`]), and
 /// [`tasks::count`] counts them.
-struct Counting;
+pub(super) struct Counting;
 
 impl git::TaskCounter for Counting {
     fn rules<'a>(&'a self, files: &SchemaFiles) -> Box<dyn TaskRules + 'a> {

@@ -95,7 +95,11 @@ fn is_heading(line: &str) -> Option<(usize, &str)> {
 fn reference_title(title: &str) -> bool {
     let t = title.trim_end_matches(':').trim().to_lowercase();
     let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-    REFERENCE_SECTIONS.iter().any(|r| t == *r || t.starts_with(&format!("{r} ")) || t.ends_with(&format!(" {r}")))
+    REFERENCE_SECTIONS.iter().any(|r| {
+        t == *r
+            || t.strip_prefix(r).is_some_and(|rest| rest.starts_with(' '))
+            || t.strip_suffix(r).is_some_and(|rest| rest.ends_with(' '))
+    })
 }
 
 /// Every mention in a Markdown text, in order.
@@ -128,15 +132,20 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 continue;
             }
         }
-        if skipping.is_some() {
+        // Every mention has a `/` or a `.` (an extension): other lines have none.
+        if skipping.is_some() || !line.bytes().any(|b| b == b'/' || b == b'.') {
+            continue;
+        }
+        let found: Vec<Mention> =
+            words(line).into_iter().filter_map(|(w, backticked)| classify(w, backticked)).collect();
+        if found.is_empty() {
             continue;
         }
         let lower = line.to_lowercase();
         if UNCHANGED.iter().any(|p| lower.contains(p)) {
             continue;
         }
-        for (word, backticked) in words(line) {
-            let Some(mut m) = classify(word, backticked) else { continue };
+        for mut m in found {
             m.line = i + 1;
             match m.kind {
                 MentionKind::Folder => folder = Some(m.path.clone()),
@@ -182,7 +191,13 @@ fn known_extension(name: &str) -> bool {
 
 /// What a word is, if it names a repository path.
 fn classify(word: &str, backticked: bool) -> Option<Mention> {
-    if word.is_empty() || word.contains("://") || word.contains(' ') || word.starts_with('~') || word.starts_with('$') {
+    // A path has a folder or an extension.
+    if !word.contains(['/', '.'])
+        || word.contains("://")
+        || word.contains(' ')
+        || word.starts_with('~')
+        || word.starts_with('$')
+    {
         return None;
     }
     // `path:12` and `path#L3` name lines of a file.

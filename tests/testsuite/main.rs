@@ -2,6 +2,7 @@
 //! the shared real-world corpus and broken input.
 
 mod bad_input;
+mod check;
 mod cli;
 mod diff;
 mod harness;
