@@ -172,7 +172,9 @@ pub struct WalkArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SiteArgs {
-    /// Where to write the site (default: `site/` in the project's folder).
+    /// Where to write the site (default: `site/` in the project's folder). It
+    /// is built beside that folder and swapped in whole; a symlink on the way
+    /// is refused.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write into a folder that `spec site` did not create (nothing there is deleted).
@@ -182,7 +184,9 @@ pub struct SiteArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RoadmapArgs {
-    /// Where to write (default: ROADMAP.md in the project's folder).
+    /// Where to write (default: ROADMAP.md in the project's folder). `-` or
+    /// `/dev/stdout` prints it; a symlink, device or FIFO at the path is
+    /// refused, never replaced.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Write nothing; print a diff and exit 1 when the file is not current.
