@@ -80,7 +80,13 @@ impl git::TaskCounter for Counting {
             ..Tree::default()
         };
         let default = schema::default_schema(&tree);
-        let globs = tree.schemas.iter().map(|(name, _)| (name.clone(), schema::tracked_glob(&tree, name))).collect();
+        // Each project schema's glob, read once (the built-in one costs nothing).
+        let globs = tree
+            .schemas
+            .iter()
+            .filter(|(_, file)| file.is_some())
+            .map(|(name, _)| (name.clone(), schema::tracked_glob(&tree, name)))
+            .collect();
         Box::new(CommitRules { tree, default, globs })
     }
 
@@ -111,8 +117,8 @@ impl TaskRules for CommitRules {
     ) -> Vec<String> {
         let glob = match self.globs.get(schema::strip_yaml_suffix(&choice.schema)) {
             _ if !choice.resolves => None,
-            Some(glob) if self.tree.project_schema(schema::strip_yaml_suffix(&choice.schema)).is_some() => glob.clone(),
-            _ => schema::tracked_glob(&self.tree, &choice.schema),
+            Some(project) => project.clone(),
+            None => schema::tracked_glob(&self.tree, &choice.schema),
         };
         schema::task_files(glob.as_deref(), exists, files).0
     }

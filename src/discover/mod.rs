@@ -202,8 +202,11 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
         .read(&openspec.join("config.yaml"), &mut problems)
         .or_else(|| reader.read(&openspec.join("config.yml"), &mut problems));
     let schemas = openspec.join("schemas");
-    let schemas =
-        if reader.folder(&schemas, &mut problems) { subdirs(&reader, &schemas, &mut problems) } else { Vec::new() };
+    let schemas = if reader.folder(&schemas, &mut problems) {
+        subdirs(&reader, &schemas, &[], &mut problems)
+    } else {
+        Vec::new()
+    };
     for (schema, path) in schemas {
         let file = reader.read(&path.join("schema.yaml"), &mut problems);
         tree.schemas.push((schema, file));
@@ -217,20 +220,14 @@ pub fn load_to(root: &Path, name: &str, depth: Depth) -> Result<Tree> {
     let changes_dir = openspec.join("changes");
     let mut folders: Vec<(String, PathBuf, bool)> = Vec::new();
     if reader.folder(&changes_dir, &mut problems) {
+        // The archive is read below, when it may be (a link inside the root).
         let archive = changes_dir.join("archive");
-        // The archive is read below when it may be (a link inside the root);
-        // the listing's note that a symlinked folder is skipped is not for it.
-        let archive_rel = reader.rel(&archive);
         folders.extend(
-            subdirs(&reader, &changes_dir, &mut problems)
-                .into_iter()
-                .filter(|(n, _)| n != "archive")
-                .map(|(n, p)| (n, p, false)),
+            subdirs(&reader, &changes_dir, &["archive"], &mut problems).into_iter().map(|(n, p)| (n, p, false)),
         );
-        problems.retain(|d| d.file.as_deref() != Some(archive_rel.as_str()) || d.level != crate::model::Level::Info);
         if reader.folder(&archive, &mut problems) {
             folders.extend(
-                subdirs(&reader, &archive, &mut problems)
+                subdirs(&reader, &archive, &[], &mut problems)
                     .into_iter()
                     .filter(|(n, _)| !n.starts_with('.'))
                     .map(|(n, p)| (n, p, true)),

@@ -212,7 +212,14 @@ pub(super) fn name_of(name: &std::ffi::OsStr) -> String {
 /// Sub-directories of `dir` (not following symlinks), sorted by name.
 /// Symlinked directories are reported once and skipped; names that are not
 /// UTF-8 are warned about ([`name_of`]).
-pub(super) fn subdirs(reader: &Reader, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// Entries named in `apart` are the caller's to read (the archive inside
+/// `changes/`): neither listed nor noted.
+pub(super) fn subdirs(
+    reader: &Reader,
+    dir: &Path,
+    apart: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
@@ -225,6 +232,9 @@ pub(super) fn subdirs(reader: &Reader, dir: &Path, problems: &mut Vec<Diagnostic
     for entry in entries.flatten() {
         let Ok(kind) = entry.file_type() else { continue };
         let name = name_of(&entry.file_name());
+        if apart.contains(&name.as_str()) {
+            continue;
+        }
         if kind.is_dir() {
             if entry.file_name().to_str().is_none() {
                 problems.push(
