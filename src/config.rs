@@ -22,11 +22,20 @@ pub struct Config {
     pub roadmap_shown: Option<String>,
     /// Read dependencies from prose.
     pub infer: bool,
+    /// No OpenSpec project, but a flake at the root: a command that reads
+    /// only Nix (`spec hosts`) runs on it as a project with no plans.
+    pub bare_flake: bool,
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli, cwd: &Path) -> Result<Self> {
+        let nix_only = matches!(cli.command, Some(crate::cli::Command::Hosts(_))) && cli.project.is_none();
         let root = match discover::find_root(cli.root.as_deref(), cwd) {
+            // `spec hosts` in a flake that plans nothing with OpenSpec: the
+            // nearest folder with a `flake.nix`.
+            Err(_) if nix_only && let Some(flake) = cwd.ancestors().find(|d| d.join("flake.nix").is_file()) => {
+                flake.to_path_buf()
+            }
             // `--project PATH` names a folder below the working directory
             // when no project encloses it: run from a parent of checkouts.
             Err(_)
@@ -38,7 +47,9 @@ impl Config {
             found => found?,
         };
         let found = discover::find_projects(&root);
+        let bare_flake = nix_only && found.is_empty() && root.join("flake.nix").is_file();
         let projects = match &cli.project {
+            None if bare_flake => vec![".".to_owned()],
             None if found.is_empty() => {
                 return Err(Error::NoRoot(format!(
                     "no OpenSpec project in {} or below it (a project is an openspec/ folder with specs/, \
@@ -83,7 +94,7 @@ impl Config {
                 given.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
             }
         });
-        Ok(Config { root, projects, color, roadmap_file, roadmap_shown, infer: !cli.no_infer })
+        Ok(Config { root, projects, color, roadmap_file, roadmap_shown, infer: !cli.no_infer, bare_flake })
     }
 }
 

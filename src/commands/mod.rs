@@ -104,6 +104,7 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
     };
     // What is written into a project is read from the project's own folder.
     let loaded = match &cli.command {
+        _ if config.bare_flake => vec![context::Loaded::bare(&config.root)],
         Some(Command::Roadmap(_) | Command::Site(_)) => context::load_in_place(&config, depth)?,
         _ => context::load(&config, depth)?,
     };

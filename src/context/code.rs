@@ -393,8 +393,23 @@ fn nix_graph(dir: &Path, files: &Files) -> Option<NixGraph> {
     if !read.iter().any(|f| f.path == "flake.nix") {
         return None;
     }
+    // What could not be read may be encrypted with git-crypt: say so.
+    let got: BTreeSet<&str> = read.iter().map(|f| f.path.as_str()).collect();
+    let encrypted: Vec<String> =
+        paths.iter().filter(|p| !got.contains(p.as_str()) && git_crypted(&dir.join(p))).cloned().collect();
     let all: BTreeSet<String> = files.iter().cloned().collect();
-    Some(nix::read(&read, &all))
+    let fetch = |path: &str| crate::discover::read_files(dir, &[path.to_owned()]).0.pop().map(|f| f.text);
+    Some(nix::read_with(&read, &all, &encrypted, &fetch))
+}
+
+/// Does the file start with git-crypt's header (`\0GITCRYPT\0`)? Reads ten bytes of a regular file.
+fn git_crypted(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
+    let mut head = [0u8; 10];
+    meta.is_file()
+        && std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && head.starts_with(b"\0GITCRYPT")
 }
 
 /// Files changed with each change, from git (see [`links::co_changes`]).

@@ -42,6 +42,13 @@ impl Loaded {
         Loaded { name: tree.name.clone(), tree, project, diagnostics }
     }
 
+    /// A folder with no `openspec/`: no specs, no changes (a flake read
+    /// only for its hosts).
+    pub fn bare(dir: &std::path::Path) -> Self {
+        let tree = Tree { name: ".".to_owned(), root: dir.to_path_buf(), dir: dir.to_path_buf(), ..Tree::default() };
+        Loaded::new(tree)
+    }
+
     /// The folder a parsed change was read from.
     pub fn dir_of(&self, c: &Change) -> Option<&ChangeDir> {
         self.tree.changes.iter().find(|d| d.path == c.path)

@@ -1,5 +1,6 @@
 //! What `spec check` says about a flake's Nix files: imports of paths that
-//! do not exist and syntax errors (warnings), modules no host imports (info).
+//! do not exist and syntax errors (warnings), files encrypted with git-crypt
+//! and modules no host imports (info).
 
 use super::NixGraph;
 use crate::model::{Diagnostic, Level};
@@ -18,6 +19,12 @@ pub fn findings(graph: &NixGraph) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(file, Some(line), format!("Nix syntax error: {message}"))
                 .with_help("the rest of the file was still read for imports and hosts"),
+        );
+    }
+    for file in graph.encrypted() {
+        out.push(
+            Diagnostic::new(Level::Info, file.clone(), None, "encrypted with git-crypt; not read")
+                .with_help("run `git-crypt unlock` to let spec read its imports and hosts"),
         );
     }
     for file in graph.orphans() {

@@ -42,7 +42,8 @@
 //! - Inputs are the root `flake.nix`'s; input modules are the uses of
 //!   `<input>.nixosModules.<name>` (and the like) in any file.
 
-use super::facts::{HostKind, NixFacts};
+use super::facts::{HostDef, HostKind, NixFacts, TreeRef};
+use super::wiring::{Wiring, convention_hosts, expand};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -73,6 +74,7 @@ pub struct NixGraph {
     orphans: Vec<String>,
     dangling: Vec<(String, usize, String)>,
     errors: Vec<(String, usize, String)>,
+    encrypted: Vec<String>,
     inputs: Vec<String>,
     input_modules: Vec<InputModule>,
 }
@@ -143,6 +145,11 @@ impl NixGraph {
         self.errors.clone()
     }
 
+    /// Files encrypted with git-crypt, not read; sorted.
+    pub fn encrypted(&self) -> &[String] {
+        &self.encrypted
+    }
+
     /// The root flake's inputs, sorted.
     pub fn inputs(&self) -> &[String] {
         &self.inputs
@@ -181,14 +188,19 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
 
     let flake = index.get("flake.nix").copied();
     let defines_hosts = hosts_counted(files, &index, &resolver, flake);
+    let wiring = Wiring::new(files, &names, &index, |p| resolver.resolve(p).ok(), |f| defines_hosts.has(f as usize));
     let mut facts: Vec<Option<&NixFacts>> = vec![None; n];
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut imports: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut dangling = Vec::new();
     let mut errors = Vec::new();
+    let mut encrypted = Vec::new();
     for (path, f) in files {
         let i = index[path.as_str()] as usize;
         facts[i] = Some(f);
+        if f.encrypted {
+            encrypted.push(path.clone());
+        }
         errors.extend(f.errors.iter().map(|(line, m)| (path.clone(), *line, m.clone())));
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for p in &f.paths {
@@ -197,10 +209,18 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
                     imports[i].push(t);
                     edges[i].push(t);
                 }
-                Err(missing) if p.in_imports => dangling.push((path.clone(), p.line, missing)),
+                Err(missing) if p.in_imports && !f.trees.iter().any(|t| t.dir == p.path) => {
+                    dangling.push((path.clone(), p.line, missing))
+                }
                 Ok(t) if names[t as usize].ends_with(".nix") && !encloses(&p.path, dir) => edges[i].push(t),
                 _ => {}
             }
+        }
+        let loaded = f.trees.iter().flat_map(|t| wiring.tree(t));
+        let named = f.aspect_uses.iter().flat_map(|a| wiring.aspect(&a.class, &a.name).iter().copied());
+        for t in loaded.chain(named).filter(|&t| t as usize != i) {
+            imports[i].push(t);
+            edges[i].push(t);
         }
     }
     for list in edges.iter_mut().chain(imports.iter_mut()) {
@@ -214,58 +234,91 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
         }
     }
 
-    // Hosts with their entries (modules, then other paths of the definition).
-    let mut defs = Vec::new();
+    // Hosts: those the files define, then those frameworks make of folders.
+    let mut found: Vec<(&str, std::borrow::Cow<'_, HostDef>, Option<TreeRef>)> = Vec::new();
     for (path, f) in files.iter().filter(|(p, _)| defines_hosts.has(index[p.as_str()] as usize)) {
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        for def in &f.hosts {
-            let mut host = Host {
-                name: def.name.clone(),
-                kind: def.kind,
-                file: path.clone(),
-                line: def.line,
-                modules: Vec::new(),
-            };
-            let mut entries = Vec::new();
-            for m in &def.modules {
-                match resolver.resolve(m) {
-                    Ok(t) => {
-                        if !entries.contains(&t) {
-                            entries.push(t);
-                            host.modules.push(names[t as usize].clone());
-                        }
-                    }
-                    Err(missing) => {
-                        let line = f.paths.iter().find(|p| &p.path == m).map_or(def.line, |p| p.line);
-                        dangling.push((path.clone(), line, missing));
-                    }
-                }
+        found.extend(f.hosts.iter().map(|d| (path.as_str(), std::borrow::Cow::Borrowed(d), None)));
+        for conv in &f.conventions {
+            for (file, def, shared) in convention_hosts(conv, &names) {
+                let file = names[index[file.as_str()] as usize].as_str();
+                found.push((file, std::borrow::Cow::Owned(def), shared));
             }
-            for r in &def.reads {
-                if let Ok(t) = resolver.resolve(r)
-                    && names[t as usize].ends_with(".nix")
-                    && !encloses(r, dir)
-                {
-                    entries.push(t);
-                }
-            }
-            defs.push((host, entries, &def.sets));
         }
     }
+    let mut defs = Vec::new();
+    for (path, def, shared) in found {
+        let f = facts[index[path] as usize];
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut host =
+            Host { name: def.name.clone(), kind: def.kind, file: path.to_owned(), line: def.line, modules: Vec::new() };
+        let mut entries = Vec::new();
+        let mut extra = Vec::new();
+        let module = |t: u32, host: &mut Host, entries: &mut Vec<u32>| {
+            if !entries.contains(&t) {
+                entries.push(t);
+                host.modules.push(names[t as usize].clone());
+            }
+        };
+        for m in &def.modules {
+            match resolver.resolve(m) {
+                Ok(t) => module(t, &mut host, &mut entries),
+                Err(missing) => {
+                    let line = f.and_then(|f| f.paths.iter().find(|p| &p.path == m)).map_or(def.line, |p| p.line);
+                    dangling.push((path.to_owned(), line, missing));
+                }
+            }
+        }
+        let mut reads: Vec<(&str, String)> = def.reads.iter().map(|r| (dir, r.clone())).collect();
+        let mut aspects = def.aspects.clone();
+        for filled in def.via.iter().flat_map(|call| wiring.fill(call, def.kind)) {
+            let helper = names[filled.file as usize].as_str();
+            for m in &filled.modules {
+                match resolver.resolve(m) {
+                    Ok(t) => module(t, &mut host, &mut entries),
+                    Err(missing) => dangling.push((helper.to_owned(), def.line, missing)),
+                }
+            }
+            let helper_dir = helper.rsplit_once('/').map_or("", |(d, _)| d);
+            reads.extend(filled.reads.into_iter().map(|r| (helper_dir, r)));
+            aspects.extend(filled.aspects);
+            extra.push(filled.file);
+        }
+        for (class, name) in &aspects {
+            for &t in wiring.aspect(class, name) {
+                module(t, &mut host, &mut entries);
+            }
+        }
+        for t in shared.iter().flat_map(|t| wiring.tree(t)) {
+            entries.push(t);
+        }
+        for (from, r) in &reads {
+            if let Ok(t) = resolver.resolve(r)
+                && names[t as usize].ends_with(".nix")
+                && !encloses(r, from)
+            {
+                entries.push(t);
+            }
+        }
+        defs.push((host, entries, def.sets.clone(), extra));
+    }
     defs.sort_by(|a, b| (&a.0.name, a.0.kind, &a.0.file, a.0.line).cmp(&(&b.0.name, b.0.kind, &b.0.file, b.0.line)));
+    defs.dedup_by(|a, b| (&a.0.name, a.0.kind, &a.0.file) == (&b.0.name, b.0.kind, &b.0.file));
 
     let mut closures = Vec::with_capacity(defs.len());
     let mut active = Vec::with_capacity(defs.len());
     let mut hosts = Vec::with_capacity(defs.len());
-    for (host, entries, inline_sets) in defs {
+    for (host, entries, inline_sets, extra) in defs {
         let modules = reach(n, &entries, &edges);
         let defining = index[host.file.as_str()];
         let mut closure = reach(n, &[defining], &reverse);
         closure.union(&modules);
+        for f in extra {
+            closure.set(f as usize);
+        }
         if let Some(f) = flake {
             closure.set(f as usize);
         }
-        active.push(switched_on(&closure, &modules, &facts, inline_sets));
+        active.push(switched_on(&closure, &modules, &facts, &inline_sets));
         closures.push(closure);
         hosts.push(host);
     }
@@ -288,7 +341,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let orphans = names
         .iter()
         .enumerate()
-        .filter(|(i, n)| n.ends_with(".nix") && !reached.has(*i))
+        .filter(|(i, n)| n.ends_with(".nix") && !reached.has(*i) && !facts[*i].is_some_and(|f| f.encrypted))
         .map(|(_, n)| n.clone())
         .collect();
 
@@ -310,7 +363,20 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
             })
         })
         .collect();
-    NixGraph { files: names, index, imports, hosts, closures, active, orphans, dangling, errors, inputs, input_modules }
+    NixGraph {
+        files: names,
+        index,
+        imports,
+        hosts,
+        closures,
+        active,
+        orphans,
+        dangling,
+        errors,
+        encrypted,
+        inputs,
+        input_modules,
+    }
 }
 
 /// The files whose hosts count: with a root `flake.nix`, those it reaches
@@ -323,7 +389,9 @@ fn hosts_counted(
 ) -> Bits {
     let mut paths: Vec<Vec<u32>> = vec![Vec::new(); resolver.files.len()];
     for (path, f) in files {
-        paths[index[path.as_str()] as usize] = f.paths.iter().filter_map(|p| resolver.resolve(&p.path).ok()).collect();
+        let mut to: Vec<u32> = f.paths.iter().filter_map(|p| resolver.resolve(&p.path).ok()).collect();
+        to.extend(f.trees.iter().flat_map(|t| expand(resolver.files, t)));
+        paths[index[path.as_str()] as usize] = to;
     }
     match flake {
         Some(root) => reach(paths.len(), &[root], &paths),

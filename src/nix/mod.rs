@@ -15,6 +15,7 @@ pub mod findings;
 pub mod graph;
 pub mod impact;
 pub mod parse;
+mod wiring;
 
 pub use facts::{HostDef, HostKind, NixFacts, PathRef};
 pub use graph::{Host, InputModule, NixGraph, build};
@@ -28,7 +29,28 @@ use std::collections::BTreeSet;
 /// the repository's files (`all_files`: every path, `/`-separated and
 /// relative to the repository, for folders and non-Nix targets).
 pub fn read(nix_files: &[SourceFile], all_files: &BTreeSet<String>) -> NixGraph {
-    let facts: Vec<(String, NixFacts)> =
-        nix_files.par_iter().map(|f| (f.path.clone(), parse::parse(&f.path, &f.text))).collect();
+    read_with(nix_files, all_files, &[], &|_| None)
+}
+
+/// [`read`], with the files found encrypted (git-crypt) and a way to read
+/// the repository's other files (`import ./settings.nix.example` for a
+/// host's name). Only files of `all_files` are fetched.
+pub fn read_with(
+    nix_files: &[SourceFile],
+    all_files: &BTreeSet<String>,
+    encrypted: &[String],
+    fetch: &parse::Fetch<'_>,
+) -> NixGraph {
+    let texts: std::collections::HashMap<&str, &str> =
+        nix_files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
+    let other = |path: &str| -> Option<String> {
+        if !all_files.contains(path) {
+            return None;
+        }
+        texts.get(path).map(|t| (*t).to_owned()).or_else(|| fetch(path))
+    };
+    let mut facts: Vec<(String, NixFacts)> =
+        nix_files.par_iter().map(|f| (f.path.clone(), parse::parse_in(&f.path, &f.text, &other))).collect();
+    facts.extend(encrypted.iter().map(|p| (p.clone(), NixFacts { encrypted: true, ..NixFacts::default() })));
     build(&facts, all_files)
 }

@@ -175,6 +175,7 @@ pub fn hosts(graph: &NixGraph) -> String {
         "orphans": graph.orphans(),
         "dangling": dangling,
         "errors": errors,
+        "encrypted": graph.encrypted(),
         "inputs": graph.inputs(),
         "input_modules": graph.input_modules(),
     }))

@@ -757,6 +757,14 @@ pub fn hosts(graph: &NixGraph, style: &Style) -> String {
             let _ = writeln!(out, "  {}:{line}: {}", esc(&file), esc(&message));
         }
     }
+    let encrypted = graph.encrypted();
+    if !encrypted.is_empty() {
+        let heading = format!("Encrypted with git-crypt, not read ({})", encrypted.len());
+        let _ = writeln!(out, "\n{}", style.heading(&heading));
+        for file in encrypted {
+            let _ = writeln!(out, "  {}", esc(file));
+        }
+    }
     let uses = graph.input_modules();
     if !uses.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading(&format!("Modules from flake inputs ({})", uses.len())));

@@ -5,6 +5,7 @@ mod bad_input;
 mod check;
 mod cli;
 mod diff;
+mod flakes;
 mod harness;
 mod history;
 mod hostile_text;

@@ -9,19 +9,13 @@ use super::paths::{import_context, is_builder, path_exprs};
 use super::scope::{Arg, Bound};
 use super::syntax::{apply, bin_op, body, head_name, ident, list_items, unwrap, unwrap_scopes, value};
 use super::{Cx, MAX_DEPTH, sorted};
-use crate::nix::facts::{HostDef, HostKind};
+use crate::nix::facts::{HelperCall, HostDef, HostKind, NixFacts};
 use rnix::{SyntaxKind::*, SyntaxNode};
 
 impl<'a> Cx<'a> {
     /// Walk the attribute sets a file's value is made of (through lambdas,
     /// `let`, `mkFlake` and module functions), looking for hosts.
-    pub(super) fn outputs(
-        &mut self,
-        expr: &SyntaxNode,
-        prefix: &mut Vec<String>,
-        hosts: &mut Vec<HostDef>,
-        depth: usize,
-    ) {
+    pub(super) fn outputs(&mut self, expr: &SyntaxNode, prefix: &mut Vec<String>, facts: &mut NixFacts, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -43,21 +37,25 @@ impl<'a> Cx<'a> {
                         let name = prefix[i + 1].clone();
                         let line = self.line(&av);
                         if let Some(v) = value(&av) {
-                            hosts.push(self.host(name, kind, line, &v));
+                            let host = self.host(name, kind, line, &v);
+                            facts.hosts.push(host);
                         }
                     } else if let Some((kind, args)) = generated {
                         for (name, line) in self.names(&args[0], 0) {
-                            hosts.push(self.applied(name, kind, line, &args[1]));
+                            let host = self.applied(name, kind, line, &args[1]);
+                            facts.hosts.push(host);
                         }
+                    } else if let Some((class, name)) = Self::aspect_at(prefix) {
+                        self.define_aspect(class, name, &av, facts);
                     } else if let Some(v) = value(&av) {
-                        self.outputs(&v, prefix, hosts, depth + 1);
+                        self.outputs(&v, prefix, facts, depth + 1);
                     }
                     prefix.truncate(len);
                 }
             }
             Members::Other(_, parts) => {
                 for part in parts {
-                    self.outputs(&part, prefix, hosts, depth + 1);
+                    self.outputs(&part, prefix, facts, depth + 1);
                 }
             }
         }
@@ -66,11 +64,12 @@ impl<'a> Cx<'a> {
     /// A host's definition: a builder call, a helper call, or anything else
     /// (whose import-context paths are taken as its modules).
     fn host(&mut self, name: String, kind: HostKind, line: usize, value: &SyntaxNode) -> HostDef {
-        let mut host = HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() };
+        let mut host = HostDef::new(name, kind, line);
         let value = unwrap_scopes(value);
         let call = apply(&value);
+        host.aspects = self.aspect_uses_in(&value);
         match &call {
-            Some((head, _)) if is_builder(head) => {
+            Some((head, args)) if is_builder(head) && args.len() == 1 => {
                 self.builder(&value, &mut host);
                 self.reads(&value, &mut host);
             }
@@ -83,8 +82,10 @@ impl<'a> Cx<'a> {
                     }
                     self.inline_modules(arg, &mut host.sets);
                 }
-                let args: Vec<Arg> = args.iter().map(|a| Arg::Node(a.clone())).collect();
-                self.helper(head, &args, &mut host);
+                let nodes: Vec<Arg> = args.iter().map(|a| Arg::Node(a.clone())).collect();
+                if !self.helper(head, &nodes, &mut host) {
+                    host.via = self.call(head, args);
+                }
             }
             None => {
                 for expr in path_exprs(&value) {
@@ -152,23 +153,24 @@ impl<'a> Cx<'a> {
                 }
                 let host = match body(&function) {
                     Some(b) => self.host(name, kind, line, &b),
-                    None => {
-                        finish(HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() })
-                    }
+                    None => finish(HostDef::new(name, kind, line)),
                 };
                 self.subst.truncate(mark);
                 host
             }
             _ => {
-                let mut host = HostDef { name, kind, line, modules: Vec::new(), reads: Vec::new(), sets: Vec::new() };
-                self.helper(&function, &[Arg::Str(host.name.clone())], &mut host);
+                let mut host = HostDef::new(name, kind, line);
+                if !self.helper(&function, &[Arg::Str(host.name.clone())], &mut host) {
+                    let name = head_name(&function).unwrap_or_default();
+                    host.via = Some(HelperCall { name, args: vec![Some(host.name.clone())], fields: Vec::new() });
+                }
                 finish(host)
             }
         }
     }
 
     /// The `modules` list of a builder call (`nixosSystem { modules = [ ... ]; }`).
-    fn builder(&self, call: &SyntaxNode, host: &mut HostDef) {
+    pub(super) fn builder(&self, call: &SyntaxNode, host: &mut HostDef) {
         let Some((_, args)) = apply(call) else { return };
         for arg in &args {
             for (key, av) in self.arg_entries(arg) {
@@ -204,7 +206,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Paths in a definition that are not its modules.
-    fn reads(&self, value: &SyntaxNode, host: &mut HostDef) {
+    pub(super) fn reads(&self, value: &SyntaxNode, host: &mut HostDef) {
         for expr in path_exprs(value) {
             if let Some(p) = self.path_of(&expr) {
                 host.reads.push(p);
@@ -215,11 +217,12 @@ impl<'a> Cx<'a> {
     /// A helper defined in this file (`mkHost = hostname: nixpkgs.lib.nixosSystem { ... }`):
     /// read its body with the call's string arguments bound, and take its
     /// builder's modules.
-    fn helper(&mut self, head: &SyntaxNode, args: &[Arg], host: &mut HostDef) {
+    /// False when the helper is not defined in this file.
+    fn helper(&mut self, head: &SyntaxNode, args: &[Arg], host: &mut HostDef) -> bool {
         if head.kind() != NODE_IDENT {
-            return;
+            return false;
         }
-        let Some(Bound::Expr(mut body)) = ident(head).and_then(|name| self.lookup(&name, head)) else { return };
+        let Some(Bound::Expr(mut body)) = ident(head).and_then(|name| self.lookup(&name, head)) else { return false };
         let mark = self.subst.len();
         let mut args = args.iter();
         loop {
@@ -239,7 +242,7 @@ impl<'a> Cx<'a> {
         // Only whole calls (`f a b`, not its inner `f a`), so a long call is walked once.
         let call = std::iter::once(body.clone()).chain(body.descendants()).find(|n| {
             let whole = !n.parent().is_some_and(|p| p.kind() == NODE_APPLY && p.first_child().as_ref() == Some(n));
-            whole && apply(n).is_some_and(|(h, _)| is_builder(&h))
+            whole && apply(n).is_some_and(|(h, args)| is_builder(&h) && args.len() == 1)
         });
         match call {
             Some(call) => self.builder(&call, host),
@@ -252,7 +255,27 @@ impl<'a> Cx<'a> {
             }
         }
         self.reads(&body, host);
+        host.aspects.extend(self.aspect_uses_in(&body));
         self.subst.truncate(mark);
+        true
+    }
+
+    /// A call of a helper this file does not define: its name and the
+    /// strings its arguments hold.
+    fn call(&self, head: &SyntaxNode, args: &[SyntaxNode]) -> Option<HelperCall> {
+        let mut call = HelperCall { name: head_name(head)?, ..HelperCall::default() };
+        for arg in args {
+            call.args.push(self.eval_str(arg, 0));
+            let set = unwrap(arg);
+            if set.kind() == NODE_ATTR_SET {
+                for (key, av) in self.entries(&set) {
+                    if let ([k], Some(v)) = (key.as_slice(), value(&av).and_then(|v| self.eval_str(&v, 0))) {
+                        call.fields.push((k.clone(), v));
+                    }
+                }
+            }
+        }
+        Some(call)
     }
 
     /// Inline modules inside `modules = [ ... ]` lists of an expression.

@@ -35,10 +35,11 @@ mod paths;
 mod scope;
 mod shape;
 mod syntax;
+mod wiring;
 
 pub use paths::resolve;
 
-use super::facts::{NixFacts, PathRef};
+use super::facts::{Aspect, NixFacts, PathRef};
 use paths::{import_context, path_expr};
 use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
 use shape::{MAX_NESTING, Shape, shape};
@@ -49,13 +50,27 @@ use syntax::{find, unwrap};
 /// syntax errors are in [`NixFacts::errors`], and a file nested too deeply
 /// to parse safely gives only an error.
 pub fn parse(path: &str, text: &str) -> NixFacts {
+    parse_in(path, text, &|_| None)
+}
+
+/// Another file of the repository by repo-relative path, when it can be
+/// read: what `import ./settings.nix` and `builtins.pathExists` see.
+pub type Fetch<'f> = dyn Fn(&str) -> Option<String> + Sync + 'f;
+
+/// [`parse`], with the other files of the repository at hand: names that
+/// come from an imported file (`"${settings.hostname}"` with `settings =
+/// import ./settings.nix;`) resolve.
+pub fn parse_in(path: &str, text: &str, fetch: &Fetch<'_>) -> NixFacts {
+    if text.as_bytes().starts_with(b"\0GITCRYPT") {
+        return NixFacts { encrypted: true, ..NixFacts::default() };
+    }
     match shape(text) {
-        Shape::Plain => read(path, text),
+        Shape::Plain => read(path, text, fetch),
         Shape::Long => {
             // Deep enough for a chain as long as the file, in debug builds too.
             let stack = (16 << 20) + 128 * text.len();
             let thread = std::thread::scope(|s| {
-                let reader = std::thread::Builder::new().stack_size(stack).spawn_scoped(s, || read(path, text));
+                let reader = std::thread::Builder::new().stack_size(stack).spawn_scoped(s, || read(path, text, fetch));
                 reader.map(|r| r.join())
             });
             match thread {
@@ -72,12 +87,12 @@ pub fn parse(path: &str, text: &str) -> NixFacts {
 
 /// Facts that only say why the file was not read.
 fn refused(text: &str, offset: usize, message: &str) -> NixFacts {
-    let cx = Cx::new("", text);
+    let cx = Cx::new("", text, &|_| None);
     NixFacts { errors: vec![(cx.line_at(offset), message.to_owned())], ..NixFacts::default() }
 }
 
-fn read(path: &str, text: &str) -> NixFacts {
-    let mut cx = Cx::new(path.rsplit_once('/').map_or("", |(d, _)| d), text);
+fn read(path: &str, text: &str, fetch: &Fetch<'_>) -> NixFacts {
+    let mut cx = Cx::new(path.rsplit_once('/').map_or("", |(d, _)| d), text, fetch);
     let mut facts = NixFacts::default();
     let parse = rnix::Root::parse(text);
     let root = parse.syntax();
@@ -99,11 +114,17 @@ fn read(path: &str, text: &str) -> NixFacts {
             facts.gate = cx.module(top, &mut sets, 0);
             facts.sets = sorted(sets);
         }
-        // Every host form names its output (`nixosConfigurations`, ...) literally.
-        if text.contains("Configurations") {
-            cx.outputs(top, &mut Vec::new(), &mut facts.hosts, 0);
+        // Every host form names its output (`nixosConfigurations`, ...)
+        // literally, and every named module `modules` or `...Modules`.
+        if text.contains("Configurations") || text.contains("odules") {
+            cx.outputs(top, &mut Vec::new(), &mut facts, 0);
         }
     }
+    if text.contains("System") || text.contains("Configuration") {
+        facts.helpers = cx.helpers(&root);
+    }
+    cx.conventions(&root, text, &mut facts);
+    wiring::finish(&mut facts);
     facts
 }
 
@@ -134,11 +155,25 @@ struct Cx<'a> {
     /// Name lookups left for the file (`a = "${b}${b}"; b = ...` doubles
     /// at each step).
     fuel: std::cell::Cell<u32>,
+    /// The repository's other files.
+    fetch: &'a Fetch<'a>,
+    /// Other files imported for their values, left for this file.
+    imports_left: std::cell::Cell<u32>,
 }
 
+/// Other files one file may import for their values.
+const MAX_IMPORTS: u32 = 16;
+
 impl<'a> Cx<'a> {
-    fn new(dir: &'a str, text: &str) -> Self {
-        Cx { dir, lines: line_starts(text), subst: Vec::new(), fuel: std::cell::Cell::new(FUEL) }
+    fn new(dir: &'a str, text: &str, fetch: &'a Fetch<'a>) -> Self {
+        Cx {
+            dir,
+            lines: line_starts(text),
+            subst: Vec::new(),
+            fuel: std::cell::Cell::new(FUEL),
+            fetch,
+            imports_left: std::cell::Cell::new(MAX_IMPORTS),
+        }
     }
 
     /// Take one lookup; false once the file's budget is spent.
@@ -159,19 +194,45 @@ impl<'a> Cx<'a> {
     /// Path literals and (when the text names one of the outputs in
     /// `inputs::MODULE_OUTPUTS`) input modules, in source order.
     fn collect(&self, root: &SyntaxNode, text: &str, facts: &mut NixFacts) {
-        let selects = text.contains("Modules");
-        for node in find(root, if selects { &[NODE_PATH_REL, NODE_SELECT] } else { &[NODE_PATH_REL] }) {
+        let selects = text.contains("odules");
+        let rooted = text.contains("self");
+        let mut kinds = vec![NODE_PATH_REL];
+        if selects {
+            kinds.extend([NODE_SELECT, NODE_WITH]);
+        }
+        if rooted {
+            kinds.extend([NODE_PATH_ABS, NODE_STRING]);
+        }
+        for node in find(root, &kinds) {
+            let start = match node.kind() {
+                NODE_PATH_ABS | NODE_STRING => match paths::rooted_start(&node) {
+                    Some(start) => Some(start),
+                    None => continue,
+                },
+                _ => None,
+            };
             match node.kind() {
-                NODE_PATH_REL => {
-                    let expr = path_expr(&node);
+                NODE_PATH_REL | NODE_PATH_ABS | NODE_STRING => {
+                    let expr = path_expr(start.as_ref().unwrap_or(&node));
                     if let Some(path) = self.path_of(&expr) {
                         let in_imports = import_context(&expr).is_some();
-                        facts.paths.push(PathRef { path, line: self.line(&node), in_imports });
+                        let line = self.line(&node);
+                        if let Some(tree) = self.tree(&expr, &path, line) {
+                            facts.trees.push(tree);
+                        }
+                        facts.paths.push(PathRef { path, line, in_imports });
+                    }
+                }
+                NODE_WITH => {
+                    for (class, name, line) in self.aspects_with(&node) {
+                        facts.aspect_uses.push(Aspect { class, name, line, file: None });
                     }
                 }
                 _ => {
                     if let Some((input, module)) = self.input_module(&node) {
                         facts.input_modules.push((input, module, self.line(&node)));
+                    } else if let Some((class, name)) = self.aspect_use(&node) {
+                        facts.aspect_uses.push(Aspect { class, name, line: self.line(&node), file: None });
                     }
                 }
             }

@@ -18,7 +18,11 @@ impl<'a> Cx<'a> {
     /// Resolve a path expression (a path literal, maybe `+ "/${name}"`) to a repo-relative path.
     pub(super) fn path_of(&self, expr: &SyntaxNode) -> Option<String> {
         let raw = self.eval_path(expr, 0)?;
-        resolve(self.dir, &raw)
+        // `self + /modules` and `"${self}/modules"` start at the flake's root.
+        match raw.strip_prefix('/') {
+            Some(rooted) => resolve("", rooted),
+            None => resolve(self.dir, &raw),
+        }
     }
 }
 
@@ -36,6 +40,33 @@ pub fn resolve(dir: &str, rel: &str) -> Option<String> {
         }
     }
     Some(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
+}
+
+/// Is this the flake's own source (`self`, `inputs.self`, `flake.inputs.self`)?
+pub(super) fn is_self(node: &SyntaxNode) -> bool {
+    match node.kind() {
+        NODE_IDENT => ident(node).is_some_and(|n| n == "self"),
+        NODE_SELECT => head_name(node).is_some_and(|n| n == "self"),
+        NODE_PAREN => node.first_child().is_some_and(|c| is_self(&c)),
+        _ => false,
+    }
+}
+
+/// Where a path rooted at the flake starts: `self + /modules` (the
+/// operation), `"${self}/modules"` (the string).
+pub(super) fn rooted_start(node: &SyntaxNode) -> Option<SyntaxNode> {
+    match node.kind() {
+        NODE_PATH_ABS => {
+            let op = node.parent().filter(|p| p.kind() == NODE_BIN_OP && bin_op(p) == Some(TOKEN_ADD))?;
+            let mut kids = op.children();
+            (kids.next().is_some_and(|l| is_self(&l)) && kids.next().as_ref() == Some(node)).then_some(op)
+        }
+        NODE_STRING => {
+            let first = node.children_with_tokens().nth(1)?.into_node().filter(|c| c.kind() == NODE_INTERPOL)?;
+            is_self(&first.first_child()?).then(|| node.clone())
+        }
+        _ => None,
+    }
 }
 
 /// The whole path expression a path literal starts: `./hosts + "/${name}"`.
@@ -56,7 +87,12 @@ pub(super) fn path_expr(path: &SyntaxNode) -> SyntaxNode {
 /// Every path expression under a node, in source order.
 pub(super) fn path_exprs(node: &SyntaxNode) -> Vec<SyntaxNode> {
     let mut out: Vec<SyntaxNode> = Vec::new();
-    for path in std::iter::once(node.clone()).chain(node.descendants()).filter(|n| n.kind() == NODE_PATH_REL) {
+    let starts = std::iter::once(node.clone()).chain(node.descendants()).filter_map(|n| match n.kind() {
+        NODE_PATH_REL => Some(n),
+        NODE_PATH_ABS | NODE_STRING => rooted_start(&n),
+        _ => None,
+    });
+    for path in starts {
         let expr = path_expr(&path);
         if out.last() != Some(&expr) {
             out.push(expr);
@@ -121,6 +157,33 @@ mod tests {
         assert_eq!(resolve("", "modules/x.nix").as_deref(), Some("modules/x.nix"));
         assert_eq!(resolve("hosts", "../../outside.nix"), None);
         assert_eq!(resolve("", "../x.nix"), None);
+    }
+
+    #[test]
+    fn paths_from_the_flake_root() {
+        let facts = parse(
+            "configurations/nixos/pure/default.nix",
+            r#"{ flake, ... }:
+let
+  inherit (flake.inputs) self;
+  homeMod = self + /modules/home;
+in
+{
+  imports = [ self.nixosModules.default (self + /modules/nixos/gc.nix) "${self}/modules/nixos/${"x"}.nix" ];
+  home = homeMod + "/cli/git.nix";
+  other = "x${self}/y";
+  secret = flake.inputs.self + /secrets/a.age;
+}"#,
+        );
+        assert_eq!(
+            paths(&facts),
+            [
+                ("modules/home", 4, false),
+                ("modules/nixos/gc.nix", 7, true),
+                ("modules/nixos/x.nix", 7, true),
+                ("secrets/a.age", 10, false),
+            ]
+        );
     }
 
     #[test]

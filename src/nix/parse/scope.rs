@@ -3,8 +3,12 @@
 //! with its default, a helper's argument bound by a call), attribute names
 //! and the entries of a set.
 
-use super::syntax::{bin_op, ident, unwrap, value};
+use super::paths::{is_self, rooted_start};
+use super::syntax::{apply, bin_op, head_name, ident, unwrap, value};
 use super::{Cx, MAX_DEPTH, MAX_SCOPE, MAX_STRING};
+
+/// Largest file imported for its values (settings files are small).
+const MAX_IMPORTED: usize = 64 * 1024;
 use rnix::{NodeOrToken, SyntaxKind::*, SyntaxNode};
 
 /// A helper's argument: an expression, or a name `genAttrs` passes.
@@ -41,10 +45,39 @@ impl<'a> Cx<'a> {
             NODE_PAREN => self.eval_path(&node.first_child()?, depth + 1),
             NODE_BIN_OP if bin_op(node) == Some(TOKEN_ADD) => {
                 let mut kids = node.children();
-                let left = self.eval_path(&kids.next()?, depth + 1)?;
-                let right = self.eval_str(&kids.next()?, depth + 1)?;
+                let left = kids.next()?;
+                let right = kids.next()?;
+                if is_self(&left) {
+                    // `self + /modules/home`, `self + "/modules"`: from the flake's root.
+                    let rest = match right.kind() {
+                        NODE_PATH_ABS => right.text().to_string(),
+                        _ => self.eval_str(&right, depth + 1)?,
+                    };
+                    return rest.starts_with('/').then_some(rest);
+                }
+                let left = self.eval_path(&left, depth + 1)?;
+                let right = self.eval_str(&right, depth + 1)?;
                 Some(left + &right)
             }
+            NODE_STRING if rooted_start(node).is_some() => {
+                // `"${self}/hosts/${name}"`: the rest of the string, from the root.
+                let mut out = String::new();
+                for part in node.children_with_tokens().skip(2) {
+                    match part {
+                        NodeOrToken::Token(t) if t.kind() == TOKEN_STRING_CONTENT => unescape(t.text(), true, &mut out),
+                        NodeOrToken::Token(t) if t.kind() == TOKEN_STRING_END => {}
+                        NodeOrToken::Node(n) if n.kind() == NODE_INTERPOL => {
+                            out.push_str(&self.eval_str(&n.first_child()?, depth + 1)?)
+                        }
+                        _ => return None,
+                    }
+                }
+                out.starts_with('/').then_some(out)
+            }
+            NODE_IDENT if self.step() => match self.lookup(&ident(node)?, node)? {
+                Bound::Expr(e) => self.eval_path(&e, depth + 1),
+                Bound::Str(_) => None,
+            },
             _ => None,
         }
     }
@@ -79,8 +112,71 @@ impl<'a> Cx<'a> {
                 Bound::Str(s) => Some(s),
                 Bound::Expr(e) => self.eval_str(&e, depth + 1),
             },
+            NODE_SELECT if self.step() => {
+                let mut kids = node.children();
+                let mut set = self.eval_set(&kids.next()?, depth + 1)?;
+                let names = kids.next().filter(|p| p.kind() == NODE_ATTRPATH)?;
+                let names: Vec<SyntaxNode> = names.children().collect();
+                for (i, attr) in names.iter().enumerate() {
+                    let name = self.attr_name(attr)?;
+                    let (_, av) = self.entries(&set).find(|(k, _)| k.len() == 1 && k[0] == name)?;
+                    let v = value(&av)?;
+                    if i + 1 == names.len() {
+                        return self.eval_str(&v, depth + 1);
+                    }
+                    set = self.eval_set(&v, depth + 1)?;
+                }
+                None
+            }
             _ => None,
         }
+    }
+
+    /// An attribute set value: a literal, a name bound to one, `import ./x.nix`
+    /// of a file whose value is one, and `if builtins.pathExists ./a then
+    /// ... else ...` decided by whether the file is there.
+    fn eval_set(&self, node: &SyntaxNode, depth: usize) -> Option<SyntaxNode> {
+        if depth > MAX_DEPTH || !self.step() {
+            return None;
+        }
+        let node = unwrap(node);
+        match node.kind() {
+            NODE_ATTR_SET => Some(node),
+            NODE_IDENT => match self.lookup(&ident(&node)?, &node)? {
+                Bound::Expr(e) => self.eval_set(&e, depth + 1),
+                Bound::Str(_) => None,
+            },
+            NODE_IF_ELSE => {
+                let mut kids = node.children();
+                let (cond, then, other) = (kids.next()?, kids.next()?, kids.next()?);
+                let (head, args) = apply(&unwrap(&cond))?;
+                if head_name(&head)? != "pathExists" || args.len() != 1 {
+                    return None;
+                }
+                let exists = self.fetch_path(&args[0]).is_some();
+                self.eval_set(if exists { &then } else { &other }, depth + 1)
+            }
+            NODE_APPLY => {
+                let (head, args) = apply(&node)?;
+                if head_name(&head)? != "import" || args.len() != 1 {
+                    return None;
+                }
+                let text = self.fetch_path(&args[0])?;
+                let left = self.imports_left.get();
+                if left == 0 || text.len() > MAX_IMPORTED {
+                    return None;
+                }
+                self.imports_left.set(left - 1);
+                let root = rnix::Root::parse(&text).syntax();
+                root.first_child().map(|top| unwrap(&top)).filter(|top| top.kind() == NODE_ATTR_SET)
+            }
+            _ => None,
+        }
+    }
+
+    /// The text of the file a path expression names.
+    fn fetch_path(&self, expr: &SyntaxNode) -> Option<String> {
+        (self.fetch)(&self.path_of(expr)?)
     }
 
     /// What `name` is bound to where `from` is: the nearest `let`, `rec { }`
