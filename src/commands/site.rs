@@ -110,7 +110,8 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
     let architecture = host_folders(graph, &impact);
     let mut by_change: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut hosts = Vec::new();
-    for h in &impact {
+    let shared = impact.shared.all().filter_map(|c| l.project.find_change(&c.id)).map(|c| c.path.clone()).collect();
+    for h in &impact.hosts {
         for c in h.all() {
             if let Some(change) = l.project.find_change(&c.id) {
                 by_change.entry(change.path.clone()).or_default().push(h.host.clone());
@@ -140,5 +141,11 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
         v.sort();
         v.dedup();
     }
-    Some(SiteHosts { hosts, by_change, architecture })
+    let pairs = |v: &[crate::nix::ImpactChange]| v.iter().map(|c| (c.id.clone(), c.files.clone())).collect();
+    let all_hosts = [
+        ("Open changes", pairs(&impact.shared.open)),
+        ("Done changes", pairs(&impact.shared.done)),
+        ("Archived unfinished", pairs(&impact.shared.unfinished)),
+    ];
+    Some(SiteHosts { hosts, by_change, shared, all_hosts, architecture })
 }

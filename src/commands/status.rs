@@ -41,8 +41,10 @@ fn hosts(l: &Loaded) -> Vec<HostSummary> {
     }
     let Ok(ctx) = CodeContext::checkout(l) else { return Vec::new() };
     let Some(impact) = ctx.host_impact(l) else { return Vec::new() };
-    impact
-        .iter()
+    let shared = impact.shared.all().next().is_some().then_some(&impact.shared);
+    shared
+        .into_iter()
+        .chain(&impact.hosts)
         .map(|h| {
             let (open, done, unfinished) = h.ids();
             HostSummary { host: h.host.clone(), open, done, unfinished }

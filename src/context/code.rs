@@ -10,7 +10,7 @@ use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
 use crate::git::{self, Arrival, NoHistory};
 use crate::model::{Change, ChangeStatus, Diagnostic};
-use crate::nix::{self, ChangeCode, HostImpact, NixGraph};
+use crate::nix::{self, ChangeCode, Impact, NixGraph};
 use crate::source::{FolderKey, Walk};
 use rayon::prelude::*;
 use std::cell::OnceCell;
@@ -200,8 +200,9 @@ impl CodeContext {
 
     /// Per host of the Nix graph, the changes whose linked `.nix` files its
     /// build runs; `None` without a Nix graph.
-    pub fn host_impact(&self, l: &Loaded) -> Option<Vec<HostImpact>> {
+    pub fn host_impact(&self, l: &Loaded) -> Option<Impact> {
         let graph = self.nix.as_ref()?;
+        let words = nix::targets::host_words(graph);
         let changes: Vec<ChangeCode> = l
             .project
             .real_changes()
@@ -211,6 +212,7 @@ impl CodeContext {
                 status: c.status,
                 tasks: c.tasks,
                 nix_files: links::nix_files(links, &self.files).into_iter().map(str::to_owned).collect(),
+                targets: nix::targets::targets(&l.documents(c), &words),
             })
             .collect();
         Some(nix::impact::host_impact(graph, &changes))

@@ -124,6 +124,12 @@ impl NixGraph {
         out
     }
 
+    /// In the host's closure, switched on there or not.
+    pub fn in_closure(&self, file: &str, host: &str) -> bool {
+        let Some(&f) = self.index.get(file) else { return false };
+        self.hosts.iter().zip(&self.closures).any(|(h, c)| h.name == host && c.has(f as usize))
+    }
+
     /// In the host's closure, and switched on there if the file is gated.
     pub fn active_on(&self, file: &str, host: &str) -> bool {
         let Some(&f) = self.index.get(file) else { return false };

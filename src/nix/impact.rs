@@ -1,11 +1,24 @@
-//! Host impact: which hosts run the code a change touches. A change's
-//! linked `.nix` files (found by the code links) count on a host when the
-//! host's build reads them and switches them on ([`NixGraph::active_on`]).
-//! Open work is a change not complete; done work is complete, or archived
-//! with every task checked; a change archived with tasks still open is
-//! neither, and is kept apart ([`HostImpact::unfinished`]).
+//! Host impact: which hosts a change is work on. A change's linked `.nix`
+//! files (found by the code links) run on a host when the host's build
+//! reads them and switches them on ([`NixGraph::active_on`]). A file that
+//! runs on two hosts or more and on every host of each kind it runs on at
+//! all (`flake.nix`; a common module on every NixOS host) is shared; the
+//! change is work on a host when
+//!
+//! - a file of it that is not shared runs there, or
+//! - its text names the host or the host's group ([`super::targets`]) and
+//!   the host's build reads one of its files, switched on or not (or the
+//!   change has no code yet),
+//!
+//! and its text does not rule the host out. A change whose only files are
+//! shared and whose text names no host is work on all hosts alike, listed
+//! once ([`Impact::shared`]) and not on each; with hosts ruled out, it is
+//! work on the others. Open work is a change not complete; done work is
+//! complete, or archived with every task checked; a change archived with
+//! tasks still open is neither, and is kept apart ([`HostImpact::unfinished`]).
 
 use super::NixGraph;
+use super::targets::Targets;
 use crate::model::{ChangeStatus, Progress, Stage};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -18,6 +31,73 @@ pub struct ChangeCode {
     pub tasks: Progress,
     /// Repository-relative `.nix` paths, sorted.
     pub nix_files: Vec<String>,
+    /// What its text says about hosts.
+    pub targets: Targets,
+}
+
+/// Which hosts a change is work on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Affected {
+    /// These hosts, sorted.
+    Hosts(Vec<String>),
+    /// Every host alike: its only files are ones every host runs.
+    Shared,
+}
+
+/// Per host, and once for all hosts, the changes that are work on them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Impact {
+    pub hosts: Vec<HostImpact>,
+    /// Changes whose only code is shared by every host (host: `all hosts`).
+    pub shared: HostImpact,
+}
+
+/// What [`Impact::shared`] is called wherever a host name would stand.
+pub const ALL_HOSTS: &str = "all hosts (shared)";
+
+/// The hosts a change is work on (see the module comment), with the files
+/// that run on each.
+pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String, Vec<String>)>) {
+    let mut names: Vec<&str> = graph.hosts().iter().map(|h| h.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let runs: Vec<(&str, Vec<String>)> = names
+        .iter()
+        .map(|h| (*h, change.nix_files.iter().filter(|f| graph.active_on(f, h)).cloned().collect::<Vec<_>>()))
+        .collect();
+    // Shared: it runs on two hosts or more, and on every host of each kind
+    // it runs on at all (a NixOS module on every NixOS host, `flake.nix`).
+    let kind = |h: &str| graph.hosts().iter().find(|d| d.name == h).map(|d| d.kind);
+    let shared = |f: &String| {
+        let on: Vec<&str> = runs.iter().filter(|(_, files)| files.contains(f)).map(|(h, _)| *h).collect();
+        on.len() >= 2 && runs.iter().all(|(h, _)| on.contains(h) || !on.iter().any(|o| kind(o) == kind(h)))
+    };
+    let excluded = |h: &str| change.targets.excluded.iter().any(|x| x == h);
+    // A host the text names counts when the change has no code, or when
+    // its build reads a file of the change (switched on or not).
+    let named = |h: &str| {
+        change.targets.named.iter().any(|n| n == h)
+            && (change.nix_files.is_empty() || change.nix_files.iter().any(|f| graph.in_closure(f, h)))
+    };
+    let mut hosts: Vec<String> = runs
+        .iter()
+        .filter(|(h, files)| files.iter().any(|f| !shared(f)) || named(h))
+        .map(|(h, _)| (*h).to_owned())
+        .filter(|h| !excluded(h))
+        .collect();
+    let any_shared = runs.iter().any(|(_, files)| files.iter().any(shared));
+    let affected = if hosts.is_empty() && any_shared {
+        if change.targets.excluded.is_empty() {
+            Affected::Shared
+        } else {
+            hosts = names.iter().filter(|h| !excluded(h)).map(|h| (*h).to_owned()).collect();
+            Affected::Hosts(hosts)
+        }
+    } else {
+        Affected::Hosts(hosts)
+    };
+    let files = runs.into_iter().map(|(h, f)| (h.to_owned(), f)).collect();
+    (affected, files)
 }
 
 /// One change as `spec impact` lists it under a host.
@@ -31,7 +111,7 @@ pub struct ImpactChange {
 }
 
 /// A host and the changes whose code it runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct HostImpact {
     pub host: String,
     pub open: Vec<ImpactChange>,
@@ -54,31 +134,48 @@ impl HostImpact {
     }
 }
 
-/// Per host of the graph (by name, in the graph's order), the changes whose
-/// `.nix` files its build runs, in the order given.
-pub fn host_impact(graph: &NixGraph, changes: &[ChangeCode]) -> Vec<HostImpact> {
+impl HostImpact {
+    fn new(host: &str) -> Self {
+        HostImpact { host: host.to_owned(), open: Vec::new(), done: Vec::new(), unfinished: Vec::new() }
+    }
+
+    /// File a change under open, done or archived unfinished.
+    fn add(&mut self, c: &ChangeCode, files: Vec<String>) {
+        let entry = ImpactChange { id: c.id.clone(), status: c.status, tasks: c.tasks, files };
+        match Stage::of(c.status, c.tasks) {
+            Stage::ArchivedUnfinished => self.unfinished.push(entry),
+            s if s.finished() => self.done.push(entry),
+            _ => self.open.push(entry),
+        }
+    }
+}
+
+/// Per host of the graph (by name, in the graph's order), the changes that
+/// are work on it, in the order given; and the changes that are work on
+/// all hosts alike.
+pub fn host_impact(graph: &NixGraph, changes: &[ChangeCode]) -> Impact {
     let mut names: Vec<&str> = graph.hosts().iter().map(|h| h.name.as_str()).collect();
     names.dedup();
-    names
-        .into_iter()
-        .map(|host| {
-            let mut impact =
-                HostImpact { host: host.to_owned(), open: Vec::new(), done: Vec::new(), unfinished: Vec::new() };
-            for c in changes {
-                let files: Vec<String> = c.nix_files.iter().filter(|f| graph.active_on(f, host)).cloned().collect();
-                if files.is_empty() {
-                    continue;
-                }
-                let entry = ImpactChange { id: c.id.clone(), status: c.status, tasks: c.tasks, files };
-                match Stage::of(c.status, c.tasks) {
-                    Stage::ArchivedUnfinished => impact.unfinished.push(entry),
-                    s if s.finished() => impact.done.push(entry),
-                    _ => impact.open.push(entry),
+    let mut hosts: Vec<HostImpact> = names.iter().map(|h| HostImpact::new(h)).collect();
+    let mut shared = HostImpact::new(ALL_HOSTS);
+    for c in changes {
+        let (affected, runs) = affected(graph, c);
+        match affected {
+            Affected::Shared => {
+                let mut files: Vec<String> = runs.into_iter().flat_map(|(_, f)| f).collect();
+                files.sort();
+                files.dedup();
+                shared.add(c, files);
+            }
+            Affected::Hosts(list) => {
+                for h in hosts.iter_mut().filter(|h| list.contains(&h.host)) {
+                    let files = runs.iter().find(|(n, _)| *n == h.host).map(|(_, f)| f.clone()).unwrap_or_default();
+                    h.add(c, files);
                 }
             }
-            impact
-        })
-        .collect()
+        }
+    }
+    Impact { hosts, shared }
 }
 
 /// One host for the architecture diagram: its name and the module folders
@@ -104,14 +201,16 @@ fn folder(file: &str) -> String {
 
 /// Per host, the module folders its build runs (switched on, `flake.nix`
 /// left out) with the work in each, from the host impact.
-pub fn host_folders(graph: &NixGraph, impact: &[HostImpact]) -> Vec<HostFolders> {
+pub fn host_folders(graph: &NixGraph, impact: &Impact) -> Vec<HostFolders> {
     impact
+        .hosts
         .iter()
         .map(|h| {
             let work = |changes: &[ImpactChange]| -> BTreeSet<String> {
                 changes.iter().flat_map(|c| c.files.iter().map(|f| folder(f))).collect()
             };
-            let (open, done) = (work(&h.open), work(&h.done));
+            let open = work(&h.open).into_iter().chain(work(&impact.shared.open)).collect::<BTreeSet<_>>();
+            let done = work(&h.done).into_iter().chain(work(&impact.shared.done)).collect::<BTreeSet<_>>();
             let folders: BTreeSet<String> = graph
                 .closure(&h.host)
                 .into_iter()
@@ -156,6 +255,7 @@ mod tests {
             status,
             tasks: Progress::default(),
             nix_files: files.iter().map(|f| f.to_string()).collect(),
+            targets: Targets::default(),
         }
     }
 
@@ -170,17 +270,13 @@ mod tests {
             dropped,
         ];
         let impact = host_impact(&g, &changes);
-        let rows: Vec<_> = impact.iter().map(|h| (h.host.as_str(), h.ids())).collect();
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        // Archived with open tasks is not done work: it is kept apart.
-        assert_eq!(
-            rows,
-            [
-                ("a", (ids(&["niri"]), ids(&["base"]), ids(&["dropped"]))),
-                ("b", (ids(&[]), ids(&["base"]), ids(&["dropped"])))
-            ]
-        );
-        assert_eq!(impact[1].done[0].files, ["modules/base.nix"]);
+        // `base.nix` runs on both hosts: shared work, listed once; archived
+        // with open tasks is not done work: it is kept apart.
+        assert_eq!(impact.shared.ids(), (ids(&[]), ids(&["base"]), ids(&["dropped"])));
+        assert_eq!(impact.shared.done[0].files, ["modules/base.nix"]);
+        let rows: Vec<_> = impact.hosts.iter().map(|h| (h.host.as_str(), h.ids())).collect();
+        assert_eq!(rows, [("a", (ids(&["niri"]), ids(&[]), ids(&[]))), ("b", (ids(&[]), ids(&[]), ids(&[])))]);
         let folders = host_folders(&g, &impact);
         assert_eq!(
             folders[0].folders,
@@ -190,5 +286,29 @@ mod tests {
                 ("modules/desktop".to_owned(), Some(true))
             ]
         );
+    }
+
+    #[test]
+    fn text_that_names_or_rules_out_hosts_decides_shared_work() {
+        let g = graph();
+        let named = |id: &str, named: &[&str], excluded: &[&str]| {
+            let mut c = change(id, ChangeStatus::InProgress, &["modules/base.nix"]);
+            c.targets = Targets {
+                named: named.iter().map(|s| s.to_string()).collect(),
+                excluded: excluded.iter().map(|s| s.to_string()).collect(),
+            };
+            c
+        };
+        let hosts = |c: &ChangeCode| affected(&g, c).0;
+        let v = |l: &[&str]| Affected::Hosts(l.iter().map(|s| s.to_string()).collect());
+        assert_eq!(hosts(&named("plain", &[], &[])), Affected::Shared);
+        assert_eq!(hosts(&named("for-b", &["b"], &[])), v(&["b"]));
+        assert_eq!(hosts(&named("not-b", &[], &["b"])), v(&["a"]));
+        // A file that runs on one host only: that host, unless ruled out.
+        let mut niri = named("niri", &[], &[]);
+        niri.nix_files = vec!["modules/desktop/niri.nix".into()];
+        assert_eq!(hosts(&niri), v(&["a"]));
+        niri.targets.excluded = vec!["a".into()];
+        assert_eq!(hosts(&niri), v(&[]));
     }
 }

@@ -15,11 +15,12 @@ pub mod findings;
 pub mod graph;
 pub mod impact;
 pub mod parse;
+pub mod targets;
 mod wiring;
 
 pub use facts::{HostDef, HostKind, NixFacts, PathRef};
 pub use graph::{Host, InputModule, NixGraph, build};
-pub use impact::{ChangeCode, HostFolders, HostImpact, ImpactChange};
+pub use impact::{ALL_HOSTS, Affected, ChangeCode, HostFolders, HostImpact, Impact, ImpactChange};
 
 use crate::source::SourceFile;
 use rayon::prelude::*;

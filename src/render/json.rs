@@ -8,7 +8,7 @@ use crate::analyse::roadmap::NextAction;
 use crate::analyse::validate::ItemReport;
 use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Day, Progress, Spec};
-use crate::nix::{Host, HostImpact, NixGraph};
+use crate::nix::{Host, Impact, NixGraph};
 use serde::Serialize;
 
 /// One change in `spec list --json`.
@@ -142,9 +142,9 @@ pub fn all_links(files: usize, changes: &[LinksReport<'_>]) -> String {
     to_string(&serde_json::json!({ "files": files, "changes": changes }))
 }
 
-/// `spec impact --json`.
-pub fn impact(hosts: &[HostImpact]) -> String {
-    to_string(&serde_json::json!({ "hosts": hosts }))
+/// `spec impact --json`: `{hosts: [...], shared: {...}}`.
+pub fn impact(impact: &Impact) -> String {
+    to_string(&serde_json::json!({ "hosts": impact.hosts, "shared": impact.shared }))
 }
 
 /// A host in `spec hosts --json`: the host and every `.nix` file its build reads.

@@ -8,7 +8,7 @@ use crate::analyse::validate::ItemReport;
 use crate::analyse::{ChangeSummary, Status};
 use crate::model::Diagnostic;
 use crate::model::{Change, ChangeStatus, Progress, Spec};
-use crate::nix::{HostImpact, NixGraph};
+use crate::nix::{Impact, NixGraph};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
@@ -212,7 +212,8 @@ pub fn status(st: &Status, style: &Style) -> String {
         );
     }
     if !st.hosts.is_empty() {
-        let _ = writeln!(out, "\n{}", style.heading(&format!("Hosts ({})", st.hosts.len())));
+        let count = st.hosts.iter().filter(|h| h.host != crate::nix::ALL_HOSTS).count();
+        let _ = writeln!(out, "\n{}", style.heading(&format!("Hosts ({count})")));
         let width = id_width(st.hosts.iter().map(|h| h.host.as_str()));
         for h in &st.hosts {
             let open = if h.open.is_empty() { style.dim("no open change") } else { style.active(&join(&h.open, ", ")) };
@@ -680,9 +681,10 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
 
 /// `spec impact`: per host, the open and done changes whose code it runs,
 /// and those archived with tasks still open (marked as such).
-pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
+pub fn impact(impact: &Impact, style: &Style) -> String {
     let mut out = String::new();
-    for h in hosts {
+    let shared = (impact.shared.all().next().is_some()).then_some(&impact.shared);
+    for h in shared.into_iter().chain(&impact.hosts) {
         let unfinished = match h.unfinished.len() {
             0 => String::new(),
             n => format!(", {n} archived unfinished"),
@@ -709,7 +711,7 @@ pub fn impact(hosts: &[HostImpact], style: &Style) -> String {
                 "  {mark} {}  {:>9}  {note}{}",
                 pad(&c.id, width),
                 format!("{}/{}", c.tasks.done, c.tasks.total),
-                style.dim(&join(&c.files, ", "))
+                style.dim(&if c.files.is_empty() { "named in its text".to_owned() } else { join(&c.files, ", ") })
             );
         }
         out.push('\n');

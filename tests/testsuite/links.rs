@@ -211,9 +211,13 @@ fn impact_hosts_and_nix_findings() {
         h[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
     assert_eq!(ids(&host("rog"), "open"), ["nightly-backups"]);
-    assert_eq!(ids(&host("rog"), "done"), ["harden-ssh"]);
+    assert_eq!(ids(&host("rog"), "done"), Vec::<String>::new());
     assert_eq!(ids(&host("yuki"), "open"), ["repartition-yuki"]);
-    assert_eq!(ids(&host("kumo"), "open"), Vec::<String>::new(), "backups are off on kumo");
+    // Backups are off on kumo, but the change names kumo and kumo's build
+    // reads the module: it is work there.
+    assert_eq!(ids(&host("kumo"), "open"), ["nightly-backups"]);
+    // harden-ssh touches a module every host runs and names none: shared.
+    assert_eq!(ids(&v["shared"], "done"), ["harden-ssh"]);
     let one = t.run(&["impact", "--host", "kumu"]);
     assert_eq!(one.code, 2);
     assert!(one.stderr.contains("did you mean kumo?"), "{}", one.stderr);
@@ -290,7 +294,14 @@ fn the_site_has_host_pages() {
     let yuki = std::fs::read_to_string(site.join("hosts/yuki.html")).unwrap();
     assert!(yuki.contains("<li><del><code>modules/services/backup.nix</code></del>"), "gated off on yuki: {yuki}");
     let change = std::fs::read_to_string(site.join("changes/nightly-backups.html")).unwrap();
-    assert!(change.contains("<strong>Runs on:</strong> <a href=\"../hosts/rog.html\">rog</a></p>"), "{change}");
+    let runs_on =
+        "<strong>Runs on:</strong> <a href=\"../hosts/kumo.html\">kumo</a>, <a href=\"../hosts/rog.html\">rog</a></p>";
+    assert!(change.contains(runs_on), "{change}");
+    // Shared work is listed once, on the hosts page, and change pages point there.
+    assert!(hosts.contains("<h2 id=\"shared\">All hosts (shared)</h2>"), "{hosts}");
+    assert!(hosts.contains("<a href=\"changes/harden-ssh.html\"><code>harden-ssh</code></a>"), "{hosts}");
+    let ssh = std::fs::read_to_string(site.join("changes/harden-ssh.html")).unwrap();
+    assert!(ssh.contains("<a href=\"../hosts.html#shared\">all hosts</a>"), "{ssh}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains("<a href=\"hosts.html\">Hosts</a>"), "{index}");
 }

@@ -85,6 +85,8 @@ enum RunsOn {
     Nowhere,
     /// `(page, name)` of each host.
     Hosts(Vec<(String, String)>),
+    /// Every host alike (its only files are shared by all): the hosts page's section.
+    Shared(String),
 }
 
 struct CodeRow {
@@ -215,8 +217,9 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         deltas,
         history: found.map(history),
         code: input.links.get(&c.path).filter(|l| !l.is_empty()).map(|l| {
-            let runs_on = match input.hosts.map(|h| h.by_change.get(&c.path)) {
-                Some(Some(hs)) if !hs.is_empty() => {
+            let runs_on = match input.hosts.map(|h| (h.shared.contains(&c.path), h.by_change.get(&c.path))) {
+                Some((true, _)) => RunsOn::Shared(format!("{root}hosts.html#shared")),
+                Some((_, Some(hs))) if !hs.is_empty() => {
                     RunsOn::Hosts(hs.iter().map(|h| (format!("{root}{}", host_path(h)), h.clone())).collect())
                 }
                 Some(_) => RunsOn::Nowhere,

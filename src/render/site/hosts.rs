@@ -9,11 +9,13 @@ use std::collections::BTreeMap;
 
 #[derive(Template)]
 #[template(path = "site/hosts.html")]
-struct HostsPage {
+struct HostsPage<'a> {
     layout: Layout,
     /// Hosts and module folders, as SVG.
     drawing: String,
     rows: Vec<HostRow>,
+    /// Changes that are work on every host alike, under their headings.
+    shared: Vec<(&'static str, HostChanges<'a>)>,
 }
 
 struct HostRow {
@@ -38,7 +40,7 @@ struct HostPage<'a> {
 type HostChanges<'a> = Vec<(ChangeLink, &'a [String])>;
 
 /// `hosts.html`: the architecture drawn as SVG and a row per host.
-pub(super) fn page(input: &SiteInput<'_>, name: &str, hosts: &SiteHosts) -> String {
+pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, hosts: &SiteHosts) -> String {
     let mut nodes: Vec<SvgNode> = Vec::new();
     let mut edges: Vec<SvgEdge> = Vec::new();
     let mut folder_index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -99,6 +101,14 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, hosts: &SiteHosts) -> Stri
                 open: h.open.len(),
                 done: h.done.len(),
                 modules: h.closure.len(),
+            })
+            .collect(),
+        shared: hosts
+            .all_hosts
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(title, list)| {
+                (*title, list.iter().map(|(id, files)| (links.change("", id), files.as_slice())).collect())
             })
             .collect(),
     }

@@ -59,11 +59,18 @@ pub struct SiteInput<'a> {
 /// What the site shows about hosts.
 pub struct SiteHosts {
     pub hosts: Vec<SiteHost>,
-    /// Per change path, the hosts whose build runs its code.
+    /// Per change path, the hosts it is work on.
     pub by_change: BTreeMap<String, Vec<String>>,
+    /// Paths of the changes whose only code every host shares.
+    pub shared: std::collections::BTreeSet<String>,
+    /// Those changes under their headings: `(change id, its files)`.
+    pub all_hosts: [(&'static str, Vec<ChangeFiles>); 3],
     /// Hosts and the module folders they run, for the architecture drawing.
     pub architecture: Vec<crate::nix::HostFolders>,
 }
+
+/// A change id and the files of it a host runs.
+pub type ChangeFiles = (String, Vec<String>);
 
 /// One host's page.
 pub struct SiteHost {
@@ -102,7 +109,7 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     files.extend(specs);
     files.push(("assets/search-index.js".into(), search::index(project)));
     if let Some(hosts) = input.hosts {
-        files.push(("hosts.html".into(), hosts::page(input, &name, hosts)));
+        files.push(("hosts.html".into(), hosts::page(input, &name, &links, hosts)));
         for h in &hosts.hosts {
             files.push((common::host_path(&h.name), hosts::host_page(input, &name, &links, h)));
         }

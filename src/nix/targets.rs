@@ -1,0 +1,254 @@
+//! Which hosts a change's text aims at, and which it rules out. A host is
+//! named by its name or by a group it belongs to (the folder its modules
+//! sit in, `hosts/servers/hetzner-vps` → `servers`; `server` matches too).
+//!
+//! Sentence by sentence (lines, and `. `/`; ` inside them):
+//!
+//! - a sentence that says a thing does not happen ("servers are not
+//!   affected", "leaves the laptops alone", "no change to ovh-vps",
+//!   "except hetzner-vps") rules out the hosts it names;
+//! - a sentence with "only" ("only on the laptops") names its hosts and
+//!   rules out every other one;
+//! - any other sentence names its hosts.
+//!
+//! Under a heading of non-goals ("Non-Goals", "Out of scope") every
+//! sentence rules out; under a heading of references or context
+//! ("References", "Context", "Background", "Related", "See also", "Prior
+//! art") nothing counts. A host named by its own name in a positive
+//! sentence stays named even when a sentence rules out its group; a host
+//! both named and ruled out by name is ruled out.
+
+use std::collections::BTreeSet;
+
+/// A host and the words that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostWords {
+    pub name: String,
+    /// Group words (`servers`), lower case.
+    pub groups: Vec<String>,
+}
+
+/// What a change's text says about hosts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// Hosts it names as affected, sorted.
+    pub named: Vec<String>,
+    /// Hosts it rules out, sorted.
+    pub excluded: Vec<String>,
+}
+
+/// Path segments that say where hosts live, not which group they are in.
+const NOT_GROUPS: &[&str] = &[
+    "hosts",
+    "host",
+    "systems",
+    "system",
+    "machines",
+    "machine",
+    "configurations",
+    "nixos",
+    "darwin",
+    "home",
+    "modules",
+    "default.nix",
+    ".",
+];
+
+/// Words that make a sentence say something does not happen.
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "none",
+    "never",
+    "unaffected",
+    "untouched",
+    "unchanged",
+    "except",
+    "excluding",
+    "exclude",
+    "excludes",
+    "without",
+    "alone",
+    "remain",
+    "remains",
+    "isn't",
+    "aren't",
+    "won't",
+    "doesn't",
+    "don't",
+];
+
+/// Headings whose sentences rule out, and headings whose sentences do not count.
+const RULING_OUT: &[&str] = &["non-goal", "non goal", "out of scope", "not in scope", "not affected"];
+const IGNORED: &[&str] = &["reference", "context", "background", "related", "see also", "prior art"];
+
+/// Group words of a host from the paths that define it: the folders
+/// between the hosts folder and the host's own folder.
+pub fn groups(name: &str, paths: &[&str]) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for path in paths {
+        let segments: Vec<&str> = path.split('/').collect();
+        for s in &segments[..segments.len().saturating_sub(1)] {
+            let s = s.to_lowercase();
+            if s != name.to_lowercase() && !NOT_GROUPS.contains(&s.as_str()) && s.chars().all(|c| c.is_alphabetic()) {
+                out.insert(s);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Every host of the graph with its words, by name.
+pub fn host_words(graph: &super::NixGraph) -> Vec<HostWords> {
+    let mut out: Vec<HostWords> = Vec::new();
+    for h in graph.hosts() {
+        let paths: Vec<&str> = std::iter::once(h.file.as_str()).chain(h.modules.iter().map(String::as_str)).collect();
+        let groups = groups(&h.name, &paths);
+        match out.iter_mut().find(|w| w.name == h.name) {
+            Some(w) => {
+                w.groups.extend(groups);
+                w.groups.sort();
+                w.groups.dedup();
+            }
+            None => out.push(HostWords { name: h.name.clone(), groups }),
+        }
+    }
+    out
+}
+
+/// What the documents say about the hosts.
+pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
+    let mut by_name = BTreeSet::new();
+    let mut by_group = BTreeSet::new();
+    let mut out_by_name = BTreeSet::new();
+    let mut out_by_group = BTreeSet::new();
+    for (_, text) in documents {
+        let mut section = Section::Plain;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('#') {
+                let heading = trimmed.trim_start_matches('#').trim().to_lowercase();
+                section = if RULING_OUT.iter().any(|w| heading.contains(w)) {
+                    Section::RulingOut
+                } else if IGNORED.iter().any(|w| heading.starts_with(w)) {
+                    Section::Ignored
+                } else {
+                    Section::Plain
+                };
+                continue;
+            }
+            if section == Section::Ignored {
+                continue;
+            }
+            for sentence in line.split([';']).flat_map(|s| s.split(". ")) {
+                let lower = sentence.to_lowercase();
+                let words = words(&lower);
+                let mentioned: Vec<(&HostWords, bool)> = hosts
+                    .iter()
+                    .filter_map(|h| {
+                        if has_word(&lower, &h.name.to_lowercase()) {
+                            Some((h, true))
+                        } else {
+                            h.groups.iter().any(|g| names_group(&words, g)).then_some((h, false))
+                        }
+                    })
+                    .collect();
+                if mentioned.is_empty() {
+                    continue;
+                }
+                let negative = section == Section::RulingOut || words.iter().any(|w| NEGATIONS.contains(w));
+                let only = words.iter().any(|w| matches!(*w, "only" | "exclusively"));
+                for (h, own) in &mentioned {
+                    let (set, group_set) =
+                        if negative { (&mut out_by_name, &mut out_by_group) } else { (&mut by_name, &mut by_group) };
+                    if *own {
+                        set.insert(h.name.clone())
+                    } else {
+                        group_set.insert(h.name.clone())
+                    };
+                }
+                if only && !negative {
+                    for h in hosts.iter().filter(|h| !mentioned.iter().any(|(m, _)| m.name == h.name)) {
+                        out_by_group.insert(h.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    // A name beats a group; ruling out by name beats naming.
+    let excluded: BTreeSet<String> =
+        out_by_name.iter().cloned().chain(out_by_group.iter().filter(|h| !by_name.contains(*h)).cloned()).collect();
+    let named = by_name.into_iter().chain(by_group).filter(|h| !excluded.contains(h)).collect::<BTreeSet<_>>();
+    Targets { named: named.into_iter().collect(), excluded: excluded.into_iter().collect() }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Plain,
+    RulingOut,
+    Ignored,
+}
+
+/// The words of a lower-case sentence (letters, digits, `-`, `_`, `'`).
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// `word` in `text` with no letter, digit, `-` or `_` right before or after.
+fn has_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let part = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(part) && !text[i + word.len()..].chars().next().is_some_and(part)
+    })
+}
+
+/// Does a sentence's word list name a group (`servers`, `server`)?
+fn names_group(words: &[&str], group: &str) -> bool {
+    let singular = group.strip_suffix('s').unwrap_or(group);
+    words.iter().any(|w| *w == group || *w == singular || w.strip_suffix('s') == Some(group))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts() -> Vec<HostWords> {
+        let h = |name: &str, groups: &[&str]| HostWords {
+            name: name.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        };
+        vec![h("hetzner-vps", &["servers"]), h("ovh-vps", &["servers"]), h("yoga", &[]), h("zephyrus", &[])]
+    }
+
+    fn t(text: &str) -> (Vec<String>, Vec<String>) {
+        let t = targets(&[("proposal.md", text)], &hosts());
+        (t.named, t.excluded)
+    }
+
+    fn v(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn names_groups_and_exclusions() {
+        assert_eq!(groups("hetzner-vps", &["hosts/servers/hetzner-vps/default.nix"]), ["servers"]);
+        assert_eq!(groups("yoga", &["hosts/yoga/default.nix", "flake.nix"]), Vec::<String>::new());
+        assert_eq!(
+            t("Install Zed on zephyrus and yoga. Servers are not affected."),
+            (v(&["yoga", "zephyrus"]), v(&["hetzner-vps", "ovh-vps"]))
+        );
+        assert_eq!(t("Runs only on yoga."), (v(&["yoga"]), v(&["hetzner-vps", "ovh-vps", "zephyrus"])));
+        assert_eq!(t("Harden every server"), (v(&["hetzner-vps", "ovh-vps"]), v(&[])));
+        // A name beats its group being ruled out.
+        assert_eq!(t("Leave the servers alone; ovh-vps gets the new kernel"), (v(&["ovh-vps"]), v(&["hetzner-vps"])));
+        assert_eq!(t("## Non-Goals\n- zephyrus tuning\n## Context\n- like on yoga"), (v(&[]), v(&["zephyrus"])));
+        assert_eq!(t("hetzner-vps-2 and myyoga are other words"), (v(&[]), v(&[])));
+    }
+}
