@@ -124,6 +124,24 @@ impl NixGraph {
         out
     }
 
+    /// The file itself when the repository has it, else the nearest
+    /// `default.nix` of a folder above it (what a planned or deleted module
+    /// would be imported through); `None` when there is none.
+    pub fn stand_in(&self, file: &str) -> Option<String> {
+        if self.index.contains_key(file) {
+            return Some(file.to_owned());
+        }
+        let mut dir = file;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            let default = format!("{parent}/default.nix");
+            if self.index.contains_key(&default) {
+                return Some(default);
+            }
+            dir = parent;
+        }
+        None
+    }
+
     /// In the host's closure, switched on there or not.
     pub fn in_closure(&self, file: &str, host: &str) -> bool {
         let Some(&f) = self.index.get(file) else { return false };

@@ -1,19 +1,22 @@
 //! Host impact: which hosts a change is work on. A change's linked `.nix`
 //! files (found by the code links) run on a host when the host's build
-//! reads them and switches them on ([`NixGraph::active_on`]). A file that
-//! runs on two hosts or more and on every host of each kind it runs on at
-//! all (`flake.nix`; a common module on every NixOS host) is shared; the
-//! change is work on a host when
+//! reads them and switches them on ([`NixGraph::active_on`]); a file not in
+//! the repository (planned, or deleted since) stands for the nearest
+//! `default.nix` above it. With two hosts or more, a file that runs on
+//! every host is shared. The change is work on a host when
 //!
-//! - a file of it that is not shared runs there, or
+//! - a file of it that is not shared runs there, or a shared module other
+//!   than `flake.nix` and `flake.lock` does and the text names no host
+//!   (then it is work on every host), or
 //! - its text names the host or the host's group ([`super::targets`]) and
 //!   the host's build reads one of its files, switched on or not (or the
 //!   change has no code yet),
 //!
-//! and its text does not rule the host out. A change whose only files are
-//! shared and whose text names no host is work on all hosts alike, listed
-//! once ([`Impact::shared`]) and not on each; with hosts ruled out, it is
-//! work on the others. Open work is a change not complete; done work is
+//! and its text does not rule the host out. A change that is work on every
+//! host, or whose only files are `flake.nix` or `flake.lock` and whose text
+//! names no host, is work on all hosts alike, listed once
+//! ([`Impact::shared`]) and not on each; with hosts ruled out, it is work
+//! on the others. Open work is a change not complete; done work is
 //! complete, or archived with every task checked; a change archived with
 //! tasks still open is neither, and is kept apart ([`HostImpact::unfinished`]).
 
@@ -61,38 +64,40 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
     let mut names: Vec<&str> = graph.hosts().iter().map(|h| h.name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
+    // A file not in the repository (planned, or deleted since) stands for
+    // the module of the folder it is in: the nearest `default.nix` above it.
+    let files: Vec<String> = change.nix_files.iter().filter_map(|f| graph.stand_in(f)).collect();
     let runs: Vec<(&str, Vec<String>)> = names
         .iter()
-        .map(|h| (*h, change.nix_files.iter().filter(|f| graph.active_on(f, h)).cloned().collect::<Vec<_>>()))
+        .map(|h| (*h, files.iter().filter(|f| graph.active_on(f, h)).cloned().collect::<Vec<_>>()))
         .collect();
-    // Shared: it runs on two hosts or more, and on every host of each kind
-    // it runs on at all (a NixOS module on every NixOS host, `flake.nix`).
-    let kind = |h: &str| graph.hosts().iter().find(|d| d.name == h).map(|d| d.kind);
-    let shared = |f: &String| {
-        let on: Vec<&str> = runs.iter().filter(|(_, files)| files.contains(f)).map(|(h, _)| *h).collect();
-        on.len() >= 2 && runs.iter().all(|(h, _)| on.contains(h) || !on.iter().any(|o| kind(o) == kind(h)))
-    };
+    let shared = |f: &String| names.len() >= 2 && runs.iter().all(|(_, on)| on.contains(f));
+    // `flake.nix` and `flake.lock` are read by every build but are mostly
+    // about other things (inputs, dev shells): alone they say "all hosts"
+    // only when nothing else says which.
+    let entry = |f: &String| matches!(f.as_str(), "flake.nix" | "flake.lock");
     let excluded = |h: &str| change.targets.excluded.iter().any(|x| x == h);
     // A host the text names counts when the change has no code, or when
     // its build reads a file of the change (switched on or not).
     let named = |h: &str| {
         change.targets.named.iter().any(|n| n == h)
-            && (change.nix_files.is_empty() || change.nix_files.iter().any(|f| graph.in_closure(f, h)))
+            && (files.is_empty() || files.iter().any(|f| graph.in_closure(f, h)))
     };
+    let common =
+        change.targets.named.is_empty() && runs.iter().any(|(_, on)| on.iter().any(|f| shared(f) && !entry(f)));
     let mut hosts: Vec<String> = runs
         .iter()
-        .filter(|(h, files)| files.iter().any(|f| !shared(f)) || named(h))
+        .filter(|(h, on)| common || on.iter().any(|f| !shared(f)) || named(h))
         .map(|(h, _)| (*h).to_owned())
         .filter(|h| !excluded(h))
         .collect();
-    let any_shared = runs.iter().any(|(_, files)| files.iter().any(shared));
-    let affected = if hosts.is_empty() && any_shared {
-        if change.targets.excluded.is_empty() {
-            Affected::Shared
-        } else {
-            hosts = names.iter().filter(|h| !excluded(h)).map(|h| (*h).to_owned()).collect();
-            Affected::Hosts(hosts)
-        }
+    let any_shared = runs.iter().any(|(_, on)| on.iter().any(shared));
+    let everywhere = hosts.len() == names.len() && names.len() >= 2;
+    let affected = if change.targets.excluded.is_empty() && (everywhere || (hosts.is_empty() && any_shared)) {
+        Affected::Shared
+    } else if hosts.is_empty() && any_shared {
+        hosts = names.iter().filter(|h| !excluded(h)).map(|h| (*h).to_owned()).collect();
+        Affected::Hosts(hosts)
     } else {
         Affected::Hosts(hosts)
     };

@@ -11,8 +11,8 @@
 //!   rules out every other one;
 //! - any other sentence names its hosts.
 //!
-//! Under a heading of non-goals ("Non-Goals", "Out of scope") every
-//! sentence rules out; under a heading of references or context
+//! Under a heading of non-goals ("Non-Goals", "Out of scope", not "Goals /
+//! Non-Goals") or a `**Non-Goals:**` label every sentence rules out; under a heading of references or context
 //! ("References", "Context", "Background", "Related", "See also", "Prior
 //! art") nothing counts. A host named by its own name in a positive
 //! sentence stays named even when a sentence rules out its group; a host
@@ -126,9 +126,19 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
         let mut section = Section::Plain;
         for line in text.lines() {
             let trimmed = line.trim_start();
+            // `**Non-Goals:**` and `**Goals:**` open parts of a "Goals / Non-Goals" section.
+            let label = trimmed.trim_start_matches(['*', '-', ' ']).to_lowercase();
+            if label.starts_with("non-goals") || label.starts_with("non goals") {
+                section = Section::RulingOut;
+                continue;
+            }
+            if label.starts_with("goals") && section == Section::Plain {
+                continue;
+            }
             if trimmed.starts_with('#') {
                 let heading = trimmed.trim_start_matches('#').trim().to_lowercase();
-                section = if RULING_OUT.iter().any(|w| heading.contains(w)) {
+                let both = heading.starts_with("goal");
+                section = if !both && RULING_OUT.iter().any(|w| heading.contains(w)) {
                     Section::RulingOut
                 } else if IGNORED.iter().any(|w| heading.starts_with(w)) {
                     Section::Ignored
@@ -249,6 +259,8 @@ mod tests {
         // A name beats its group being ruled out.
         assert_eq!(t("Leave the servers alone; ovh-vps gets the new kernel"), (v(&["ovh-vps"]), v(&["hetzner-vps"])));
         assert_eq!(t("## Non-Goals\n- zephyrus tuning\n## Context\n- like on yoga"), (v(&[]), v(&["zephyrus"])));
+        let goals = "## Goals / Non-Goals\n**Goals:**\n- a service on yoga\n**Non-Goals:**\n- zephyrus\n## Decisions\n- x";
+        assert_eq!(t(goals), (v(&["yoga"]), v(&["zephyrus"])));
         assert_eq!(t("hetzner-vps-2 and myyoga are other words"), (v(&[]), v(&[])));
     }
 }

@@ -168,6 +168,8 @@ fn flake() -> crate::harness::SpecTest {
             "# Change: Repartition yuki\n\n## What Changes\n- New layout in `disko.nix` on yuki\n",
         )
         .file("openspec/changes/repartition-yuki/tasks.md", "- [ ] 1.1 Layout\n")
+        .file("openspec/changes/bump-inputs/proposal.md", "# Change: Bump inputs\n\n- Update `flake.nix`\n")
+        .file("openspec/changes/bump-inputs/tasks.md", "- [ ] 1.1 Update\n")
 }
 
 #[test]
@@ -211,13 +213,16 @@ fn impact_hosts_and_nix_findings() {
         h[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
     assert_eq!(ids(&host("rog"), "open"), ["nightly-backups"]);
-    assert_eq!(ids(&host("rog"), "done"), Vec::<String>::new());
+    // ssh.nix runs on every NixOS host, not on the home configuration.
+    assert_eq!(ids(&host("rog"), "done"), ["harden-ssh"]);
+    assert_eq!(ids(&host("alice@rog"), "done"), Vec::<String>::new());
     assert_eq!(ids(&host("yuki"), "open"), ["repartition-yuki"]);
     // Backups are off on kumo, but the change names kumo and kumo's build
     // reads the module: it is work there.
     assert_eq!(ids(&host("kumo"), "open"), ["nightly-backups"]);
-    // harden-ssh touches a module every host runs and names none: shared.
-    assert_eq!(ids(&v["shared"], "done"), ["harden-ssh"]);
+    // Only `flake.nix`, and no host named: all hosts alike, listed once.
+    assert_eq!(ids(&v["shared"], "open"), ["bump-inputs"]);
+    assert!(v["hosts"].as_array().unwrap().iter().all(|h| ids(h, "open") != ["bump-inputs"]));
     let one = t.run(&["impact", "--host", "kumu"]);
     assert_eq!(one.code, 2);
     assert!(one.stderr.contains("did you mean kumo?"), "{}", one.stderr);
@@ -299,8 +304,8 @@ fn the_site_has_host_pages() {
     assert!(change.contains(runs_on), "{change}");
     // Shared work is listed once, on the hosts page, and change pages point there.
     assert!(hosts.contains("<h2 id=\"shared\">All hosts (shared)</h2>"), "{hosts}");
-    assert!(hosts.contains("<a href=\"changes/harden-ssh.html\"><code>harden-ssh</code></a>"), "{hosts}");
-    let ssh = std::fs::read_to_string(site.join("changes/harden-ssh.html")).unwrap();
+    assert!(hosts.contains("<a href=\"changes/bump-inputs.html\"><code>bump-inputs</code></a>"), "{hosts}");
+    let ssh = std::fs::read_to_string(site.join("changes/bump-inputs.html")).unwrap();
     assert!(ssh.contains("<a href=\"../hosts.html#shared\">all hosts</a>"), "{ssh}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains("<a href=\"hosts.html\">Hosts</a>"), "{index}");
