@@ -111,8 +111,8 @@ impl Files {
     /// patterns are skipped.
     pub fn with_gitignores(mut self, gitignores: &[(String, String)]) -> Self {
         for (path, text) in gitignores {
-            let dir = path.strip_suffix(".gitignore").unwrap_or_default().trim_end_matches('/');
-            let mut builder = GitignoreBuilder::new(dir);
+            // Rooted at "": `not_code` gives each its paths relative to its folder.
+            let mut builder = GitignoreBuilder::new("");
             for line in text.lines() {
                 let _ = builder.add_line(Some(path.into()), line);
             }
@@ -130,7 +130,8 @@ impl Files {
             return Some(format!("`{tool}` is a tool's folder, not code"));
         }
         let is_dir = path.ends_with('/');
-        let path = path.trim_end_matches('/');
+        // Relative, as the matcher wants (it refuses a path with a root).
+        let path = path.trim_end_matches('/').trim_start_matches('/');
         for (file, rules) in &self.ignores {
             let dir = file.strip_suffix(".gitignore").unwrap_or_default();
             let Some(rel) = path.strip_prefix(dir).filter(|r| !r.is_empty()) else { continue };
@@ -414,13 +415,13 @@ fn pick(b: &Builder, candidates: &[String], s: &Scope<'_>) -> Option<String> {
     };
     let in_host = |c: &String, hs: &[&String]| hs.iter().any(|h| c.split('/').any(|seg| seg == h.as_str()));
     let of_id: Vec<&String> = s.hosts.iter().filter(|h| contains_word(s.id, h)).collect();
-    let named: Vec<&String> = s.hosts.iter().collect();
+    let hosts: Vec<&String> = s.hosts.iter().collect();
     let linked = b.named();
     (candidates.len() == 1).then(|| candidates[0].clone()).or_else(|| {
         only(&|c| linked.contains(&c.as_str()))
             .or_else(|| only(&|c| near(c, &linked)))
             .or_else(|| only(&|c| in_host(c, &of_id)))
-            .or_else(|| only(&|c| in_host(c, &named)))
+            .or_else(|| only(&|c| in_host(c, &hosts)))
     })
 }
 
@@ -953,6 +954,7 @@ mod tests {
         );
         assert_eq!(files.not_code("sub/out.log").unwrap(), "matched by `*.log` in sub/.gitignore, not code");
         assert_eq!(files.not_code("out.log"), None, "a folder's rules stay in it");
+        assert!(files.not_code("sub/sub/a.log").is_some() && files.not_code("/sub/b.log").is_some());
         assert!(files.not_code(".direnv/").is_some());
         let co = co(&[(".direnv/flake-profile", 1.0), ("hosts/yoga/default.nix", 1.0)]);
         let text = "- `hosts/yoga/secrets.nix` and `hosts/yoga/local.nix`\n";

@@ -52,7 +52,7 @@ pub enum Evidence {
 pub struct CodeContext {
     pub files: Files,
     pub from: FilesFrom,
-    /// Files changed with each change (by current change id).
+    /// Files changed by the commits that worked on each change (by current change id).
     pub co: CoChanges,
     /// Hosts, for bare file names and for hosts a change names.
     pub hosts: Vec<String>,
