@@ -118,6 +118,10 @@ pub struct LinksArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also show the candidates below the confidence floor, with their
+    /// evidence (in JSON: `below_floor`).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Where the repository's files come from.

@@ -5,13 +5,15 @@
 
 use super::{Loaded, history};
 use crate::analyse::history::History;
-use crate::analyse::links::{self, ChangeInput, CoChanges, Fates, Files, Link, Source, State};
+use crate::analyse::links::{
+    self, ChangeInput, CoChanges, CommitWork, DocKind, Document, Fates, Files, Link, Source, State,
+};
 use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
 use crate::git::{self, Arrival, NoHistory};
 use crate::model::{Change, ChangeStatus, Diagnostic};
 use crate::nix::{self, ChangeCode, Impact, NixGraph};
-use crate::source::{FolderKey, Walk};
+use crate::source::{FolderKey, FolderState, Walk};
 use rayon::prelude::*;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,7 +52,7 @@ pub enum Evidence {
 pub struct CodeContext {
     pub files: Files,
     pub from: FilesFrom,
-    /// Files changed with each change (by current change id).
+    /// Files changed by the commits that worked on each change (by current change id).
     pub co: CoChanges,
     /// Hosts, for bare file names and for hosts a change names.
     pub hosts: Vec<String>,
@@ -81,6 +83,7 @@ impl CodeContext {
         let (files, from) = file_list(&l.tree.dir, source.files, repo.as_ref())?;
         // The plans themselves are not code a change touches.
         let files = Files::new(files.into_iter().filter(|f| !f.starts_with("openspec/")));
+        let files = with_gitignores(&l.tree.dir, files);
         let prefix =
             repo.as_ref().and_then(|r| git::repo_path(r, &l.tree.dir).ok()).map(|p| p.join("/")).unwrap_or_default();
         let mut co = CoChanges::default();
@@ -89,7 +92,7 @@ impl CodeContext {
             && evidence == Evidence::CoChange
             && let Some(h) = known.or_else(|| history::read(l, None, history::HistoryOptions::default()).ok())
         {
-            co = co_changes(repo, l, &h, &prefix).unwrap_or_default();
+            co = co_changes(repo, l, &h, &prefix, &files).unwrap_or_default();
             history = Some(h);
         }
         let nix = nix_graph(&l.tree.dir, &files);
@@ -130,7 +133,21 @@ impl CodeContext {
 
     /// What resolving one change's links needs.
     fn input<'a>(&'a self, l: &'a Loaded, c: &'a Change) -> ChangeInput<'a> {
-        let meta_path = l.dir_of(c).and_then(|d| d.metadata.as_ref()).map_or("", |m| m.path.as_str());
+        let dir = l.dir_of(c);
+        let meta_path = dir.and_then(|d| d.metadata.as_ref()).map_or("", |m| m.path.as_str());
+        let documents: Vec<Document<'a>> = dir
+            .map(|d| {
+                let doc =
+                    |kind| move |f: &'a crate::source::SourceFile| Document { file: &f.path, text: &f.text, kind };
+                d.proposal
+                    .iter()
+                    .map(doc(DocKind::Proposal))
+                    .chain(d.design.iter().map(doc(DocKind::Design)))
+                    .chain(d.task_files.iter().map(doc(DocKind::Tasks)))
+                    .chain(d.deltas.iter().map(|s| doc(DocKind::Delta)(&s.file)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let declared: Vec<(&str, &str)> = c
             .metadata
             .iter()
@@ -139,15 +156,17 @@ impl CodeContext {
             .collect();
         ChangeInput {
             id: &c.id,
-            documents: l.documents(c),
+            documents,
             declared,
             co_changed: self.co.get(&c.id),
             inputs: self.nix.as_ref().map_or(&[], |g| g.inputs()),
+            done: matches!(c.status, ChangeStatus::Complete | ChangeStatus::Archived),
         }
     }
 
     /// The links of every change of the project that is not a namespace
-    /// folder, in project order; computed once.
+    /// folder, in project order, at or above the floor (see
+    /// [`CodeContext::links`]); computed once.
     pub fn all_links(&self, l: &Loaded) -> &[Vec<Link>] {
         self.all_links.get_or_init(|| {
             let changes: Vec<&Change> = l.project.real_changes().collect();
@@ -155,9 +174,18 @@ impl CodeContext {
         })
     }
 
-    /// The links of each change, in two passes: the second knows what git
-    /// says about the paths the first found missing (one history walk for all).
+    /// The links of each change at or above the confidence floor
+    /// ([`links::FLOOR`], [`links::above_floor`]): what every view built on
+    /// links shows and counts (`spec links`, status, ROADMAP.md, the site,
+    /// impact, the hosts a change affects).
     pub fn links(&self, l: &Loaded, changes: &[&Change]) -> Vec<Vec<Link>> {
+        self.candidates(l, changes).into_iter().map(|links| links::split_at_floor(links).0).collect()
+    }
+
+    /// Every candidate link of each change, below the floor too (`spec
+    /// links --all`), in two passes: the second knows what git says about
+    /// the paths the first found missing (one history walk for all).
+    pub fn candidates(&self, l: &Loaded, changes: &[&Change]) -> Vec<Vec<Link>> {
         let inputs: Vec<ChangeInput<'_>> = changes.iter().map(|c| self.input(l, c)).collect();
         let first = self.resolve(&inputs);
         let fates = self.fates(&missing(&first));
@@ -334,9 +362,25 @@ fn missing_key(link: &Link) -> &str {
     link.path.trim_end_matches('/')
 }
 
-/// The paths the links found missing (planned), by [`missing_key`].
+/// The paths the links found missing, by [`missing_key`]: planned ones,
+/// and the files git says the change's commits changed that are gone now
+/// (deleted, or renamed: git says which), when they are sure enough to show.
 fn missing(links: &[Vec<Link>]) -> BTreeSet<String> {
-    links.iter().flatten().filter(|l| l.state == State::Planned).map(|l| missing_key(l).to_owned()).collect()
+    let gone = |l: &Link| l.source == Source::Git && l.state == State::Deleted && links::above_floor(l);
+    links.iter().flatten().filter(|l| l.state == State::Planned || gone(l)).map(|l| missing_key(l).to_owned()).collect()
+}
+
+/// `files` with the rules of the project's `.gitignore` files (those the
+/// file list has, read from the work tree; a list of a tree not checked out
+/// has none to read).
+fn with_gitignores(dir: &Path, files: Files) -> Files {
+    let paths: Vec<String> = files.iter().filter(|f| f.rsplit('/').next() == Some(".gitignore")).cloned().collect();
+    if paths.is_empty() {
+        return files;
+    }
+    let (read, _) = crate::discover::read_files(dir, &paths);
+    let rules: Vec<(String, String)> = read.into_iter().map(|f| (f.path, f.text)).collect();
+    files.with_gitignores(&rules)
 }
 
 /// Every file of the project folder `dir`, `/`-separated and relative to
@@ -414,12 +458,16 @@ fn git_crypted(path: &Path) -> bool {
         && head.starts_with(b"\0GITCRYPT")
 }
 
-/// Files changed with each change, from git (see [`links::co_changes`]).
+/// Files changed by the commits that worked on each change, from git (see
+/// [`links::co_changes`]): the commits that changed its folder other than
+/// by creating it with no task done or moving it unchanged
+/// ([`links::evidence::is_work`]), and those whose message names it.
 fn co_changes(
     repo: &git2::Repository,
     l: &Loaded,
     (walk, history): &(Walk, History),
     prefix: &str,
+    files: &Files,
 ) -> std::result::Result<CoChanges, NoHistory> {
     // Old folder names map to the change's id now (archive moves, renames).
     let mut current: BTreeMap<String, String> = BTreeMap::new();
@@ -442,28 +490,49 @@ fn co_changes(
             .collect()
     };
     let ids: BTreeSet<String> = current.keys().cloned().collect();
-    let mut by_commit: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Per commit, each change whose folder it changed: whether that was work.
+    let mut by_commit: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+    let mut live: BTreeMap<FolderKey, FolderState> = BTreeMap::new();
     for step in &walk.steps {
-        let Some(commit) = &step.commit else { continue };
-        let entry = by_commit.entry(commit.id.clone()).or_default();
+        // Per change: its folders' states before the step, and after.
+        let mut moved: BTreeMap<String, (Vec<FolderState>, Vec<FolderState>)> = BTreeMap::new();
         for d in &step.changes {
             let id = crate::analyse::history::change_id(&d.key);
-            entry.insert(current.get(id).cloned().unwrap_or_else(|| id.to_owned()));
+            let entry = moved.entry(current.get(id).cloned().unwrap_or_else(|| id.to_owned())).or_default();
+            entry.0.extend(live.get(&d.key).copied());
+            entry.1.extend(d.state);
+        }
+        for d in &step.changes {
+            match &d.state {
+                Some(state) => live.insert(d.key.clone(), *state),
+                None => live.remove(&d.key),
+            };
+        }
+        let Some(commit) = &step.commit else { continue };
+        let entry = by_commit.entry(commit.id.clone()).or_default();
+        for (id, (before, after)) in moved {
+            let (before, after): (Vec<&FolderState>, Vec<&FolderState>) =
+                (before.iter().collect(), after.iter().collect());
+            entry.insert(id, links::evidence::is_work(&before, &after));
         }
     }
     for (commit, message) in git::messages(repo, git::WalkOptions::default())? {
         for id in links::ids_in_message(&message, &ids) {
-            by_commit.entry(commit.clone()).or_default().insert(current[id].clone());
+            by_commit.entry(commit.clone()).or_default().entry(current[id].clone()).or_insert(true);
         }
     }
     let mut commits = Vec::new();
-    for (commit, changes) in by_commit {
-        let files = outside(git::changed_files(repo, &commit)?);
-        if !files.is_empty() {
-            commits.push((changes.into_iter().collect(), files));
+    for (id, changes) in by_commit {
+        let worked: Vec<String> = changes.into_iter().filter(|(_, work)| *work).map(|(c, _)| c).collect();
+        if worked.is_empty() {
+            continue;
+        }
+        let changed = outside(git::changed_files(repo, &id)?);
+        if !changed.is_empty() {
+            commits.push(CommitWork { id, changes: worked, files: changed });
         }
     }
-    Ok(links::co_changes(&commits))
+    Ok(links::co_changes(&commits, |f| files.not_code(f).is_some()))
 }
 
 #[cfg(test)]

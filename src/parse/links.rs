@@ -8,7 +8,8 @@
 //!   `hosts/yoga/disko.nix`, `/flake.nix` (a leading `/` or `./` means the
 //!   repository root), `scripts/verify-*.sh` (a glob);
 //! - a folder, written with a trailing `/` (`hosts/servers/contabo-vps/`);
-//! - a bare file name with a known extension (`disko.nix`, `facter.json`):
+//! - a bare file name with a known extension (`disko.nix`, `facter.json`),
+//!   or one of the [`KNOWN_NAMES`] without one (`Justfile`, `Makefile`):
 //!   ambiguous on its own, so it carries the last folder mentioned before it
 //!   in the same section (task lists say "Create `hosts/x/`" and then
 //!   "Create `meta.nix`"), for the resolver to try first;
@@ -18,8 +19,15 @@
 //!
 //! What does not: URLs, option paths (`programs.niri.enable`), lines that
 //! say the thing stays as it is ("remain unchanged", "not affected", "no
-//! changes to"), and sections of references or context ("## References",
-//! "## Context", "## Background", "## Related", "## See also", "## Prior art").
+//! changes to"), sections of references or context ("## References",
+//! "## Context", "## Background", "## Related", "## See also", "## Prior art"),
+//! and code fences.
+//!
+//! Each mention also says where it stands ([`Place`]): in a section that
+//! lists what the change affects ("## Impact", "Affected code:"), in a
+//! scenario or an example ("#### Scenario:", "WHEN"/"THEN" steps, "##
+//! Example output"), where a path illustrates behaviour rather than names
+//! work, or in other prose.
 
 use serde::Serialize;
 
@@ -28,6 +36,24 @@ pub const EXTENSIONS: &[&str] = &[
     "nix", "md", "sh", "bash", "fish", "zsh", "yaml", "yml", "toml", "json", "jsonc", "lock", "lua", "py", "rs", "go",
     "js", "ts", "mjs", "css", "scss", "html", "kdl", "conf", "cfg", "ini", "el", "vim", "txt", "age", "sops", "tf",
     "hcl", "service", "rules", "patch", "desktop", "xml", "sql", "env", "pub", "key",
+];
+
+/// Files named without an extension that are still plainly files: build
+/// and task runners, containers, package lists.
+pub const KNOWN_NAMES: &[&str] = &[
+    "Justfile",
+    "justfile",
+    "Makefile",
+    "GNUmakefile",
+    "Dockerfile",
+    "Containerfile",
+    "Caddyfile",
+    "Vagrantfile",
+    "Brewfile",
+    "Procfile",
+    "Gemfile",
+    "Rakefile",
+    "Taskfile",
 ];
 
 /// How a mention names its target.
@@ -46,6 +72,20 @@ pub enum MentionKind {
     Rooted,
 }
 
+/// Where in its document a mention stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Place {
+    /// Ordinary prose, a task, a requirement.
+    Prose,
+    /// A section (or line) listing what the change affects: "## Impact",
+    /// "## Files", "Affected code:".
+    Impact,
+    /// A scenario, an example or sample output: it shows behaviour, it does
+    /// not name work.
+    Example,
+}
+
 /// One mention of a file or folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
@@ -61,6 +101,7 @@ pub struct Mention {
     /// For a bare name: the last folder mentioned before it in the same section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+    pub place: Place,
 }
 
 /// Phrases that mark a line as saying something stays as it is.
@@ -92,14 +133,53 @@ fn is_heading(line: &str) -> Option<(usize, &str)> {
     }
 }
 
-fn reference_title(title: &str) -> bool {
+/// A heading title, lowercased, without its number and trailing colon.
+fn title_words(title: &str) -> String {
     let t = title.trim_end_matches(':').trim().to_lowercase();
-    let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ').to_owned()
+}
+
+fn reference_title(title: &str) -> bool {
+    let t = title_words(title);
     REFERENCE_SECTIONS.iter().any(|r| {
         t == *r
             || t.strip_prefix(r).is_some_and(|rest| rest.starts_with(' '))
             || t.strip_suffix(r).is_some_and(|rest| rest.ends_with(' '))
     })
+}
+
+/// Words of a heading that make its section a list of what the change affects.
+const IMPACT_WORDS: &[&str] = &["impact", "affected", "files", "changes"];
+
+/// Words of a heading that make its section an illustration.
+const EXAMPLE_WORDS: &[&str] = &["scenario", "scenarios", "example", "examples", "sample", "output", "usage"];
+
+/// What a heading makes of its section, if anything.
+fn title_place(title: &str) -> Option<Place> {
+    let t = title_words(title);
+    let has = |words: &[&str]| t.split(|c: char| !c.is_alphanumeric()).any(|w| words.contains(&w));
+    if has(EXAMPLE_WORDS) {
+        Some(Place::Example)
+    } else if has(IMPACT_WORDS) {
+        Some(Place::Impact)
+    } else {
+        None
+    }
+}
+
+/// What a line says of itself: a scenario step (`- **WHEN** ...`,
+/// `GIVEN`, `THEN`, `AND`) is an example; "Affected code:" lists the impact.
+fn line_place(line: &str) -> Option<Place> {
+    let t = line.trim_start().trim_start_matches(['-', '*', '+', ' ']).trim_start_matches(['*', '_']);
+    let first = t.split(|c: char| !c.is_alphabetic()).next().unwrap_or_default();
+    if matches!(first, "WHEN" | "THEN" | "GIVEN" | "AND" | "Given" | "When" | "Then") {
+        return Some(Place::Example);
+    }
+    let lower = t.to_lowercase();
+    ["affected code", "affected files", "code:", "files:"]
+        .iter()
+        .any(|p| lower.starts_with(p) || lower.starts_with(&format!("**{p}")))
+        .then_some(Place::Impact)
 }
 
 /// Every mention in a Markdown text, in order.
@@ -110,6 +190,8 @@ pub fn mentions(text: &str) -> Vec<Mention> {
     let mut skipping: Option<usize> = None;
     let mut folder: Option<String> = None;
     let mut fence: Option<&str> = None;
+    // The headings that set a place, innermost last: (level, place).
+    let mut places: Vec<(usize, Place)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         if let Some(f) = fence {
@@ -124,6 +206,10 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         }
         if let Some((level, title)) = is_heading(line) {
             folder = None;
+            places.retain(|(l, _)| *l < level);
+            if let Some(place) = title_place(title) {
+                places.push((level, place));
+            }
             match skipping {
                 Some(l) if level > l => continue,
                 _ => skipping = reference_title(title).then_some(level),
@@ -132,8 +218,11 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 continue;
             }
         }
-        // Every mention has a `/` or a `.` (an extension): other lines have none.
-        if skipping.is_some() || !line.bytes().any(|b| b == b'/' || b == b'.') {
+        // Every mention has a `/` or a `.` (an extension), or is a known
+        // name: other lines have none.
+        if skipping.is_some()
+            || !line.bytes().any(|b| b == b'/' || b == b'.') && !KNOWN_NAMES.iter().any(|n| line.contains(n))
+        {
             continue;
         }
         let found: Vec<Mention> =
@@ -145,8 +234,13 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         if UNCHANGED.iter().any(|p| lower.contains(p)) {
             continue;
         }
+        // The line's own place, else the innermost section's; an example
+        // inside an impact section is still an example.
+        let place = line_place(line).or_else(|| places.last().map(|(_, p)| *p)).unwrap_or(Place::Prose);
+        let place = if places.iter().any(|(_, p)| *p == Place::Example) { Place::Example } else { place };
         for mut m in found {
             m.line = i + 1;
+            m.place = place;
             match m.kind {
                 MentionKind::Folder => folder = Some(m.path.clone()),
                 MentionKind::BareName => m.context = folder.clone(),
@@ -191,7 +285,18 @@ fn known_extension(name: &str) -> bool {
 
 /// What a word is, if it names a repository path.
 fn classify(word: &str, backticked: bool) -> Option<Mention> {
-    // A path has a folder or an extension.
+    if KNOWN_NAMES.contains(&word) {
+        return Some(Mention {
+            path: word.to_owned(),
+            kind: MentionKind::BareName,
+            line: 0,
+            backticked,
+            absolute: false,
+            context: None,
+            place: Place::Prose,
+        });
+    }
+    // A path has a folder or an extension (or is a known name).
     if !word.contains(['/', '.'])
         || word.contains("://")
         || word.contains(' ')
@@ -214,8 +319,9 @@ fn classify(word: &str, backticked: bool) -> Option<Mention> {
     if path.is_empty() || path.starts_with('.') && !path.contains('/') && extension(path).is_none() {
         return None;
     }
-    let mention =
-        |kind, path: &str| Some(Mention { path: path.to_owned(), kind, line: 0, backticked, absolute, context: None });
+    let mention = |kind, path: &str| {
+        Some(Mention { path: path.to_owned(), kind, line: 0, backticked, absolute, context: None, place: Place::Prose })
+    };
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
     if path.contains(['*', '?', '{']) {
         return path.contains('/').then(|| mention(MentionKind::Glob, path)).flatten();
@@ -326,5 +432,27 @@ mod tests {
                 ("docs/x.md".into(), MentionKind::Path),
             ]
         );
+    }
+
+    #[test]
+    fn each_mention_says_where_it_stands() {
+        let text = "## Why\n`a/why.nix`\n## Impact\n- Affected code: `a/b.nix`\n### Example output\n`a/shown.nix`\n\
+                    ## Requirements\n#### Scenario: it builds\n- **WHEN** `hosts/demo/default.nix` is set\n\
+                    ## Tasks\n- **WHEN** writing, see `a/c.nix`\n- Code: `a/d.nix`\n- Build with `Justfile` and the Makefile.\n";
+        let got: Vec<(String, Place)> = mentions(text).into_iter().map(|m| (m.path, m.place)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a/why.nix".into(), Place::Prose),
+                ("a/b.nix".into(), Place::Impact),
+                ("a/shown.nix".into(), Place::Example),
+                ("hosts/demo/default.nix".into(), Place::Example),
+                ("a/c.nix".into(), Place::Example),
+                ("a/d.nix".into(), Place::Impact),
+                ("Justfile".into(), Place::Prose),
+                ("Makefile".into(), Place::Prose),
+            ]
+        );
+        assert_eq!(mentions("The makefile and a Makefiles list\n"), []);
     }
 }

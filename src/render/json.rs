@@ -132,14 +132,26 @@ pub struct LinksReport<'a> {
     pub hosts: Vec<String>,
     /// Hosts whose names the change's documents use.
     pub hosts_named: Vec<String>,
+    /// With `--all`: the candidates below the confidence floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub below_floor: Option<Vec<Link>>,
 }
 
 // The documents below are built as JSON values, whose objects keep their
 // keys sorted (docs/json.md shows them so).
 
+/// `spec links CHANGE --json`: the report, with the floor it was cut at.
+pub fn links(report: &LinksReport<'_>) -> String {
+    let mut v = serde_json::to_value(report).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        map.insert("floor".into(), crate::analyse::links::FLOOR.into());
+    }
+    to_string(&v)
+}
+
 /// `spec links --json` for every change.
 pub fn all_links(files: usize, changes: &[LinksReport<'_>]) -> String {
-    to_string(&serde_json::json!({ "files": files, "changes": changes }))
+    to_string(&serde_json::json!({ "files": files, "floor": crate::analyse::links::FLOOR, "changes": changes }))
 }
 
 /// `spec impact --json`: `{hosts: [...], shared: {...}}`.

@@ -576,21 +576,48 @@ pub fn change_history(c: &crate::analyse::history::ChangeHistory, style: &Style)
     out
 }
 
-/// `spec links CHANGE`: the links by source, with state and confidence.
+/// A link's state, styled.
+fn link_state(state: &crate::analyse::links::State, style: &Style) -> String {
+    use crate::analyse::links::State;
+    match state {
+        State::Exists => style.good("exists"),
+        State::Renamed(to) => style.warning(&format!("renamed → {}", esc(to))),
+        State::Deleted => style.warning("deleted"),
+        State::Planned => style.active("planned"),
+        State::Ambiguous(c) => style.dim(&format!("ambiguous: {}", join(c, ", "))),
+    }
+}
+
+/// Where a piece of evidence is: `file:line`, or the file.
+fn evidence_at(e: &crate::analyse::links::Evidence) -> String {
+    match e.line {
+        Some(n) => format!("{}:{n}", esc(&e.file)),
+        None => esc(&e.file).into_owned(),
+    }
+}
+
+/// `spec links CHANGE`: the links by source, with state and confidence;
+/// with `--all`, the candidates below the floor after them, each with all
+/// its evidence.
 pub fn links(
     change: &str,
     links: &[crate::analyse::links::Link],
+    below: Option<&[crate::analyse::links::Link]>,
     hosts: Option<&[String]>,
     hosts_named: &[String],
     style: &Style,
 ) -> String {
-    use crate::analyse::links::{Source, State};
+    use crate::analyse::links::{FLOOR, Source};
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.heading(&format!("Code touched by {}", esc(change))));
     if links.is_empty() {
-        let _ = writeln!(out, "  No file named in its documents, changed with it in git, or inferred.");
+        let _ = writeln!(
+            out,
+            "  No file named in its documents, changed with it in git, or inferred, at confidence {FLOOR:.2} or more."
+        );
     }
-    let width = links.iter().map(|l| UnicodeWidthStr::width(esc(&l.path).as_ref())).max().unwrap_or(0).min(60);
+    let all = links.iter().chain(below.unwrap_or_default());
+    let width = all.map(|l| UnicodeWidthStr::width(esc(&l.path).as_ref())).max().unwrap_or(0).min(60);
     for source in [Source::Declared, Source::Git, Source::Inferred] {
         let group: Vec<_> = links.iter().filter(|l| l.source == source).collect();
         if group.is_empty() {
@@ -598,30 +625,44 @@ pub fn links(
         }
         let title = match source {
             Source::Declared => "Declared (named in the change)",
-            Source::Git => "Git (changed in the same commits)",
+            Source::Git => "Git (changed by the commits that worked on it)",
             Source::Inferred => "Inferred",
         };
         let _ = writeln!(out, "\n  {}", style.heading(title));
         for l in group {
-            let state = match &l.state {
-                State::Exists => style.good("exists"),
-                State::Renamed(to) => style.warning(&format!("renamed → {}", esc(to))),
-                State::Deleted => style.warning("deleted"),
-                State::Planned => style.active("planned"),
-                State::Ambiguous(c) => style.dim(&format!("ambiguous: {}", join(c, ", "))),
-            };
-            let at = l.evidence.first().map(|e| match e.line {
-                Some(n) => format!("{}:{n}", esc(&e.file)),
-                None => esc(&e.file).into_owned(),
-            });
+            let at = l.evidence.first().map(|e| format!("  {}", style.dim(&evidence_at(e)))).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {}  {:>4.2}  {}{}",
+                "    {}  {:>4.2}  {}{at}",
                 pad(&l.path, width),
                 l.confidence,
-                state,
-                at.map(|a| format!("  {}", style.dim(&a))).unwrap_or_default()
+                link_state(&l.state, style)
             );
+        }
+    }
+    if let Some(below) = below {
+        let _ = writeln!(
+            out,
+            "\n  {}",
+            style.heading(&format!("Below the floor ({FLOOR:.2}): candidates no view uses ({})", below.len()))
+        );
+        for l in below {
+            let source = match l.source {
+                Source::Declared => "declared",
+                Source::Git => "git",
+                Source::Inferred => "inferred",
+            };
+            let _ = writeln!(
+                out,
+                "    {}  {:>4.2}  {}  {}",
+                pad(&l.path, width),
+                l.confidence,
+                link_state(&l.state, style),
+                style.dim(source)
+            );
+            for e in &l.evidence {
+                let _ = writeln!(out, "      {}", style.dim(&format!("{}: {}", evidence_at(e), esc(&e.text))));
+            }
         }
     }
     if let Some(hosts) = hosts {
@@ -646,8 +687,13 @@ pub fn links(
     out
 }
 
+/// One change's row of `spec links`: its id and folder, its links, and
+/// with `--all` its candidates below the floor.
+pub type LinksRow<'a> =
+    (&'a str, &'a str, &'a [crate::analyse::links::Link], Option<&'a [crate::analyse::links::Link]>);
+
 /// `spec links` without a change: one line per change.
-pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], files: usize, style: &Style) -> String {
+pub fn links_summary(rows: &[LinksRow<'_>], files: usize, style: &Style) -> String {
     use crate::analyse::links::{Source, State};
     let mut out = String::new();
     let _ = writeln!(
@@ -656,7 +702,7 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
         style.heading(&format!("Code links of {} (against {files} files)", count(rows.len(), "change")))
     );
     let width = id_width(rows.iter().map(|r| r.0));
-    for (id, _, links) in rows {
+    for (id, _, links, below) in rows {
         let n = |f: &dyn Fn(&crate::analyse::links::Link) -> bool| links.iter().filter(|l| f(l)).count();
         let declared = n(&|l| l.source == Source::Declared);
         let parts = [
@@ -665,7 +711,10 @@ pub fn links_summary(rows: &[(&str, &str, &[crate::analyse::links::Link])], file
             (n(&|l| matches!(l.state, State::Renamed(_) | State::Deleted)), "moved or gone"),
             (n(&|l| matches!(l.state, State::Ambiguous(_))), "ambiguous"),
         ];
-        let states: Vec<String> = parts.iter().filter(|(k, _)| *k > 0).map(|(k, w)| format!("{k} {w}")).collect();
+        let mut states: Vec<String> = parts.iter().filter(|(k, _)| *k > 0).map(|(k, w)| format!("{k} {w}")).collect();
+        if let Some(below) = below {
+            states.push(format!("{} below the floor", below.len()));
+        }
         let _ = writeln!(
             out,
             "  {}  {:>3} declared · {:>3} git · {:>3} inferred   {}",

@@ -106,11 +106,106 @@ fn declared_git_and_renamed_links() {
     assert!(x["links"].as_array().unwrap().iter().all(|l| l["source"] != "git"));
 }
 
-/// Declared links of every change of a corpus tree, resolved against its TREE.txt.
+/// Issue 12: git evidence weighed by what a commit means, what is not code
+/// kept out, examples not planned, and `--all` showing what the floor hides.
+#[test]
+fn links_a_user_can_trust_and_what_all_shows_below_the_floor() {
+    let r = GitRepo::new();
+    r.write(&[
+        ("flake.nix", Some("{ }\n")),
+        ("modules/a.nix", Some("{ a = 1; }\n")),
+        (".gitignore", Some("result\n.direnv/\nsecrets.nix\n")),
+    ]);
+    r.commit("01-01", "Start");
+    // The proposal, in a commit that also changes unrelated code: it did no work.
+    r.write(&[
+        (
+            "openspec/changes/tune-a/proposal.md",
+            Some("# Change: Tune a\n\n## Impact\n- `modules/a.nix`\n"),
+        ),
+        ("openspec/changes/tune-a/tasks.md", Some("- [ ] 1.1 Tune `modules/a.nix`\n")),
+        (
+            "openspec/changes/tune-a/specs/a/spec.md",
+            Some("## ADDED Requirements\n### Requirement: A\nIt is tuned.\n\n#### Scenario: a host\n- **WHEN** `hosts/demo/default.nix` imports it\n- **THEN** it builds\n"),
+        ),
+        ("modules/unrelated.nix", Some("{ u = 1; }\n")),
+    ]);
+    r.commit("01-02", "Propose tune-a");
+    // The work lands in a bulk commit: 120 vendored files, an agent's
+    // prompts, a committed direnv profile and an ignored file.
+    let mut files: Vec<(String, String)> =
+        (0..120).map(|i| (format!("vendor/lib/f{i}.nix"), format!("{{ f = {i}; }}\n"))).collect();
+    files.extend((0..30).map(|i| (format!(".opencode/command/c{i}.md"), "# c\n".to_owned())));
+    files.push(("openspec/changes/tune-a/tasks.md".into(), "- [x] 1.1 Tune `modules/a.nix`\n".into()));
+    files.push(("modules/a.nix".into(), "{ a = 2; }\n".into()));
+    let refs: Vec<(&str, Option<&str>)> = files.iter().map(|(p, t)| (p.as_str(), Some(t.as_str()))).collect();
+    r.write(&refs);
+    r.write(&[(".direnv/flake-profile", Some("profile\n")), ("modules/secrets.nix", Some("{ }\n"))]);
+    let mut index = r.repo.index().unwrap();
+    for ignored in [".direnv/flake-profile", "modules/secrets.nix"] {
+        index.add_path(std::path::Path::new(ignored)).unwrap();
+    }
+    index.write().unwrap();
+    r.commit("01-03", "Tune a, vendor lib, import agent config");
+    // The archive, with another unrelated edit: a move is no work either.
+    r.rename("openspec/changes/tune-a", "openspec/changes/archive/2024-01-04-tune-a");
+    r.write(&[("modules/other.nix", Some("{ o = 1; }\n"))]);
+    r.commit("01-04", "Archive tune-a");
+
+    let run = r.run(&["links", "tune-a", "--json", "--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let paths = |key: &str| -> Vec<String> {
+        v[key].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap().to_owned()).collect()
+    };
+    let (links, below) = (paths("links"), paths("below_floor"));
+    assert_eq!(links, ["modules/a.nix"], "{v:#}");
+    let a = link(&v, "modules/a.nix");
+    // Named in the Impact (0.95) and changed by the bulk commit (40/121).
+    assert_eq!((a["source"].as_str(), a["confidence"].as_f64()), (Some("declared"), Some(0.97)));
+    assert!(a["evidence"].as_array().unwrap().iter().any(|e| e["file"] == "git"), "{a:#}");
+    // A commit that only adds or archives the folder gives no code evidence.
+    for p in ["modules/unrelated.nix", "modules/other.nix"] {
+        assert!(!below.contains(&p.to_owned()), "{p} in {below:?}");
+    }
+    // The bulk commit's files are candidates, far below the floor.
+    let bulk = v["below_floor"].as_array().unwrap().iter().find(|l| l["path"] == "vendor/lib/f7.nix").unwrap();
+    assert!(bulk["confidence"].as_f64().unwrap() < 0.2, "{bulk:#}");
+    let said = bulk["evidence"][0]["text"].as_str().unwrap();
+    assert!(said.starts_with("changed by ") && said.ends_with(" (121 files), which worked on the change"), "{said}");
+    // Tools' folders and ignored files are not code, committed or not.
+    for (p, why) in [
+        (".direnv/flake-profile", "`.direnv` is a tool's folder, not code"),
+        (".opencode/command/c3.md", "`.opencode` is a tool's folder, not code"),
+        ("modules/secrets.nix", "matched by `secrets.nix` in .gitignore, not code"),
+    ] {
+        let l = v["below_floor"].as_array().unwrap().iter().find(|l| l["path"] == p).unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(l["evidence"].as_array().unwrap().last().unwrap()["text"], why);
+        assert!(l["confidence"].as_f64().unwrap() <= 0.1);
+    }
+    // A path in a scenario is not a planned file.
+    let demo = v["below_floor"].as_array().unwrap().iter().find(|l| l["path"] == "hosts/demo/default.nix").unwrap();
+    assert_eq!(demo["state"], "planned");
+    assert_eq!(v["floor"], 0.5);
+
+    // Without --all: the links only, and no `below_floor`.
+    let plain: Value = serde_json::from_str(&r.run(&["links", "tune-a", "--json"]).stdout).unwrap();
+    assert_eq!(plain["links"], v["links"]);
+    assert!(plain.get("below_floor").is_none());
+    let text = r.run(&["links", "tune-a", "--all"]).stdout;
+    assert!(text.contains("Below the floor (0.50): candidates no view uses"), "{text}");
+    assert!(text.contains("rules: matched by `secrets.nix` in .gitignore, not code"), "{text}");
+    assert!(!r.run(&["links", "tune-a"]).stdout.contains("vendor/lib"));
+    let summary = r.run(&["links", "--all"]).stdout;
+    assert!(summary.contains("1 exist, 153 below the floor"), "{summary}");
+}
+
+/// Every change of a corpus tree, its links resolved against its TREE.txt,
+/// with the candidates below the floor (`--all`).
 fn corpus_links(name: &str) -> Vec<Value> {
     let dir = corpus(name);
     let tree = dir.join("TREE.txt");
-    let run = run_in(&dir, &["links", "--json", "--files", tree.to_str().unwrap()]);
+    let run = run_in(&dir, &["links", "--json", "--all", "--files", tree.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
     v["changes"].as_array().unwrap().clone()
@@ -125,29 +220,44 @@ fn the_corpus_declared_paths_resolve_against_its_tree() {
         .map(str::to_owned)
         .collect();
     let changes = corpus_links("pantheros-fa3d6fa");
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &changes {
-        for l in c["links"].as_array().unwrap().iter().filter(|l| l["source"] == "declared") {
-            let state = l["state"].as_str().unwrap();
-            let path = l["path"].as_str().unwrap();
-            // A path missing now that the older tree had: it drifted.
-            let key = match state {
-                "planned" if older.contains(path) => "drifted",
-                other => other,
-            };
-            *counts.entry(key).or_default() += 1;
+    let count = |key: &str| {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &changes {
+            for l in c[key].as_array().unwrap().iter().filter(|l| l["source"] == "declared") {
+                let state = l["state"].as_str().unwrap();
+                let path = l["path"].as_str().unwrap();
+                // A path missing now that the older tree had: it drifted.
+                let key = match state {
+                    "planned" if older.contains(path) => "drifted",
+                    other => other,
+                };
+                *counts.entry(key).or_default() += 1;
+            }
         }
-    }
-    let total: usize = counts.values().sum();
-    // Measured on the corpus; a change in resolution shows here.
-    assert_eq!(total, 188, "{counts:?}");
-    assert_eq!(counts.get("exists"), Some(&106), "{counts:?}");
-    assert_eq!(counts.get("planned"), Some(&52), "{counts:?}");
-    assert_eq!(counts.get("ambiguous"), Some(&22), "{counts:?}");
-    // Drift: `configuration.nix` that is `default.nix` now (5), and files
-    // the older commit had and the newer one does not (3).
-    assert_eq!(counts.get("renamed"), Some(&5), "{counts:?}");
-    assert_eq!(counts.get("drifted"), Some(&3), "{counts:?}");
+        counts
+    };
+    // Measured on the corpus; a change in resolution shows here. Above the
+    // floor: the files that exist, 5 `configuration.nix` that are
+    // `default.nix` now, and the few files still planned by open changes'
+    // tasks or Impact.
+    let links = count("links");
+    assert_eq!(links.values().sum::<usize>(), 118, "{links:?}");
+    assert_eq!(
+        links,
+        [("drifted", 1), ("exists", 106), ("planned", 6), ("renamed", 5)].into_iter().collect::<BTreeMap<_, _>>()
+    );
+    // Below it: names several files have (`disko.nix`, `facter.json` in
+    // changes that compare hosts), files done changes planned and never
+    // wrote, examples in specs, paths on a machine (`dms/binds.kdl`).
+    let below = count("below_floor");
+    assert_eq!(below, [("ambiguous", 22), ("drifted", 2), ("planned", 43)].into_iter().collect::<BTreeMap<_, _>>());
+    let planned_in_spec = changes
+        .iter()
+        .flat_map(|c| c["links"].as_array().unwrap())
+        .filter(|l| l["state"] == "planned")
+        .filter(|l| l["evidence"].as_array().unwrap().iter().all(|e| e["file"].as_str().unwrap().ends_with("/spec.md")))
+        .count();
+    assert_eq!(planned_in_spec, 0, "no file is planned by a spec alone");
 }
 
 /// The fixture flake with an `openspec/` folder of three changes.
@@ -192,9 +302,12 @@ fn hosts_affected_follow_imports_and_enable_gates() {
         "openspec/changes/bump-home-manager/proposal.md",
         "# Change: Bump home-manager\n\nFollow home-manager's release branch.\n",
     );
-    let bump: Value = serde_json::from_str(&t2.run(&["links", "bump-home-manager", "--json"]).stdout).unwrap();
-    assert_eq!(link(&bump, "flake.nix")["source"], "inferred");
-    assert_eq!(link(&bump, "flake.nix")["evidence"][0]["text"], "`home-manager` is a flake input");
+    // Alone, that is a candidate below the floor.
+    let bump: Value = serde_json::from_str(&t2.run(&["links", "bump-home-manager", "--json", "--all"]).stdout).unwrap();
+    assert_eq!(bump["links"], serde_json::json!([]));
+    let below = &bump["below_floor"][0];
+    assert_eq!((below["path"].as_str(), below["source"].as_str()), (Some("flake.nix"), Some("inferred")));
+    assert_eq!(below["evidence"][0]["text"], "`home-manager` is a flake input");
 
     // A bare `disko.nix` placed by the host the change names.
     let yuki: Value = serde_json::from_str(&t.run(&["links", "repartition-yuki", "--json"]).stdout).unwrap();
