@@ -7,7 +7,8 @@
 //!
 //! - a file of it that is not shared runs there, or a shared module other
 //!   than `flake.nix` and `flake.lock` does and the text names no host
-//!   (then it is work on every host), or
+//!   (then it is work on every host; a text that names hosts says which of
+//!   them the shared code is for, measured better on the labels), or
 //! - its text names the host or the host's group ([`super::targets`]) and
 //!   the host's build reads one of its files, switched on or not (or the
 //!   change has no code yet),
@@ -307,7 +308,14 @@ mod tests {
         let hosts = |c: &ChangeCode| affected(&g, c).0;
         let v = |l: &[&str]| Affected::Hosts(l.iter().map(|s| s.to_string()).collect());
         assert_eq!(hosts(&named("plain", &[], &[])), Affected::Shared);
+        // A common module is work on every host, unless the text names hosts.
         assert_eq!(hosts(&named("for-b", &["b"], &[])), v(&["b"]));
+        // `flake.nix` alone says little: the hosts the text names decide.
+        let mut inputs = named("inputs", &["b"], &[]);
+        inputs.nix_files = vec!["flake.nix".into()];
+        assert_eq!(hosts(&inputs), v(&["b"]));
+        inputs.targets.named.clear();
+        assert_eq!(hosts(&inputs), Affected::Shared);
         assert_eq!(hosts(&named("not-b", &[], &["b"])), v(&["a"]));
         // A file that runs on one host only: that host, unless ruled out.
         let mut niri = named("niri", &[], &[]);

@@ -4,12 +4,15 @@
 //!
 //! Sentence by sentence (lines, and `. `/`; ` inside them):
 //!
-//! - a sentence that says a thing does not happen ("servers are not
+//! - a host mentioned near words that rule it out ("servers are not
 //!   affected", "leaves the laptops alone", "no change to ovh-vps",
-//!   "except hetzner-vps") rules out the hosts it names;
-//! - a sentence with "only" ("only on the laptops") names its hosts and
-//!   rules out every other one;
-//! - any other sentence names its hosts.
+//!   "except hetzner-vps": a word of [`RULING_WORDS`], or a negation
+//!   followed by a word about being affected, within [`WINDOW`] words) is
+//!   ruled out; "SHALL not treat" or "would still remain active on it"
+//!   rule out nothing;
+//! - a host mentioned near "only" ("only on the laptops") is named, and
+//!   every host the sentence does not mention is ruled out;
+//! - any other mention names the host.
 //!
 //! Under a heading of non-goals ("Non-Goals", "Out of scope", not "Goals /
 //! Non-Goals") or a `**Non-Goals:**` label every sentence rules out; under a heading of references or context
@@ -54,29 +57,21 @@ const NOT_GROUPS: &[&str] = &[
     ".",
 ];
 
-/// Words that make a sentence say something does not happen.
-const NEGATIONS: &[&str] = &[
-    "not",
-    "no",
-    "none",
-    "never",
-    "unaffected",
-    "untouched",
-    "unchanged",
-    "except",
-    "excluding",
-    "exclude",
-    "excludes",
-    "without",
-    "alone",
-    "remain",
-    "remains",
-    "isn't",
-    "aren't",
-    "won't",
-    "doesn't",
-    "don't",
+/// Words that rule out the host they stand near ("servers stay untouched",
+/// "leave the laptops alone", "except ovh-vps").
+const RULING_WORDS: &[&str] =
+    &["unaffected", "untouched", "unchanged", "except", "excluding", "exclude", "excludes", "excluded", "alone"];
+
+/// Negations, which rule out a host near them only when the next word is
+/// about being affected ("not affected", "no changes to", "not on").
+const NEGATIONS: &[&str] = &["not", "no", "never", "isn't", "aren't", "won't", "doesn't", "don't", "nothing"];
+const AFFECTED: &[&str] = &[
+    "affected", "affect", "affects", "touched", "touch", "touches", "changed", "change", "changes", "modified",
+    "impacted", "on", "to", "for", "deployed", "needed", "required",
 ];
+
+/// How many words either side of a host's mention its sentence is read for it.
+const WINDOW: usize = 5;
 
 /// Headings whose sentences rule out, and headings whose sentences do not count.
 const RULING_OUT: &[&str] = &["non-goal", "non goal", "out of scope", "not in scope", "not affected"];
@@ -153,22 +148,32 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
             for sentence in line.split([';']).flat_map(|s| s.split(". ")) {
                 let lower = sentence.to_lowercase();
                 let words = words(&lower);
-                let mentioned: Vec<(&HostWords, bool)> = hosts
+                // Each mention: the host, whether by its own name, and where.
+                let mentioned: Vec<(&HostWords, bool, usize)> = hosts
                     .iter()
                     .filter_map(|h| {
-                        if has_word(&lower, &h.name.to_lowercase()) {
-                            Some((h, true))
+                        let name = h.name.to_lowercase();
+                        if let Some(i) = words.iter().position(|w| *w == name) {
+                            Some((h, true, i))
                         } else {
-                            h.groups.iter().any(|g| names_group(&words, g)).then_some((h, false))
+                            let i = words.iter().position(|w| h.groups.iter().any(|g| names_group(w, g)))?;
+                            Some((h, false, i))
                         }
                     })
                     .collect();
                 if mentioned.is_empty() {
                     continue;
                 }
-                let negative = section == Section::RulingOut || words.iter().any(|w| NEGATIONS.contains(w));
-                let only = words.iter().any(|w| matches!(*w, "only" | "exclusively"));
-                for (h, own) in &mentioned {
+                let near = |i: usize| &words[i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(words.len())];
+                let rules_out = |i: usize| {
+                    let around = near(i);
+                    around.iter().any(|w| RULING_WORDS.contains(w))
+                        || around.windows(2).any(|p| NEGATIONS.contains(&p[0]) && AFFECTED.contains(&p[1]))
+                };
+                let mut only = false;
+                for (h, own, i) in &mentioned {
+                    let negative = section == Section::RulingOut || rules_out(*i);
+                    only |= !negative && near(*i).iter().any(|w| matches!(*w, "only" | "exclusively"));
                     let (set, group_set) =
                         if negative { (&mut out_by_name, &mut out_by_group) } else { (&mut by_name, &mut by_group) };
                     if *own {
@@ -177,8 +182,8 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
                         group_set.insert(h.name.clone())
                     };
                 }
-                if only && !negative {
-                    for h in hosts.iter().filter(|h| !mentioned.iter().any(|(m, _)| m.name == h.name)) {
+                if only {
+                    for h in hosts.iter().filter(|h| !mentioned.iter().any(|(m, _, _)| m.name == h.name)) {
                         out_by_group.insert(h.name.clone());
                     }
                 }
@@ -219,10 +224,10 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Does a sentence's word list name a group (`servers`, `server`)?
-fn names_group(words: &[&str], group: &str) -> bool {
+/// Does a word name a group (`servers`, `server`)?
+fn names_group(w: &str, group: &str) -> bool {
     let singular = group.strip_suffix('s').unwrap_or(group);
-    words.iter().any(|w| *w == group || *w == singular || w.strip_suffix('s') == Some(group))
+    w == group || w == singular || w.strip_suffix('s') == Some(group)
 }
 
 #[cfg(test)]
@@ -259,8 +264,12 @@ mod tests {
         // A name beats its group being ruled out.
         assert_eq!(t("Leave the servers alone; ovh-vps gets the new kernel"), (v(&["ovh-vps"]), v(&["hetzner-vps"])));
         assert_eq!(t("## Non-Goals\n- zephyrus tuning\n## Context\n- like on yoga"), (v(&[]), v(&["zephyrus"])));
-        let goals = "## Goals / Non-Goals\n**Goals:**\n- a service on yoga\n**Non-Goals:**\n- zephyrus\n## Decisions\n- x";
+        let goals =
+            "## Goals / Non-Goals\n**Goals:**\n- a service on yoga\n**Non-Goals:**\n- zephyrus\n## Decisions\n- x";
         assert_eq!(t(goals), (v(&["yoga"]), v(&["zephyrus"])));
         assert_eq!(t("hetzner-vps-2 and myyoga are other words"), (v(&[]), v(&[])));
+        // A negation of something else rules nothing out.
+        assert_eq!(t("The runtime on `yoga` SHALL not treat old routes as live"), (v(&["yoga"]), v(&[])));
+        assert_eq!(t("No changes to ovh-vps"), (v(&[]), v(&["ovh-vps"])));
     }
 }
