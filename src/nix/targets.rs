@@ -213,17 +213,6 @@ fn words(lower: &str) -> Vec<&str> {
         .collect()
 }
 
-/// `word` in `text` with no letter, digit, `-` or `_` right before or after.
-fn has_word(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
-    }
-    let part = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    text.match_indices(word).any(|(i, _)| {
-        !text[..i].chars().next_back().is_some_and(part) && !text[i + word.len()..].chars().next().is_some_and(part)
-    })
-}
-
 /// Does a word name a group (`servers`, `server`)?
 fn names_group(w: &str, group: &str) -> bool {
     let singular = group.strip_suffix('s').unwrap_or(group);
