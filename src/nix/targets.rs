@@ -6,8 +6,8 @@
 //!
 //! - a host mentioned near words that rule it out ("servers are not
 //!   affected", "leaves the laptops alone", "no change to ovh-vps",
-//!   "except hetzner-vps": a word of [`RULING_WORDS`], or a negation
-//!   followed by a word about being affected, within [`WINDOW`] words) is
+//!   "except hetzner-vps": a word of `RULING_WORDS`, or a negation
+//!   followed by a word about being affected, within `WINDOW` (5) words) is
 //!   ruled out; "SHALL not treat" or "would still remain active on it"
 //!   rule out nothing;
 //! - a host mentioned near "only" ("only on the laptops") is named, and
