@@ -102,10 +102,8 @@ fn hosts(l: &Loaded) -> Result<Option<markdown::HostsMd>> {
     let ctx = CodeContext::checkout(l)?;
     let Some(graph) = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty()) else { return Ok(None) };
     let impact = ctx.host_impact(l).unwrap_or_default();
-    let shared = impact.shared.all().next().is_some().then_some(&impact.shared);
-    let rows: Vec<(String, [Vec<String>; 3])> = shared
-        .into_iter()
-        .chain(&impact.hosts)
+    let rows: Vec<(String, [Vec<String>; 3])> = impact
+        .rows()
         .map(|h| {
             let (open, done, unfinished) = h.ids();
             (h.host.clone(), [open, done, unfinished])

@@ -104,6 +104,11 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
 }
 
 /// What the site shows about hosts; `None` without a flake that defines hosts.
+/// `(change id, its files)` of each change of a list.
+fn pairs(v: &[crate::nix::ImpactChange]) -> Vec<crate::render::site::ChangeFiles> {
+    v.iter().map(|c| (c.id.clone(), c.files.clone())).collect()
+}
+
 fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
     let graph = ctx.nix.as_ref().filter(|g| !g.hosts().is_empty())?;
     let impact = ctx.host_impact(l)?;
@@ -118,7 +123,6 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
             }
         }
         let def = graph.hosts().iter().find(|d| d.name == h.host).expect("a host of the graph");
-        let pairs = |v: &[crate::nix::ImpactChange]| v.iter().map(|c| (c.id.clone(), c.files.clone())).collect();
         hosts.push(SiteHost {
             name: h.host.clone(),
             kind: def.kind.output().trim_end_matches("Configurations").to_owned(),
@@ -141,7 +145,6 @@ fn hosts(l: &Loaded, ctx: &CodeContext) -> Option<SiteHosts> {
         v.sort();
         v.dedup();
     }
-    let pairs = |v: &[crate::nix::ImpactChange]| v.iter().map(|c| (c.id.clone(), c.files.clone())).collect();
     let all_hosts = [
         ("Open changes", pairs(&impact.shared.open)),
         ("Done changes", pairs(&impact.shared.done)),

@@ -41,10 +41,8 @@ fn hosts(l: &Loaded) -> Vec<HostSummary> {
     }
     let Ok(ctx) = CodeContext::checkout(l) else { return Vec::new() };
     let Some(impact) = ctx.host_impact(l) else { return Vec::new() };
-    let shared = impact.shared.all().next().is_some().then_some(&impact.shared);
-    shared
-        .into_iter()
-        .chain(&impact.hosts)
+    impact
+        .rows()
         .map(|h| {
             let (open, done, unfinished) = h.ids();
             HostSummary { host: h.host.clone(), open, done, unfinished }

@@ -56,6 +56,15 @@ pub struct Impact {
     pub shared: HostImpact,
 }
 
+impl Impact {
+    /// The rows a table of hosts shows: all hosts (shared) first when any
+    /// change is there, then each host.
+    pub fn rows(&self) -> impl Iterator<Item = &HostImpact> {
+        let shared = self.shared.all().next().is_some().then_some(&self.shared);
+        shared.into_iter().chain(&self.hosts)
+    }
+}
+
 /// What [`Impact::shared`] is called wherever a host name would stand.
 pub const ALL_HOSTS: &str = "all hosts (shared)";
 

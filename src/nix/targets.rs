@@ -16,11 +16,12 @@
 //!
 //! Under a heading of non-goals ("Non-Goals", "Out of scope", not "Goals /
 //! Non-Goals") or a `**Non-Goals:**` label every sentence rules out; under a heading of references or context
-//! ("References", "Context", "Background", "Related", "See also", "Prior
-//! art") nothing counts. A host named by its own name in a positive
+//! (the code links' rule, `parse::links::reference_title`: "References",
+//! "Context", "See also", ...) nothing counts. A host named by its own name in a positive
 //! sentence stays named even when a sentence rules out its group; a host
 //! both named and ruled out by name is ruled out.
 
+use crate::parse::links::{is_heading, reference_title};
 use std::collections::BTreeSet;
 
 /// A host and the words that name it.
@@ -73,9 +74,8 @@ const AFFECTED: &[&str] = &[
 /// How many words either side of a host's mention its sentence is read for it.
 const WINDOW: usize = 5;
 
-/// Headings whose sentences rule out, and headings whose sentences do not count.
+/// Headings whose sentences rule out.
 const RULING_OUT: &[&str] = &["non-goal", "non goal", "out of scope", "not in scope", "not affected"];
-const IGNORED: &[&str] = &["reference", "context", "background", "related", "see also", "prior art"];
 
 /// Group words of a host from the paths that define it: the folders
 /// between the hosts folder and the host's own folder.
@@ -130,12 +130,12 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
             if label.starts_with("goals") && section == Section::Plain {
                 continue;
             }
-            if trimmed.starts_with('#') {
-                let heading = trimmed.trim_start_matches('#').trim().to_lowercase();
+            if let Some((_, title)) = is_heading(line) {
+                let heading = title.to_lowercase();
                 let both = heading.starts_with("goal");
                 section = if !both && RULING_OUT.iter().any(|w| heading.contains(w)) {
                     Section::RulingOut
-                } else if IGNORED.iter().any(|w| heading.starts_with(w)) {
+                } else if reference_title(title) {
                     Section::Ignored
                 } else {
                     Section::Plain

@@ -123,7 +123,8 @@ const UNCHANGED: &[&str] = &[
 const REFERENCE_SECTIONS: &[&str] =
     &["references", "reference", "context", "background", "related", "see also", "prior art", "resources", "links"];
 
-fn is_heading(line: &str) -> Option<(usize, &str)> {
+/// A Markdown heading: its level and title.
+pub(crate) fn is_heading(line: &str) -> Option<(usize, &str)> {
     let t = line.trim_start();
     let level = t.bytes().take_while(|b| *b == b'#').count();
     if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
@@ -139,7 +140,8 @@ fn title_words(title: &str) -> String {
     t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ').to_owned()
 }
 
-fn reference_title(title: &str) -> bool {
+/// Is this a section of references or context, whose mentions are not work?
+pub(crate) fn reference_title(title: &str) -> bool {
     let t = title_words(title);
     REFERENCE_SECTIONS.iter().any(|r| {
         t == *r

@@ -732,8 +732,7 @@ pub fn links_summary(rows: &[LinksRow<'_>], files: usize, style: &Style) -> Stri
 /// and those archived with tasks still open (marked as such).
 pub fn impact(impact: &Impact, style: &Style) -> String {
     let mut out = String::new();
-    let shared = (impact.shared.all().next().is_some()).then_some(&impact.shared);
-    for h in shared.into_iter().chain(&impact.hosts) {
+    for h in impact.rows() {
         let unfinished = match h.unfinished.len() {
             0 => String::new(),
             n => format!(", {n} archived unfinished"),

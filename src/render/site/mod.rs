@@ -79,10 +79,10 @@ pub struct SiteHost {
     pub file: String,
     pub line: usize,
     /// `(change id, its files this host runs)`.
-    pub open: Vec<(String, Vec<String>)>,
-    pub done: Vec<(String, Vec<String>)>,
+    pub open: Vec<ChangeFiles>,
+    pub done: Vec<ChangeFiles>,
     /// Archived with tasks still open.
-    pub unfinished: Vec<(String, Vec<String>)>,
+    pub unfinished: Vec<ChangeFiles>,
     /// Every `.nix` file of its closure, and whether it is switched on there.
     pub closure: Vec<(String, bool)>,
 }
