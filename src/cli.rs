@@ -80,10 +80,11 @@ pub enum Command {
     /// changed in the same commits (git), files placed by inference; each
     /// with its state (exists, renamed, deleted, planned) and confidence.
     Links(LinksArgs),
-    /// Per host, the changes (open and done) whose code its build runs.
+    /// Per host, the changes (open and done) that are work on it; once, as
+    /// all hosts (shared), those whose only code every host runs.
     Impact(ImpactArgs),
     /// The hosts the flake defines, their module closures, and modules no
-    /// host imports.
+    /// host imports (also in a flake without an openspec/ folder).
     Hosts(HostsArgs),
 }
 
