@@ -34,3 +34,9 @@ for tree in "$corpus"/*/; do
   echo "$version" > "$out/VERSION"
   echo "captured $name with openspec $version"
 done
+# OpenSpec 1.14+ metadata: stacking fields under `x-` keys keep 1.13's strict verdicts.
+out="$here/tests/fixtures/official/stacking"
+mkdir -p "$out"
+(cd "$here/tests/fixtures/stacking" && "$bin" validate --all --strict --json || true) | python3 -c "$strip" > "$out/validate-strict.json"
+echo "$version" > "$out/VERSION"
+echo "captured stacking (strict) with openspec $version"

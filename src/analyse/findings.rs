@@ -1,6 +1,7 @@
 //! `spec`'s own findings about a project, beyond the official rules:
 //! archived changes with open tasks, changes without a proposal, task files
-//! with headings but no tasks.
+//! with headings but no tasks, stacking fields under bare keys that
+//! OpenSpec 1.14+ rejects.
 
 use crate::model::{Diagnostic, Level, Project};
 
@@ -29,6 +30,24 @@ pub fn findings(project: &Project) -> Vec<Diagnostic> {
                 );
             }
             continue;
+        }
+        if let Some(meta) = &change.metadata {
+            for bare in &meta.bare_keys {
+                out.push(
+                    Diagnostic::warning(
+                        Some(meta.path.clone()),
+                        bare.line,
+                        format!(
+                            "OpenSpec 1.14+ `validate --strict` rejects `{}`; write `{}`",
+                            bare.key, bare.replacement
+                        ),
+                    )
+                    .with_help(format!(
+                        "rename the key to `{}` (same value); OpenSpec 1.14.2+ reserves `x-` keys for tools and `spec` reads both",
+                        bare.replacement
+                    )),
+                );
+            }
         }
         if change.proposal.is_none() && change.nested.is_empty() {
             out.push(

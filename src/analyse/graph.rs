@@ -2,8 +2,9 @@
 //! which, where each edge was declared or inferred, cycles, what can start
 //! next, what is blocked, and the critical path.
 //!
-//! Edges come from `.openspec.yaml` (`dependsOn`/`depends_on`, `parent`,
-//! `requires` matched to another change's `provides`), from the roadmap
+//! Edges come from `.openspec.yaml` (`x-depends-on`, `x-parent`,
+//! `x-requires` matched to another change's `x-provides`, or their bare
+//! spellings; an edge's `via` names the field, not the spelling), from the roadmap
 //! file's `depends_on`, and, marked *inferred*, from proposal and design prose
 //! that names another change on a line about dependencies ("Depends on",
 //! "Requires", "Blocked by", "after `x`", a `## Dependencies` section).

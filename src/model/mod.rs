@@ -284,7 +284,8 @@ pub struct Metadata {
     pub initiative: Option<Initiative>,
     pub skip_specs: Option<bool>,
     pub retire_capabilities: Option<bool>,
-    /// Stacking fields proposed upstream (`add-change-stacking-awareness`).
+    /// Stacking fields proposed upstream (`add-change-stacking-awareness`),
+    /// read from `x-depends-on`, `x-provides`, ... or the bare names.
     pub depends_on: Vec<String>,
     pub provides: Vec<String>,
     pub requires: Vec<String>,
@@ -298,6 +299,19 @@ pub struct Metadata {
     /// diagnostics about the edges they declare. Not part of the JSON.
     #[serde(skip)]
     pub lines: BTreeMap<String, usize>,
+    /// Stacking fields declared under their bare names, which OpenSpec
+    /// 1.14+ `validate --strict` rejects. Not part of the JSON.
+    #[serde(skip)]
+    pub bare_keys: Vec<BareKey>,
+}
+
+/// A stacking field declared under its bare name (`dependsOn`) rather than
+/// the `x-` name OpenSpec 1.14.2+ reserves for tools (`x-depends-on`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BareKey {
+    pub key: String,
+    pub replacement: String,
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

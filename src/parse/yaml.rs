@@ -6,7 +6,7 @@
 //! `spec` knows when the official CLI would refuse the file, and with which
 //! message. Unknown keys are kept, never fatal.
 
-use crate::model::{Initiative, Metadata, ProjectConfig};
+use crate::model::{BareKey, Initiative, Metadata, ProjectConfig};
 use crate::source::YamlError;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -280,22 +280,45 @@ fn scalar_string(value: &Value) -> Option<String> {
     }
 }
 
-/// Field names OpenSpec defines, plus the stacking fields `spec` reads.
-const KNOWN: &[&str] = &[
-    "schema",
-    "created",
-    "goal",
-    "affected_areas",
-    "initiative",
-    "skip_specs",
-    "retire_capabilities",
-    "dependsOn",
-    "depends_on",
-    "provides",
-    "requires",
-    "touches",
-    "parent",
+/// Field names OpenSpec defines.
+const OFFICIAL: &[&str] =
+    &["schema", "created", "goal", "affected_areas", "initiative", "skip_specs", "retire_capabilities"];
+
+/// The stacking fields `spec` reads, each under its names: the `x-` names
+/// first (OpenSpec 1.14.2+ reserves top-level `x-` keys for tools, so
+/// `validate --strict` passes them), then the bare names of the upstream
+/// proposal, which OpenSpec 1.14+ `validate --strict` rejects as unknown.
+pub const STACKING: &[Stacking] = &[
+    Stacking { field: "dependsOn", tool: &["x-depends-on", "x-dependsOn"], bare: &["dependsOn", "depends_on"] },
+    Stacking { field: "provides", tool: &["x-provides"], bare: &["provides"] },
+    Stacking { field: "requires", tool: &["x-requires"], bare: &["requires"] },
+    Stacking { field: "touches", tool: &["x-touches"], bare: &["touches"] },
+    Stacking { field: "parent", tool: &["x-parent"], bare: &["parent"] },
 ];
+
+/// One stacking field and the keys that declare it.
+pub struct Stacking {
+    /// The field's name in `spec`'s JSON and graph (`via`).
+    pub field: &'static str,
+    /// The recommended `x-` keys, kebab case first.
+    pub tool: &'static [&'static str],
+    /// The bare keys, still read.
+    pub bare: &'static [&'static str],
+}
+
+impl Stacking {
+    fn keys(&self) -> impl Iterator<Item = &'static str> {
+        self.tool.iter().chain(self.bare).copied()
+    }
+}
+
+fn stacking(field: &str) -> &'static Stacking {
+    STACKING.iter().find(|s| s.field == field).expect("a stacking field")
+}
+
+fn known(name: &str) -> bool {
+    OFFICIAL.contains(&name) || STACKING.iter().any(|s| s.keys().any(|k| k == name))
+}
 
 /// Parse `.openspec.yaml`. A syntax error is returned as an error; a
 /// well-formed file that breaks the official schema is returned with
@@ -318,16 +341,25 @@ pub fn metadata(path: &str, text: &str) -> Result<Metadata, YamlError> {
     {
         meta.initiative = Some(Initiative { store, id });
     }
-    meta.depends_on = string_list(key(map, "dependsOn"));
-    meta.depends_on.extend(string_list(key(map, "depends_on")));
-    meta.provides = string_list(key(map, "provides"));
-    meta.requires = string_list(key(map, "requires"));
-    meta.touches = string_list(key(map, "touches"));
-    meta.parent = string("parent");
+    let list = |field: &str| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for value in stacking(field).keys().flat_map(|k| string_list(key(map, k))) {
+            if !out.contains(&value) {
+                out.push(value);
+            }
+        }
+        out
+    };
+    meta.depends_on = list("dependsOn");
+    meta.provides = list("provides");
+    meta.requires = list("requires");
+    meta.touches = list("touches");
+    meta.parent = stacking("parent").keys().find_map(|k| key(map, k).and_then(scalar_string));
     meta.lines = declared_lines(text, &meta);
+    meta.bare_keys = bare_keys(text, map);
     for (k, v) in map {
         let Some(name) = k.as_str() else { continue };
-        if !KNOWN.contains(&name)
+        if !known(name)
             && let Ok(json) = serde_json::to_value(v)
         {
             meta.extra.insert(name.to_owned(), json);
@@ -354,13 +386,14 @@ fn declared_lines(text: &str, meta: &Metadata) -> BTreeMap<String, usize> {
         })
     };
     let mut out = BTreeMap::new();
-    let fields: [(&[&str], Vec<&String>); 3] = [
-        (&["dependsOn", "depends_on"], meta.depends_on.iter().collect()),
-        (&["requires"], meta.requires.iter().collect()),
-        (&["parent"], meta.parent.iter().collect()),
+    let fields: [(&str, Vec<&String>); 3] = [
+        ("dependsOn", meta.depends_on.iter().collect()),
+        ("requires", meta.requires.iter().collect()),
+        ("parent", meta.parent.iter().collect()),
     ];
-    for (keys, values) in fields {
-        let from = key_line(keys).unwrap_or(0);
+    for (field, values) in fields {
+        let keys: Vec<&str> = stacking(field).keys().collect();
+        let from = key_line(&keys).unwrap_or(0);
         for value in values.into_iter().filter(|v| !v.is_empty()) {
             let line = (from..lines.len())
                 .find(|&i| word(lines[i], value))
@@ -368,6 +401,25 @@ fn declared_lines(text: &str, meta: &Metadata) -> BTreeMap<String, usize> {
             if let Some(i) = line {
                 out.entry(value.clone()).or_insert(i + 1);
             }
+        }
+    }
+    out
+}
+
+/// The bare stacking keys a file uses, each with its `x-` replacement and
+/// the line of the key (top-level keys only).
+fn bare_keys(text: &str, map: &serde_yaml::Mapping) -> Vec<BareKey> {
+    let mut out = Vec::new();
+    for field in STACKING {
+        for &bare in field.bare {
+            if key(map, bare).is_none() {
+                continue;
+            }
+            let line = text
+                .lines()
+                .position(|l| l.strip_prefix(bare).is_some_and(|r| r.trim_start().starts_with(':')))
+                .map(|i| i + 1);
+            out.push(BareKey { key: bare.to_owned(), replacement: field.tool[0].to_owned(), line });
         }
     }
     out
@@ -826,6 +878,25 @@ mod tests {
         assert_eq!(meta.parent.as_deref(), Some("p"));
         assert_eq!(meta.extra["owner"], serde_json::json!("me"));
         assert_eq!(meta.invalid, None);
+    }
+
+    #[test]
+    fn tool_keys_are_read_and_bare_keys_named() {
+        let text = "schema: spec-driven\nx-depends-on: [a]\nx-dependsOn: b\nx-provides: [api]\nx-requires: [db]\nx-touches: [m.nix]\nx-parent: p\nx-owner: me\n";
+        let meta = metadata(".openspec.yaml", text).unwrap();
+        assert_eq!(meta.depends_on, ["a", "b"]);
+        assert_eq!((meta.provides.as_slice(), meta.requires.as_slice()), (&["api".to_owned()][..], &["db".to_owned()][..]));
+        assert_eq!((meta.touches.as_slice(), meta.parent.as_deref()), (&["m.nix".to_owned()][..], Some("p")));
+        assert_eq!((meta.lines.get("a"), meta.lines.get("db")), (Some(&2), Some(&5)));
+        assert!(meta.bare_keys.is_empty());
+        // Another tool's `x-` key is kept, not read.
+        assert_eq!(meta.extra.keys().collect::<Vec<_>>(), ["x-owner"]);
+        assert_eq!(meta.invalid, None);
+
+        let bare = metadata("m.yaml", "schema: s\ndependsOn: [a]\nx-depends-on: [a, c]\nparent: p\n").unwrap();
+        assert_eq!(bare.depends_on, ["a", "c"], "the same id under two keys is one dependency");
+        let named: Vec<_> = bare.bare_keys.iter().map(|b| (b.key.as_str(), b.replacement.as_str(), b.line)).collect();
+        assert_eq!(named, [("dependsOn", "x-depends-on", Some(2)), ("parent", "x-parent", Some(4))]);
     }
 
     #[test]

@@ -16,3 +16,4 @@ mod links;
 mod parity;
 mod roadmap;
 mod site;
+mod stacking;

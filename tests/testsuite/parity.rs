@@ -2,7 +2,9 @@
 //!
 //! `tests/fixtures/official/<tree>/` holds what `openspec list --json`,
 //! `openspec list --specs --json` and `openspec validate --all --json`
-//! (1.13.2) printed for each tree (captured by `tools/capture-official.sh`).
+//! (1.13.2) printed for each tree (captured by `tools/capture-official.sh`),
+//! and `official/stacking/` what `validate --all --strict --json` printed
+//! for `tests/fixtures/stacking`.
 //! Every count, status, verdict and issue must be the same.
 
 use crate::harness::{corpus, fixtures, run_in};
@@ -99,34 +101,57 @@ fn validation_verdicts_and_issues_match() {
     for tree in TREES {
         let run = run_in(&corpus(tree), &["check", "--json"]);
         assert_eq!(run.code, 1, "{tree}: the corpus has invalid items, so check must exit 1");
-        let ours: BTreeMap<(String, String), (bool, Issues)> = run.json()["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| {
-                let key = (i["id"].as_str().unwrap().to_owned(), i["type"].as_str().unwrap().to_owned());
-                (key, (i["valid"].as_bool().unwrap(), issues(i)))
-            })
-            .collect();
-        let theirs = official(tree, "validate.json");
-        let theirs = theirs["items"].as_array().unwrap();
-        assert_eq!(ours.len(), theirs.len(), "{tree}: item count differs");
-        for item in theirs {
-            let key = (item["id"].as_str().unwrap().to_owned(), item["type"].as_str().unwrap().to_owned());
-            let (valid, ours_issues) = ours.get(&key).unwrap_or_else(|| panic!("{tree}: {key:?} missing"));
-            assert_eq!(*valid, item["valid"].as_bool().unwrap(), "{tree}: verdict of {key:?}");
-            let theirs_issues = issues(item);
-            assert_eq!(
-                ours_issues.len(),
-                theirs_issues.len(),
-                "{tree}: issues of {key:?}:\nours {ours_issues:#?}\ntheirs {theirs_issues:#?}"
-            );
-            for (o, t) in ours_issues.iter().zip(&theirs_issues) {
-                assert_eq!((&o.0, &o.1, &o.3), (&t.0, &t.1, &t.3), "{tree}: issue of {key:?}");
-                // Where the official CLI gives a line, ours is the same; we may add lines it lacks.
-                if t.2.is_some() {
-                    assert_eq!(o.2, t.2, "{tree}: line of {key:?} {}", t.3);
-                }
+        same_verdicts(tree, &run.json(), &official(tree, "validate.json"));
+    }
+}
+
+/// OpenSpec 1.14+ metadata: a tree whose changes declare their stacking
+/// under `x-` keys (and one under a bare key) keeps the official 1.13
+/// `validate --all --strict` verdicts; the bare key is a warning, not a
+/// failure.
+#[test]
+fn strict_verdicts_with_tool_keys_match() {
+    let run = run_in(&fixtures().join("stacking"), &["check", "--strict", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let ours = run.json();
+    same_verdicts("stacking", &ours, &official("stacking", "validate-strict.json"));
+    let warnings: Vec<&str> = ours["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "WARNING")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings, ["OpenSpec 1.14+ `validate --strict` rejects `dependsOn`; write `x-depends-on`"]);
+}
+
+fn same_verdicts(tree: &str, ours: &Value, theirs: &Value) {
+    let ours: BTreeMap<(String, String), (bool, Issues)> = ours["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let key = (i["id"].as_str().unwrap().to_owned(), i["type"].as_str().unwrap().to_owned());
+            (key, (i["valid"].as_bool().unwrap(), issues(i)))
+        })
+        .collect();
+    let theirs = theirs["items"].as_array().unwrap();
+    assert_eq!(ours.len(), theirs.len(), "{tree}: item count differs");
+    for item in theirs {
+        let key = (item["id"].as_str().unwrap().to_owned(), item["type"].as_str().unwrap().to_owned());
+        let (valid, ours_issues) = ours.get(&key).unwrap_or_else(|| panic!("{tree}: {key:?} missing"));
+        assert_eq!(*valid, item["valid"].as_bool().unwrap(), "{tree}: verdict of {key:?}");
+        let theirs_issues = issues(item);
+        assert_eq!(
+            ours_issues.len(),
+            theirs_issues.len(),
+            "{tree}: issues of {key:?}:\nours {ours_issues:#?}\ntheirs {theirs_issues:#?}"
+        );
+        for (o, t) in ours_issues.iter().zip(&theirs_issues) {
+            assert_eq!((&o.0, &o.1, &o.3), (&t.0, &t.1, &t.3), "{tree}: issue of {key:?}");
+            // Where the official CLI gives a line, ours is the same; we may add lines it lacks.
+            if t.2.is_some() {
+                assert_eq!(o.2, t.2, "{tree}: line of {key:?} {}", t.3);
             }
         }
     }
