@@ -86,6 +86,30 @@ pub enum Command {
     /// The hosts the flake defines, their module closures, and modules no
     /// host imports (also in a flake without an openspec/ folder).
     Hosts(HostsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// Install, e.g.: `spec completions bash > ~/.local/share/bash-completion/completions/spec`,
+    /// `spec completions zsh > "${fpath[1]}/_spec"`,
+    /// `spec completions fish > ~/.config/fish/completions/spec.fish`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or with `--dir` write one page per
+    /// sub-command (`spec.1`, `spec-check.1`, ...) into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `spec.1` and a `spec-<command>.1` for each sub-command into this
+    /// folder (created if missing) instead of printing `spec.1`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ mod links;
 mod list;
 mod next;
 mod roadmap;
+mod shell;
 mod show;
 mod site;
 mod status;
@@ -92,6 +93,12 @@ fn plural(n: usize) -> &'static str {
 
 /// Run a parsed command line from `cwd`.
 pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
+    // These read no repository: they work anywhere, even outside one.
+    match &cli.command {
+        Some(Command::Completions(args)) => return shell::completions(args),
+        Some(Command::Man(args)) => return shell::man(args),
+        _ => {}
+    }
     let config = Config::from_cli(cli, cwd)?;
     let style = Style::new(config.color);
     // `list` and `status` show progress only: read no design or delta spec
@@ -124,6 +131,8 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         Some(Command::Links(args)) => links::run(&loaded, args, &style)?,
         Some(Command::Impact(args)) => impact::run(&loaded, args, &style)?,
         Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
+        Some(Command::Completions(args)) => shell::completions(args)?,
+        Some(Command::Man(args)) => shell::man(args)?,
     })
 }
 

@@ -885,7 +885,10 @@ mod tests {
         let text = "schema: spec-driven\nx-depends-on: [a]\nx-dependsOn: b\nx-provides: [api]\nx-requires: [db]\nx-touches: [m.nix]\nx-parent: p\nx-owner: me\n";
         let meta = metadata(".openspec.yaml", text).unwrap();
         assert_eq!(meta.depends_on, ["a", "b"]);
-        assert_eq!((meta.provides.as_slice(), meta.requires.as_slice()), (&["api".to_owned()][..], &["db".to_owned()][..]));
+        assert_eq!(
+            (meta.provides.as_slice(), meta.requires.as_slice()),
+            (&["api".to_owned()][..], &["db".to_owned()][..])
+        );
         assert_eq!((meta.touches.as_slice(), meta.parent.as_deref()), (&["m.nix".to_owned()][..], Some("p")));
         assert_eq!((meta.lines.get("a"), meta.lines.get("db")), (Some(&2), Some(&5)));
         assert!(meta.bare_keys.is_empty());

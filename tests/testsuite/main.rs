@@ -10,6 +10,7 @@ mod harness;
 mod history;
 mod hostile_text;
 mod hostile_writes;
+mod install;
 mod json;
 mod layers;
 mod links;

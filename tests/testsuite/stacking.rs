@@ -59,7 +59,10 @@ fn tool_keys_in_json_and_links() {
     let show = run_in(&dir, &["show", "add-sync-ui", "--json"]);
     assert_eq!(show.code, 0, "{}", show.stderr);
     let meta = &show.json()["metadata"];
-    assert_eq!((&meta["depends_on"], &meta["parent"]), (&serde_json::json!(["add-sync"]), &serde_json::json!("add-sync")));
+    assert_eq!(
+        (&meta["depends_on"], &meta["parent"]),
+        (&serde_json::json!(["add-sync"]), &serde_json::json!("add-sync"))
+    );
     // Another tool's `x-` key is kept as it was, not read as a stacking field.
     assert_eq!(meta["extra"], serde_json::json!({"x-reviewer": "someone-else"}));
     let store = run_in(&dir, &["show", "add-store", "--json"]).json();
