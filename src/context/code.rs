@@ -426,7 +426,8 @@ fn hosts(nix: Option<&NixGraph>, files: &Files) -> Vec<String> {
     hosts
 }
 
-/// Read every `.nix` file of the project and build the graph; `None`
+/// Read every `.nix` file of the project's flake (not those of flakes
+/// nested in it) and build the graph; `None`
 /// unless the project folder has a `flake.nix` that can be read (a
 /// `--files` list of a tree not checked out has no graph). Files that
 /// cannot be read are left out.
@@ -434,7 +435,7 @@ fn nix_graph(dir: &Path, files: &Files) -> Option<NixGraph> {
     if !files.contains("flake.nix") {
         return None;
     }
-    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
+    let paths = nix::own_nix_files(files.iter());
     let (read, _) = crate::discover::read_files(dir, &paths);
     if !read.iter().any(|f| f.path == "flake.nix") {
         return None;

@@ -365,7 +365,9 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let orphans = names
         .iter()
         .enumerate()
-        .filter(|(i, n)| n.ends_with(".nix") && !reached.has(*i) && !facts[*i].is_some_and(|f| f.encrypted))
+        // Only files of this flake that were read: not those of a nested
+        // flake, not encrypted ones.
+        .filter(|(i, n)| n.ends_with(".nix") && !reached.has(*i) && facts[*i].is_some_and(|f| !f.encrypted))
         .map(|(_, n)| n.clone())
         .collect();
 

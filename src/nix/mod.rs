@@ -33,6 +33,20 @@ pub fn read(nix_files: &[SourceFile], all_files: &BTreeSet<String>) -> NixGraph 
     read_with(nix_files, all_files, &[], &|_| None)
 }
 
+/// The `.nix` files of the flake at the root: those under a folder with a
+/// `flake.nix` of its own (a template, a test fixture, a sub-project) belong
+/// to that other flake, not to the root's hosts, orphans or errors.
+pub fn own_nix_files<'a>(files: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let files: Vec<&String> = files.into_iter().collect();
+    let nested: Vec<String> =
+        files.iter().filter_map(|f| f.strip_suffix("/flake.nix").map(|dir| format!("{dir}/"))).collect();
+    files
+        .into_iter()
+        .filter(|f| f.ends_with(".nix") && !nested.iter().any(|dir| f.starts_with(dir.as_str())))
+        .cloned()
+        .collect()
+}
+
 /// [`read`], with the files found encrypted (git-crypt) and a way to read
 /// the repository's other files (`import ./settings.nix.example` for a
 /// host's name). Only files of `all_files` are fetched.
@@ -54,4 +68,24 @@ pub fn read_with(
         nix_files.par_iter().map(|f| (f.path.clone(), parse::parse_in(&f.path, &f.text, &other))).collect();
     facts.extend(encrypted.iter().map(|p| (p.clone(), NixFacts { encrypted: true, ..NixFacts::default() })));
     build(&facts, all_files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_nix_files;
+
+    #[test]
+    fn nested_flakes_are_other_flakes() {
+        let files: Vec<String> = [
+            "flake.nix",
+            "hosts/a.nix",
+            "templates/basic/flake.nix",
+            "templates/basic/host.nix",
+            "templates/basics.nix",
+            "README.md",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(own_nix_files(&files), ["flake.nix", "hosts/a.nix", "templates/basics.nix"]);
+    }
 }
