@@ -12,7 +12,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 spec=${1:-$here/target/debug/spec}
-[ -x "$spec" ] || cargo build --locked --quiet
+[ -x "$spec" ] || (cd "$here" && cargo build --locked --quiet)
+spec=$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")   # absolute: the checks cd elsewhere
 run=$here/action/run.sh
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

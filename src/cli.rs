@@ -86,6 +86,10 @@ pub enum Command {
     /// The hosts the flake defines, their module closures, and modules no
     /// host imports (also in a flake without an openspec/ folder).
     Hosts(HostsArgs),
+    /// Pairs of active changes that overlap: their delta specs name the same
+    /// requirement (ADDED, MODIFIED, REMOVED or RENAMED from; names folded as
+    /// the official CLI folds them), or they declare links to the same file.
+    Overlaps(OverlapsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// Install, e.g.: `spec completions bash > ~/.local/share/bash-completion/completions/spec`,
@@ -95,6 +99,15 @@ pub enum Command {
     /// Print the man page (roff), or with `--dir` write one page per
     /// sub-command (`spec.1`, `spec-check.1`, ...) into a folder.
     Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OverlapsArgs {
+    #[command(flatten)]
+    pub code: CodeArgs,
+    /// Print JSON: an array of `{a, b, kind, key}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -24,6 +24,7 @@
 //! A task neither round pairs is added or dropped.
 
 use super::graph::Graph;
+use super::overlaps::Overlap;
 use super::roadmap::Roadmap;
 use crate::model::{Change, ChangeStatus, Progress, Project};
 use serde::Serialize;
@@ -46,6 +47,8 @@ pub struct Side<'a> {
     pub project: &'a Project,
     pub graph: &'a Graph,
     pub roadmap: &'a Roadmap,
+    /// Pairs of its active changes naming the same requirement or file.
+    pub overlaps: &'a [Overlap],
 }
 
 /// A task whose state moved, or that came or went.
@@ -190,12 +193,18 @@ pub struct Diff {
     pub changes: Vec<ChangeMove>,
     pub dependencies_added: Vec<EdgeMove>,
     pub dependencies_removed: Vec<EdgeMove>,
+    /// Overlaps between active changes at head that were not there at base
+    /// (`{a, b, kind, key}`, as `spec overlaps --json`).
+    pub overlaps_added: Vec<Overlap>,
 }
 
 impl Diff {
     /// Nothing moved at all.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.dependencies_added.is_empty() && self.dependencies_removed.is_empty()
+        self.changes.is_empty()
+            && self.dependencies_added.is_empty()
+            && self.dependencies_removed.is_empty()
+            && self.overlaps_added.is_empty()
     }
 }
 
@@ -392,6 +401,7 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
         removed: Vec::new(),
         changes: Vec::new(),
         dependencies_added: Vec::new(),
+        overlaps_added: Vec::new(),
         dependencies_removed: Vec::new(),
     };
     for id in ids {
@@ -465,6 +475,11 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> Diff {
     let (eb, ea) = (edges(base.graph), edges(head.graph));
     d.dependencies_added = ea.difference(&eb).cloned().collect();
     d.dependencies_removed = eb.difference(&ea).cloned().collect();
+    // An overlap is the same at both sides when the same pair shares the same
+    // kind of key, whatever its spelling.
+    let key = |o: &Overlap| (o.a.clone(), o.b.clone(), o.kind, o.key.to_lowercase());
+    let before: BTreeSet<_> = base.overlaps.iter().map(key).collect();
+    d.overlaps_added = head.overlaps.iter().filter(|o| !before.contains(&key(o))).cloned().collect();
     d
 }
 

@@ -27,6 +27,9 @@ pub struct Status {
     /// For a flake: per host, the open and done changes whose code it runs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostSummary>,
+    /// Pairs of active changes that name the same requirement or file
+    /// ([`crate::analyse::overlaps`]).
+    pub overlaps: Vec<crate::analyse::overlaps::Overlap>,
 }
 
 /// A host in `spec status`.
@@ -157,5 +160,6 @@ pub fn status(project: &Project, diagnostics: &[Diagnostic]) -> Status {
         specs,
         problems,
         hosts: Vec::new(),
+        overlaps: Vec::new(),
     }
 }

@@ -10,7 +10,7 @@
 //! and the site read those); nothing at all with `--no-git`.
 
 use super::Outcome;
-use crate::analyse::{self, validate};
+use crate::analyse::{self, overlaps, validate};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::Config;
 use crate::context::{CodeContext, Evidence, Loaded, Plan};
@@ -30,6 +30,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &CheckArgs, style: &Style) 
         findings.extend(Plan::of(l, config).findings(&l.project));
         if let Ok(ctx) = CodeContext::read(l, (&args.code).into(), Evidence::History, None) {
             findings.extend(ctx.findings(l));
+            findings.extend(overlaps::diagnostics(&ctx.overlaps(l)));
         }
     }
     diagnostic::sort(&mut findings);

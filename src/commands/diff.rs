@@ -6,7 +6,7 @@ use crate::analyse::diff::{self, Side};
 use crate::cli::DiffArgs;
 use crate::config::Config;
 use crate::context::revision::Revision;
-use crate::context::{Loaded, Plan};
+use crate::context::{CodeContext, CodeSource, Evidence, Loaded, Plan};
 use crate::error::{Error, Result};
 use crate::git;
 use crate::render::{json, markdown};
@@ -25,6 +25,11 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcom
             (l, &worktree_plan, "working tree".to_owned(), None)
         }
     };
+    let base_overlaps = base.overlaps(&repo, l).map_err(Error::Usage)?;
+    let head_overlaps = match &head {
+        Some(h) => h.overlaps(&repo, l).map_err(Error::Usage)?,
+        None => CodeContext::read(l, CodeSource::default(), Evidence::Files, None)?.overlaps(l),
+    };
     let base_roadmap = base.plan.roadmap(&base.loaded.project, None);
     let head_roadmap = head_plan.roadmap(&head_loaded.project, None);
     let moved = diff::diff(
@@ -34,6 +39,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcom
             project: &base.loaded.project,
             graph: &base.plan.graph,
             roadmap: &base_roadmap,
+            overlaps: &base_overlaps,
         },
         &Side {
             label: head_label,
@@ -41,6 +47,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcom
             project: &head_loaded.project,
             graph: &head_plan.graph,
             roadmap: &head_roadmap,
+            overlaps: &head_overlaps,
         },
     );
     // What a revision could not read is a warning; the diff goes on.

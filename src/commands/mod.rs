@@ -13,6 +13,7 @@ mod impact;
 mod links;
 mod list;
 mod next;
+mod overlaps;
 mod roadmap;
 mod shell;
 mod show;
@@ -131,6 +132,7 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         Some(Command::Links(args)) => links::run(&loaded, args, &style)?,
         Some(Command::Impact(args)) => impact::run(&loaded, args, &style)?,
         Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
+        Some(Command::Overlaps(args)) => overlaps::run(&loaded, args)?,
         Some(Command::Completions(args)) => shell::completions(args)?,
         Some(Command::Man(args)) => shell::man(args)?,
     })

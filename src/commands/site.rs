@@ -43,6 +43,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             l.project.real_changes().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
         };
         let site_hosts = hosts(l, &ctx);
+        let overlaps = ctx.overlaps(l);
         let files = site::build(&SiteInput {
             project: &l.project,
             graph: &plan.graph,
@@ -51,6 +52,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             history,
             links: &links,
             hosts: site_hosts.as_ref(),
+            overlaps: &overlaps,
         });
         let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
         if args.out.as_deref().is_some_and(output::is_stdout) {

@@ -1,5 +1,6 @@
 //! `spec status` (and `spec` alone): the dashboard, with stale work from
-//! git and, for a flake, the open and done changes per host.
+//! git, overlapping changes and, for a flake, the open and done changes per
+//! host.
 
 use super::Outcome;
 use crate::analyse::{self, HostSummary, Status};
@@ -20,7 +21,11 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
             for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {
                 c.stale = stale.contains(&c.id);
             }
-            st.hosts = hosts(l);
+            // The work tree's files only (no history), so it stays fast.
+            if let Ok(ctx) = CodeContext::checkout(l) {
+                st.hosts = hosts(l, &ctx);
+                st.overlaps = ctx.overlaps(l);
+            }
             st
         })
         .collect();
@@ -33,13 +38,11 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
     out
 }
 
-/// The hosts of a project with a `flake.nix`, from the work tree's files
-/// (no history, so it stays fast).
-fn hosts(l: &Loaded) -> Vec<HostSummary> {
+/// The hosts of a project with a `flake.nix`.
+fn hosts(l: &Loaded, ctx: &CodeContext) -> Vec<HostSummary> {
     if !l.tree.dir.join("flake.nix").is_file() {
         return Vec::new();
     }
-    let Ok(ctx) = CodeContext::checkout(l) else { return Vec::new() };
     let Some(impact) = ctx.host_impact(l) else { return Vec::new() };
     impact
         .rows()

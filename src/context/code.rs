@@ -8,6 +8,7 @@ use crate::analyse::history::History;
 use crate::analyse::links::{
     self, ChangeInput, CoChanges, CommitWork, DocKind, Document, Fates, Files, Link, Source, State,
 };
+use crate::analyse::overlaps::{self, Overlap};
 use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
 use crate::git::{self, Arrival, NoHistory};
@@ -172,6 +173,16 @@ impl CodeContext {
             let changes: Vec<&Change> = l.project.real_changes().collect();
             self.links(l, &changes)
         })
+    }
+
+    /// Pairs of active changes that name the same requirement or declare
+    /// links to the same file ([`overlaps::overlaps`]).
+    pub fn overlaps(&self, l: &Loaded) -> Vec<Overlap> {
+        let changes: Vec<&Change> = l.project.real_changes().collect();
+        let links = self.all_links(l);
+        let by_id: BTreeMap<&str, &[Link]> =
+            changes.iter().zip(links).map(|(c, links)| (c.id.as_str(), links.as_slice())).collect();
+        overlaps::overlaps(&l.project, &by_id)
     }
 
     /// The links of each change at or above the confidence floor

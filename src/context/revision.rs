@@ -7,7 +7,8 @@
 //! the file system refuses) is read as missing, with a warning naming its
 //! repository path and the revision, never the scratch folder.
 
-use super::{Loaded, Plan, plan::ROADMAP_FILE};
+use super::{CodeContext, CodeSource, Evidence, Loaded, Plan, plan::ROADMAP_FILE};
+use crate::analyse::overlaps::Overlap;
 use crate::config::Config;
 use crate::git;
 use crate::model::{Diagnostic, Level};
@@ -15,7 +16,7 @@ use crate::model::{Diagnostic, Level};
 /// One side of a comparison: a project read from a revision.
 pub struct Revision {
     /// Deleted when the revision is dropped.
-    _scratch: tempfile::TempDir,
+    scratch: tempfile::TempDir,
     /// The revision as given (`main`, `HEAD~3`).
     pub label: String,
     /// Full commit id.
@@ -27,6 +28,18 @@ pub struct Revision {
 }
 
 impl Revision {
+    /// The overlaps between its active changes, their declared links
+    /// resolved against the files of the commit.
+    pub fn overlaps(&self, repo: &git2::Repository, l: &Loaded) -> Result<Vec<Overlap>, String> {
+        let project: Vec<String> = git::repo_path(repo, &l.tree.dir).map_err(|e| e.to_string())?;
+        let files = git::files_at(repo, &self.commit, &project)?;
+        let list = self.scratch.path().join(".spec-files");
+        std::fs::write(&list, files.join("\n")).map_err(|e| e.to_string())?;
+        let source = CodeSource { files: Some(&list), no_git: true };
+        let ctx = CodeContext::read(&self.loaded, source, Evidence::Files, None).map_err(|e| e.to_string())?;
+        Ok(ctx.overlaps(&self.loaded))
+    }
+
     /// Read the project `l` as it was at `rev`. The message says what failed.
     pub fn read(repo: &git2::Repository, l: &Loaded, config: &Config, rev: &str) -> Result<Self, String> {
         let commit = git::resolve(repo, rev)?;
@@ -69,6 +82,6 @@ impl Revision {
             (None, None) => None,
         };
         let plan = Plan::new(&loaded, &dir, explicit.as_ref().map(|(p, s)| (p.as_path(), s.as_str())), config.infer);
-        Ok(Revision { _scratch: scratch, label: rev.to_owned(), commit: commit.id, loaded, plan, warnings })
+        Ok(Revision { scratch, label: rev.to_owned(), commit: commit.id, loaded, plan, warnings })
     }
 }

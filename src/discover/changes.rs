@@ -139,7 +139,8 @@ pub(super) fn load_change(
         change.task_files.extend(reader.read(&dir.join("tasks.md"), &mut problems));
     }
     change.tracked_escapes = glob.as_deref().is_some_and(|pattern| outputs_escape(dir, pattern));
-    if depth == Depth::Full {
+    // Active changes' deltas also for progress: status shows their overlaps.
+    if depth == Depth::Full || !archived {
         (change.deltas, change.specs_dir) = scan_change_specs(reader, &dir.join("specs"), &mut problems);
     }
     // A folder with a marker file or spec content is a change; only one

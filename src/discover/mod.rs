@@ -166,9 +166,10 @@ pub fn relative(root: &Path, path: &Path) -> String {
 pub enum Depth {
     /// Everything: what validation, the roadmap and the site need.
     Full,
-    /// What progress needs (proposal, metadata, task files, main specs),
-    /// not `design.md` nor delta specs: for `spec list` and `spec status`,
-    /// which show neither, on trees of thousands of changes.
+    /// What progress needs (proposal, metadata, task files, main specs,
+    /// the delta specs of active changes for their overlaps), not
+    /// `design.md` nor archived delta specs: for `spec list` and `spec
+    /// status` on trees of thousands of changes.
     Progress,
 }
 

@@ -11,6 +11,20 @@ pub fn resolve(repo: &Repository, rev: &str) -> Result<CommitInfo, String> {
     Ok(commit_info(&commit))
 }
 
+/// The paths of every file at commit `id` below the folder `prefix`
+/// (repository-relative parts; empty for the root), relative to it.
+pub fn files_at(repo: &Repository, id: &str, prefix: &[String]) -> Result<Vec<String>, String> {
+    let fail = |e: git2::Error| format!("reading commit {id}: {}", e.message());
+    let commit = repo.find_commit(Oid::from_str(id).map_err(fail)?).map_err(fail)?;
+    let root = commit.tree().map_err(fail)?;
+    if prefix.is_empty() {
+        return Ok(reader::blob_paths(&root));
+    }
+    let Ok(entry) = root.get_path(Path::new(&prefix.join("/"))) else { return Ok(Vec::new()) };
+    let Ok(tree) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) else { return Ok(Vec::new()) };
+    Ok(reader::blob_paths(&tree))
+}
+
 /// A file or folder [`materialise`] could not write: read as missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unwritten {

@@ -5,6 +5,7 @@
 //! markers so a file can keep hand-written text around the generated block.
 
 use super::{escape, mermaid};
+use crate::analyse::overlaps::Kind;
 use crate::analyse::roadmap::{ChangeView, MilestoneView, PhaseView, Roadmap};
 use crate::model::roadmap::PhaseStatus;
 use crate::model::{ChangeStatus, Progress, Stage};
@@ -473,6 +474,21 @@ pub fn diff(d: &crate::analyse::diff::Diff) -> String {
             for e in edges {
                 let _ = writeln!(out, "- {sign} {} depends on {} ({})", code(&e.from), code(&e.to), e.kind);
             }
+        }
+        out.push('\n');
+    }
+    if !d.overlaps_added.is_empty() {
+        out.push_str(
+            "### New overlaps
+
+",
+        );
+        for o in &d.overlaps_added {
+            let what = match o.kind {
+                Kind::Requirement => "requirement",
+                Kind::File => "file",
+            };
+            let _ = writeln!(out, "- ⚠️ {} and {} both name {what} {}", code(&o.a), code(&o.b), code(&o.key));
         }
         out.push('\n');
     }

@@ -20,6 +20,7 @@ const SUBCOMMANDS: &[&str] = &[
     "links",
     "impact",
     "hosts",
+    "overlaps",
     "completions",
     "man",
 ];

@@ -152,6 +152,17 @@ struct ProjectStatus {
     archived: Vec<ChangeSummary>,
     specs: Vec<SpecSummary>,
     problems: Problems,
+    overlaps: Vec<OverlapJson>,
+}
+
+/// `spec overlaps --json`, status's `overlaps`, diff's `overlaps_added`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverlapJson {
+    a: String,
+    b: String,
+    kind: String,
+    key: String,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +208,17 @@ fn status_schema() {
     assert_eq!((p.totals.tasks.done, p.totals.tasks.total), (4, 6));
     assert_eq!(p.in_progress[0].percent, 50);
     assert_eq!(p.complete[0].id, "add-2fa");
+    assert!(p.overlaps.is_empty());
+}
+
+#[test]
+fn overlaps_schema() {
+    let t = SpecTest::fixture("overlaps");
+    let all: Vec<OverlapJson> = serde_json::from_str(&t.run(&["overlaps", "--json"]).stdout).unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().all(|o| o.a < o.b && ["requirement", "file"].contains(&o.kind.as_str())));
+    let status: Status = serde_json::from_str(&t.run(&["status", "--json"]).stdout).unwrap();
+    assert_eq!(status.projects[0].overlaps.len(), 3);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod install;
 mod json;
 mod layers;
 mod links;
+mod overlaps;
 mod parity;
 mod roadmap;
 mod site;

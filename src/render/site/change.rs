@@ -1,5 +1,6 @@
 //! `changes/<id>.html` and `archive/<folder>.html`: a change's status,
-//! dependencies, tasks, spec deltas, code links, history and documents.
+//! dependencies, overlaps with other active changes, tasks, spec deltas,
+//! code links, history and documents.
 
 use super::SiteInput;
 use super::common::{Bar, ChangeLink, Layout, Links, bar, filters, host_path, layout, spec_path};
@@ -7,6 +8,7 @@ use super::markdown::{RequirementBody, inline_markdown, markdown, requirement_bo
 use crate::analyse::graph::{Edge, EdgeKind};
 use crate::analyse::history::{ChangeHistory, Event};
 use crate::analyse::links::{Link, Source, State};
+use crate::analyse::overlaps::{Kind, Place};
 use crate::analyse::roadmap::ChangeView;
 use crate::model::{Change, Task};
 use crate::render::svg::{self, BurnupPoint};
@@ -26,6 +28,7 @@ struct ChangePage {
     bar: Bar,
     depends_on: Vec<EdgeView>,
     dependents: Vec<EdgeView>,
+    overlaps: Vec<OverlapView>,
     sections: Vec<TaskSectionView>,
     deltas: Vec<DeltaView>,
     history: Option<HistoryView>,
@@ -41,6 +44,17 @@ struct EdgeView {
     file: String,
     /// `:line`, or empty.
     at: String,
+}
+
+/// Another active change that names the same requirement or file.
+struct OverlapView {
+    link: ChangeLink,
+    /// `requirement` or `file`.
+    kind: &'static str,
+    key: String,
+    /// How each names it, and where this change does (`MODIFIED at file:line`).
+    here: String,
+    there: String,
 }
 
 struct TaskSectionView {
@@ -109,6 +123,37 @@ struct HistoryView {
     chart: Option<String>,
 }
 
+/// The overlaps of the active change `id`, each seen from its side.
+fn overlap_views(input: &SiteInput<'_>, links: &Links, root: &str, id: &str) -> Vec<OverlapView> {
+    let placed = |p: &Place| match p.line {
+        Some(line) => format!("{} at {}:{line}", p.how, p.file),
+        None => format!("{} in {}", p.how, p.file),
+    };
+    input
+        .overlaps
+        .iter()
+        .filter_map(|o| {
+            let (other, here, there) = if o.a == id {
+                (&o.b, &o.at_a, &o.at_b)
+            } else if o.b == id {
+                (&o.a, &o.at_b, &o.at_a)
+            } else {
+                return None;
+            };
+            Some(OverlapView {
+                link: links.change(root, other),
+                kind: match o.kind {
+                    Kind::Requirement => "requirement",
+                    Kind::File => "file",
+                },
+                key: o.key.clone(),
+                here: placed(here),
+                there: placed(there),
+            })
+        })
+        .collect()
+}
+
 pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> String {
     let root = "../";
     let view = input
@@ -143,6 +188,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
     } else {
         (Vec::new(), Vec::new())
     };
+    let overlaps = if c.archived { Vec::new() } else { overlap_views(input, links, root, &c.id) };
     let mut sections = Vec::new();
     for (f, file) in c.task_files.iter().enumerate() {
         let mut groups: Vec<(Option<usize>, Vec<&Task>)> = Vec::new();
@@ -213,6 +259,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         bar: bar(c.tasks.done, c.tasks.total, c.tasks.percent(), "tasks"),
         depends_on,
         dependents,
+        overlaps,
         sections,
         deltas,
         history: found.map(history),

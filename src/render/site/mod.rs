@@ -54,6 +54,8 @@ pub struct SiteInput<'a> {
     pub links: &'a BTreeMap<String, Vec<crate::analyse::links::Link>>,
     /// The flake's hosts, when the project is one.
     pub hosts: Option<&'a SiteHosts>,
+    /// Pairs of active changes naming the same requirement or file.
+    pub overlaps: &'a [crate::analyse::overlaps::Overlap],
 }
 
 /// What the site shows about hosts.

@@ -14,9 +14,12 @@ use unicode_width::UnicodeWidthStr;
 
 pub use super::style::Style;
 
+mod insights;
+pub use insights::overlaps;
+
 // Every text from the repository goes through `esc` (or `pad`, `join` or
 // `indent`, which use it) before it is written.
-use super::escape::terminal as esc;
+use crate::render::escape::terminal as esc;
 
 /// Items joined by `sep`, each escaped ([`esc`]).
 fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
@@ -229,6 +232,19 @@ pub fn status(st: &Status, style: &Style) -> String {
                 h.done.len(),
                 open
             );
+        }
+    }
+    if !st.overlaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.heading(&format!("Overlaps ({})", st.overlaps.len())),
+            style.dim("active changes naming the same requirement or file; `spec overlaps`")
+        );
+        let (wa, wb) =
+            (id_width(st.overlaps.iter().map(|o| o.a.as_str())), id_width(st.overlaps.iter().map(|o| o.b.as_str())));
+        for o in &st.overlaps {
+            let _ = writeln!(out, "  {} {} ↔ {}  {}", style.warning("⚠"), pad(&o.a, wa), pad(&o.b, wb), esc(&o.key));
         }
     }
     if !st.specs.is_empty() {
