@@ -86,6 +86,10 @@ pub enum Command {
     /// The hosts the flake defines, their module closures, and modules no
     /// host imports (also in a flake without an openspec/ folder).
     Hosts(HostsArgs),
+    /// Where each requirement of a spec came from: the archived changes that
+    /// added, modified, renamed or removed it, oldest first; requirements no
+    /// archived change names were written by hand into the main spec.
+    Blame(BlameArgs),
     /// Pairs of active changes that overlap: their delta specs name the same
     /// requirement (ADDED, MODIFIED, REMOVED or RENAMED from; names folded as
     /// the official CLI folds them), or they declare links to the same file.
@@ -295,8 +299,24 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// A change id (active or archived, with or without its date prefix) or a spec id.
     pub id: String,
+    /// What the id names, when it names both an active change and a spec.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<ItemType>,
     #[command(flatten)]
     pub json: JsonArg,
+}
+
+/// `spec show --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ItemType {
+    Change,
+    Spec,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BlameArgs {
+    /// A spec id.
+    pub spec: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,8 @@
 //! archive's merge checks in [`merge`]), `spec`'s own findings
 //! ([`mod@findings`]), the dependency graph ([`graph`]), the roadmap
 //! ([`roadmap`]), history ([`history`]), the comparison of two states
-//! ([`diff`]), code links ([`links`]) and overlapping changes ([`overlaps`]). Nothing here reads a file or git.
+//! ([`diff`]), code links ([`links`]) and overlapping changes ([`overlaps`]) and where requirements came from
+//! ([`provenance`]). Nothing here reads a file or git.
 
 pub mod diff;
 pub mod findings;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod links;
 pub mod merge;
 pub mod overlaps;
+pub mod provenance;
 pub mod roadmap;
 pub mod status;
 pub mod validate;

@@ -133,6 +133,7 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         Some(Command::Impact(args)) => impact::run(&loaded, args, &style)?,
         Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
         Some(Command::Overlaps(args)) => overlaps::run(&loaded, args)?,
+        Some(Command::Blame(args)) => show::blame(&loaded, args, &style)?,
         Some(Command::Completions(args)) => shell::completions(args)?,
         Some(Command::Man(args)) => shell::man(args)?,
     })

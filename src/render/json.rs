@@ -4,10 +4,11 @@
 use crate::analyse::Status;
 use crate::analyse::graph::{Blocked, Edge, Graph, Node};
 use crate::analyse::links::Link;
+use crate::analyse::provenance::Step;
 use crate::analyse::roadmap::NextAction;
 use crate::analyse::validate::ItemReport;
 use crate::model::Diagnostic;
-use crate::model::{Change, ChangeStatus, Day, Progress, Spec};
+use crate::model::{Change, ChangeStatus, Day, Progress, Requirement, Spec};
 use crate::nix::{Host, Impact, NixGraph};
 use serde::Serialize;
 
@@ -85,8 +86,47 @@ pub enum Shown<'a> {
     Spec {
         project: &'a str,
         #[serde(flatten)]
-        spec: &'a Spec,
+        spec: ShownSpec<'a>,
     },
+}
+
+/// A main spec in `spec show --json`: the parsed spec, each requirement
+/// with its provenance.
+#[derive(Debug, Serialize)]
+pub struct ShownSpec<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub purpose: &'a Option<String>,
+    pub requirements: Vec<ShownRequirement<'a>>,
+    pub parse_error: &'a Option<String>,
+}
+
+impl<'a> ShownSpec<'a> {
+    pub fn new(spec: &'a Spec, provenance: &'a [Vec<Step>]) -> Self {
+        ShownSpec {
+            id: &spec.id,
+            path: &spec.path,
+            title: &spec.title,
+            purpose: &spec.purpose,
+            requirements: spec
+                .requirements
+                .iter()
+                .zip(provenance)
+                .map(|(requirement, provenance)| ShownRequirement { requirement, provenance })
+                .collect(),
+            parse_error: &spec.parse_error,
+        }
+    }
+}
+
+/// A requirement and the archived changes that named it, oldest first
+/// (empty: written by hand into the main spec).
+#[derive(Debug, Serialize)]
+pub struct ShownRequirement<'a> {
+    #[serde(flatten)]
+    pub requirement: &'a Requirement,
+    pub provenance: &'a [Step],
 }
 
 /// `spec status --json`.

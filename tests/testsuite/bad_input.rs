@@ -63,7 +63,7 @@ fn crlf_and_bom_count_like_lf() {
     for s in specs["specs"].as_array().unwrap() {
         assert_eq!((s["requirements"].as_u64(), s["scenarios"].as_u64()), (Some(1), Some(1)), "{s}");
     }
-    let show = t.run(&["show", "crlf", "--json"]).json();
+    let show = t.run(&["show", "crlf", "--type", "change", "--json"]).json();
     assert_eq!(show["task_files"][0]["tasks"][0]["text"], "1.1 a");
 }
 

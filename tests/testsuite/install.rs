@@ -21,6 +21,7 @@ const SUBCOMMANDS: &[&str] = &[
     "impact",
     "hosts",
     "overlaps",
+    "blame",
     "completions",
     "man",
 ];

@@ -211,6 +211,41 @@ fn status_schema() {
     assert!(p.overlaps.is_empty());
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepJson {
+    change: String,
+    op: String,
+    archived_on: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ShownRequirement {
+    name: String,
+    provenance: Vec<StepJson>,
+}
+
+#[derive(Deserialize)]
+struct ShownSpec {
+    requirements: Vec<ShownRequirement>,
+}
+
+#[test]
+fn provenance_schema() {
+    let t = SpecTest::fixture("provenance");
+    let spec: ShownSpec = serde_json::from_str(&t.run(&["show", "auth", "--type", "spec", "--json"]).stdout).unwrap();
+    let login = &spec.requirements[0];
+    assert_eq!(login.name, "User Login");
+    assert_eq!(
+        (
+            login.provenance[1].change.as_str(),
+            login.provenance[1].op.as_str(),
+            login.provenance[1].archived_on.as_deref()
+        ),
+        ("tune-login", "MODIFIED", Some("2026-02-01"))
+    );
+}
+
 #[test]
 fn overlaps_schema() {
     let t = SpecTest::fixture("overlaps");

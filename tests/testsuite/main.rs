@@ -16,6 +16,7 @@ mod layers;
 mod links;
 mod overlaps;
 mod parity;
+mod provenance;
 mod roadmap;
 mod site;
 mod stacking;

@@ -1,9 +1,10 @@
-//! `specs/<id>.html`: a spec's purpose, requirements and the changes that
-//! touch it.
+//! `specs/<id>.html`: a spec's purpose, requirements (each with the
+//! archived changes it came from) and the changes that touch it.
 
 use super::SiteInput;
 use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout};
 use super::markdown::{RequirementBody, markdown, requirement_body};
+use crate::analyse::provenance;
 use crate::model::Spec;
 use askama::Template;
 
@@ -24,6 +25,18 @@ struct RequirementView {
     anchor: String,
     name: String,
     body: RequirementBody,
+    /// The archived changes that named it, oldest first; empty when it was
+    /// written by hand into the main spec.
+    provenance: Vec<StepView>,
+}
+
+struct StepView {
+    link: ChangeLink,
+    op: &'static str,
+    /// `2026-03-01`, or `undated`.
+    day: String,
+    /// `from <old name>` for a rename.
+    note: String,
 }
 
 pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
@@ -61,11 +74,29 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
         requirements: s
             .requirements
             .iter()
+            .zip(provenance::of_spec(input.project, s))
             .enumerate()
-            .map(|(i, r)| RequirementView {
+            .map(|(i, (r, steps))| RequirementView {
                 anchor: format!("req-{i}"),
                 name: r.name.clone(),
                 body: requirement_body(r, 3),
+                provenance: steps
+                    .into_iter()
+                    .map(|step| StepView {
+                        link: ChangeLink {
+                            href: input
+                                .project
+                                .changes
+                                .iter()
+                                .find(|c| c.path == step.path)
+                                .map(|c| format!("{root}{}", change_path(c))),
+                            id: step.change.clone(),
+                        },
+                        op: step.op.word(),
+                        day: step.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()),
+                        note: step.from.map(|f| format!("from {f}")).unwrap_or_default(),
+                    })
+                    .collect(),
             })
             .collect(),
         changed_by: changed_by.into_iter().map(|(_, _, entry)| entry).collect(),

@@ -1,7 +1,10 @@
-//! Terminal text for the answers built on the parse: overlapping changes.
+//! Terminal text for the answers built on the parse: overlapping changes
+//! and where requirements came from.
 
-use super::{esc, pad, project_column};
+use super::{Style, esc, pad, project_column};
 use crate::analyse::overlaps::{Kind, Overlap};
+use crate::analyse::provenance::{Op, Step};
+use crate::model::Spec;
 use std::fmt::Write as _;
 
 /// `spec overlaps`: per project, each pair of active changes and what they
@@ -36,6 +39,45 @@ pub fn overlaps(projects: &[(&str, &[Overlap], usize)]) -> String {
                     o.at_b.how
                 );
             }
+        }
+    }
+    out
+}
+
+/// `spec blame <spec>`: each requirement and the archived changes that
+/// named it, oldest first.
+pub fn blame(spec: &Spec, steps: &[Vec<Step>], style: &Style) -> String {
+    let mut out = String::new();
+    let hand = steps.iter().filter(|s| s.is_empty()).count();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style.heading(&esc(&spec.id)),
+        style.dim(&format!(
+            "{} requirements · {} explained by archived changes · {hand} written by hand",
+            spec.requirements.len(),
+            spec.requirements.len() - hand
+        ))
+    );
+    let width =
+        steps.iter().flatten().map(|s| unicode_width::UnicodeWidthStr::width(s.change.as_str())).max().unwrap_or(0);
+    for (r, steps) in spec.requirements.iter().zip(steps) {
+        let _ = writeln!(out, "\n  {}  {}", esc(&r.name), style.dim(&format!("{}:{}", esc(&spec.path), r.line)));
+        if steps.is_empty() {
+            let _ = writeln!(
+                out,
+                "    {}",
+                style.warning("written by hand into the main spec (no archived change names it)")
+            );
+        }
+        for s in steps {
+            let day = s.archived_on.map_or_else(|| "(undated)  ".to_owned(), |d| d.to_string());
+            let from = match (&s.from, s.op) {
+                (Some(from), Op::Renamed) => format!("  from {}", esc(from)),
+                _ => String::new(),
+            };
+            let line = format!("    {day}  {:<8}  {}{from}", s.op.word(), pad(&s.change, width));
+            let _ = writeln!(out, "{}", line.trim_end());
         }
     }
     out

@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 pub use super::style::Style;
 
 mod insights;
-pub use insights::overlaps;
+pub use insights::{blame, overlaps};
 
 // Every text from the repository goes through `esc` (or `pad`, `join` or
 // `indent`, which use it) before it is written.
