@@ -24,7 +24,7 @@ fn ids(list: &Value) -> impl Iterator<Item = &str> {
         .flat_map(move |k| list[k].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str()))
 }
 
-fn strings(v: &serde_yaml::Value) -> BTreeSet<String> {
+fn strings(v: &serde_norway::Value) -> BTreeSet<String> {
     v.as_sequence().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
@@ -42,7 +42,7 @@ fn main() {
     files.sort();
     let (mut right_all, mut total_all) = (0, 0);
     for file in files {
-        let label: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let label: serde_norway::Value = serde_norway::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let repo = label["repo"].as_str().unwrap_or_default().to_owned();
         let every = strings(&label["hosts"]);
         let path = Path::new(out).join(format!("{repo}.impact.json"));

@@ -68,7 +68,7 @@ impl Tally {
     }
 }
 
-fn strings(v: &serde_yaml::Value) -> Vec<String> {
+fn strings(v: &serde_norway::Value) -> Vec<String> {
     v.as_sequence().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
@@ -129,7 +129,7 @@ fn main() -> Result<(), String> {
     for name in &names {
         let path = Path::new(labels).join(format!("{name}.yaml"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let doc: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let doc: serde_norway::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let default = read_output(&Path::new(out).join(format!("{name}.default.json")), false)?;
         let all = read_output(&Path::new(out).join(format!("{name}.all.json")), true)?;
         let (mut d, mut a) = (Tally::default(), Tally::default());

@@ -23,8 +23,8 @@ fn delta_block(block: &RequirementBlock) -> Value {
 
 /// A YAML value as the `yaml` package hands it to JavaScript: mapping keys
 /// become strings, tags are dropped.
-fn yaml_json(value: &serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
+fn yaml_json(value: &serde_norway::Value) -> Value {
+    use serde_norway::Value as Y;
     match value {
         Y::Null => Value::Null,
         Y::Bool(b) => json!(b),

@@ -242,9 +242,9 @@ mod tests {
     fn serde_is_the_string() {
         let d = Day::parse("2024-11-01").unwrap();
         assert_eq!(serde_json::to_string(&d).unwrap(), "\"2024-11-01\"");
-        let back: Day = serde_yaml::from_str("2024-11-01").unwrap();
+        let back: Day = serde_norway::from_str("2024-11-01").unwrap();
         assert_eq!(back, d);
-        let err = serde_yaml::from_str::<Day>("2024-02-31").unwrap_err().to_string();
+        let err = serde_norway::from_str::<Day>("2024-02-31").unwrap_err().to_string();
         assert!(err.contains("`2024-02-31` is not a date"), "{err}");
     }
 }

@@ -21,7 +21,7 @@ pub fn parse(text: &str) -> Result<RoadmapFile, RoadmapError> {
     if let Some((line, _)) = super::yaml::flow_too_deep(body) {
         return Err(RoadmapError { line: Some(line), message: "recursion limit exceeded".into() });
     }
-    serde_yaml::from_str::<RoadmapFile>(body).map_err(|e| {
+    serde_norway::from_str::<RoadmapFile>(body).map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         let mut message = e.to_string();
         if let Some(at) = message.find(" at line ") {

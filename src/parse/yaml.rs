@@ -1,5 +1,5 @@
 //! YAML files: a change's `.openspec.yaml`, the project's `config.yaml` and
-//! a workflow schema's `schema.yaml`, read with serde_yaml (YAML 1.2, like the
+//! a workflow schema's `schema.yaml`, read with serde_norway (YAML 1.2, like the
 //! official CLI's `yaml` package: `created: 2025-01-02` stays a string).
 //!
 //! `.openspec.yaml` is checked the way the official zod schema checks it, so
@@ -8,7 +8,7 @@
 
 use crate::model::{BareKey, Initiative, Metadata, ProjectConfig};
 use crate::source::YamlError;
-use serde_yaml::Value;
+use serde_norway::Value;
 use std::collections::BTreeMap;
 
 /// Parse YAML text into a value (an empty document is null).
@@ -28,20 +28,20 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     let untabbed = blank_tab_lines(body);
     let body = untabbed.as_deref().unwrap_or(body);
     if let Some((line, column)) = flow_too_deep(body) {
-        // libyaml's scanner is quadratic in flow nesting before serde_yaml's
+        // libyaml's scanner is quadratic in flow nesting before serde_norway's
         // recursion limit (128) stops it: `[` × 40,000 took seconds. Refuse
         // what that limit would refuse anyway, in one linear pass.
         return Err(YamlError { line: Some(line), column: Some(column), message: "recursion limit exceeded".into() });
     }
     let parsed = match stand_ins(body) {
-        Some(map) => serde_yaml::from_str::<Value>(&replace_breaks(body, &map)).map(|v| restore_breaks(v, &map)),
-        None => serde_yaml::from_str::<Value>(body),
+        Some(map) => serde_norway::from_str::<Value>(&replace_breaks(body, &map)).map(|v| restore_breaks(v, &map)),
+        None => serde_norway::from_str::<Value>(body),
     }
     .map(untag);
     parsed.map_err(|e| {
         let location = e.location();
         let mut message = e.to_string();
-        // serde_yaml appends " at line L column C"; the location is reported separately.
+        // serde_norway appends " at line L column C"; the location is reported separately.
         if let Some(at) = message.find(" at line ") {
             message.truncate(at);
         }
@@ -50,7 +50,7 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
 }
 
 /// How deep flow collections (`[`, `{`) may nest before the text is refused
-/// unread: far above serde_yaml's recursion limit (128), so nothing it would
+/// unread: far above serde_norway's recursion limit (128), so nothing it would
 /// accept is refused, low enough that the scan stays linear.
 const MAX_FLOW_DEPTH: usize = 1024;
 
@@ -258,7 +258,7 @@ fn is_iso_date(s: &str) -> bool {
     b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
-fn key<'a>(map: &'a serde_yaml::Mapping, name: &str) -> Option<&'a Value> {
+fn key<'a>(map: &'a serde_norway::Mapping, name: &str) -> Option<&'a Value> {
     map.get(Value::String(name.to_owned()))
 }
 

@@ -30,7 +30,7 @@ NODE_SCRIPT = os.path.join(HERE, 'official.mjs')
 KINDS = ['tasks', 'spec', 'delta', 'structure', 'reqblocks', 'specval', 'placeholder', 'tasklint',
          'scenarionames', 'name', 'marker', 'metadata', 'yaml', 'schema', 'tree']
 # Left out of the default run: `tree` is slower (it writes whole trees), and
-# `yaml` compares raw YAML values including the known serde_yaml/`yaml`
+# `yaml` compares raw YAML values including the known serde_norway/`yaml`
 # divergences (exotic YAML, see README.md).
 DEFAULT_KINDS = [k for k in KINDS if k not in ('tree', 'yaml')]
 # Issues left out of every comparison: another module (analyse/merge.rs

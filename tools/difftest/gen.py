@@ -295,7 +295,7 @@ YAML_SCALARS = ['true', 'false', 'True', 'TRUE', 'yes', 'no', 'on', 'y', '~', 'n
                 '{store: a}', '[a,', '{a', '|\n  block\n', '>-\n  folded', '\n  - a\n  - b', '\n  store: a\n  id: b',
                 '\n- a', '- a', 'a:b', '-', '\t1', 'x\ty', '\u00a0true',
                 'true\u00a0', '"\u2028"', '\u00e9']
-# Known divergences of serde_yaml (libyaml) from the `yaml` package the
+# Known divergences of serde_norway (libyaml) from the `yaml` package the
 # official CLI uses, left out of the default pool (see README.md): tags the
 # `yaml` package leaves unresolved or turns into other types, ints with
 # leading zeros, complex keys, block scalars at end of input, bare `:`/`...`
