@@ -408,7 +408,7 @@ fn declared_lines(text: &str, meta: &Metadata) -> BTreeMap<String, usize> {
 
 /// The bare stacking keys a file uses, each with its `x-` replacement and
 /// the line of the key (top-level keys only).
-fn bare_keys(text: &str, map: &serde_yaml::Mapping) -> Vec<BareKey> {
+fn bare_keys(text: &str, map: &serde_norway::Mapping) -> Vec<BareKey> {
     let mut out = Vec::new();
     for field in STACKING {
         for &bare in field.bare {
