@@ -90,6 +90,10 @@ pub enum Command {
     /// added, modified, renamed or removed it, oldest first; requirements no
     /// archived change names were written by hand into the main spec.
     Blame(BlameArgs),
+    /// When open work will finish: p50 and p80 days for each open change with
+    /// tasks, each phase and the project, from the tasks checked per day in
+    /// git history (Monte Carlo, dependencies respected).
+    Forecast(ForecastArgs),
     /// Pairs of active changes that overlap: their delta specs name the same
     /// requirement (ADDED, MODIFIED, REMOVED or RENAMED from; names folded as
     /// the official CLI folds them), or they declare links to the same file.
@@ -103,6 +107,17 @@ pub enum Command {
     /// Print the man page (roff), or with `--dir` write one page per
     /// sub-command (`spec.1`, `spec-check.1`, ...) into a folder.
     Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ForecastArgs {
+    /// Forecast as of this day, from history up to it and the work open in
+    /// git on that day (default: today, from the project as it is now).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Print JSON: `{as_of, changes, phases, project}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -248,6 +263,11 @@ pub struct RoadmapArgs {
     /// main branch, not on pull requests (docs/roadmap.md).
     #[arg(long)]
     pub history: bool,
+    /// Add a Forecast section: p50 and p80 finish days per phase and for the
+    /// project, from the pace in git history, as of `--date` or the newest
+    /// commit's day (`spec forecast` explains how).
+    #[arg(long)]
+    pub forecast: bool,
     /// Print the roadmap to stdout instead of writing a file.
     #[arg(long, conflicts_with_all = ["out", "check"])]
     pub stdout: bool,

@@ -4,11 +4,12 @@
 //! archive's merge checks in [`merge`]), `spec`'s own findings
 //! ([`mod@findings`]), the dependency graph ([`graph`]), the roadmap
 //! ([`roadmap`]), history ([`history`]), the comparison of two states
-//! ([`diff`]), code links ([`links`]) and overlapping changes ([`overlaps`]) and where requirements came from
-//! ([`provenance`]). Nothing here reads a file or git.
+//! ([`diff`]), code links ([`links`]) and overlapping changes ([`overlaps`]) where requirements came from
+//! ([`provenance`]) and when open work will finish ([`forecast`]). Nothing here reads a file or git.
 
 pub mod diff;
 pub mod findings;
+pub mod forecast;
 pub mod graph;
 pub mod history;
 pub mod keys;

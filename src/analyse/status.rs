@@ -30,6 +30,10 @@ pub struct Status {
     /// Pairs of active changes that name the same requirement or file
     /// ([`crate::analyse::overlaps`]).
     pub overlaps: Vec<crate::analyse::overlaps::Overlap>,
+    /// When the open work will finish (terminal only; `spec forecast --json`
+    /// has the JSON).
+    #[serde(skip)]
+    pub forecast: Option<crate::analyse::forecast::Forecast>,
 }
 
 /// A host in `spec status`.
@@ -161,5 +165,6 @@ pub fn status(project: &Project, diagnostics: &[Diagnostic]) -> Status {
         problems,
         hosts: Vec::new(),
         overlaps: Vec::new(),
+        forecast: None,
     }
 }

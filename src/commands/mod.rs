@@ -6,6 +6,7 @@
 mod blocked;
 mod check;
 mod diff;
+mod forecast;
 mod graph;
 mod history;
 mod hosts;
@@ -134,6 +135,7 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
         Some(Command::Overlaps(args)) => overlaps::run(&loaded, args)?,
         Some(Command::Blame(args)) => show::blame(&loaded, args, &style)?,
+        Some(Command::Forecast(args)) => forecast::run(&loaded, &config, args, &style)?,
         Some(Command::Completions(args)) => shell::completions(args)?,
         Some(Command::Man(args)) => shell::man(args)?,
     })

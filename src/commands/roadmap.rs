@@ -36,21 +36,32 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &RoadmapArgs) -> Result<Out
             return Err(Error::Diagnostics(errors.join("\n")));
         }
         let mut roadmap = plan.roadmap(&l.project, date);
-        let history = if args.history {
+        let history = if args.history || args.forecast {
             let options = HistoryOptions { all_parents: false, today: date, stale_after_days: plan.stale_after_days() };
-            let (_, h) =
-                history::read(l, Some(&roadmap), options).map_err(|e| Error::Usage(format!("--history: {e}")))?;
-            roadmap.mark_stale(&h);
+            let flag = if args.history { "--history" } else { "--forecast" };
+            let (_, h) = history::read(l, Some(&roadmap), options).map_err(|e| Error::Usage(format!("{flag}: {e}")))?;
             Some(h)
         } else {
             None
         };
+        // As of `--date`, else the newest commit's day: the same commit gives the same file.
+        let forecast = match (&history, args.forecast) {
+            (Some(h), true) => {
+                let day = date.or(h.reference_day).unwrap_or_else(Day::today);
+                Some(history::forecast(l, &roadmap, &plan.graph, h, Some(day)))
+            }
+            _ => None,
+        };
+        if let (Some(h), true) = (&history, args.history) {
+            roadmap.mark_stale(h);
+        }
+        let history = history.filter(|_| args.history);
         // The roadmap file's path is never this machine's (see `Config::roadmap_shown`).
         let source = match &plan.source {
             Some(s) => format!("{}/ and {}", l.project.openspec_dir, s.path),
             None => format!("{}/", l.project.openspec_dir),
         };
-        let block = markdown::render(&roadmap, &source, history.as_ref(), hosts(l)?);
+        let block = markdown::render(&roadmap, &source, history.as_ref(), hosts(l)?, forecast.as_ref());
         if args.stdout {
             out.stdout.push_str(&block);
             continue;

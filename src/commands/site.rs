@@ -44,6 +44,11 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
         };
         let site_hosts = hosts(l, &ctx);
         let overlaps = ctx.overlaps(l);
+        // As of the newest commit's day, so the same commit gives the same site.
+        let forecast = ctx.history().map(|h| {
+            let day = h.reference_day.unwrap_or_else(crate::model::Day::today);
+            history::forecast(l, &roadmap, &plan.graph, h, Some(day))
+        });
         let files = site::build(&SiteInput {
             project: &l.project,
             graph: &plan.graph,
@@ -53,6 +58,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             links: &links,
             hosts: site_hosts.as_ref(),
             overlaps: &overlaps,
+            forecast: forecast.as_ref(),
         });
         let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
         if args.out.as_deref().is_some_and(output::is_stdout) {

@@ -1,11 +1,11 @@
 //! `spec status` (and `spec` alone): the dashboard, with stale work from
-//! git, overlapping changes and, for a flake, the open and done changes per
-//! host.
+//! git, overlapping changes, the forecast per phase and, for a flake, the
+//! open and done changes per host.
 
 use super::Outcome;
 use crate::analyse::{self, HostSummary, Status};
 use crate::config::Config;
-use crate::context::history::{STALE_AFTER_DAYS, stale_changes};
+use crate::context::history::{self, STALE_AFTER_DAYS, stale_changes};
 use crate::context::{CodeContext, Loaded, plan};
 use crate::render::{json, style::Style, terminal};
 
@@ -18,6 +18,7 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
             let (roadmap, _) = plan::read_roadmap(l, &l.tree.root, explicit);
             let days = roadmap.and_then(|r| r.file.stale_after_days).unwrap_or(STALE_AFTER_DAYS);
             let stale = stale_changes(l, days);
+            st.forecast = forecast(l, config);
             for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {
                 c.stale = stale.contains(&c.id);
             }
@@ -36,6 +37,16 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
         statuses.iter().map(|s| terminal::status(s, style)).collect::<Vec<_>>().join("\n")
     };
     out
+}
+
+/// The forecast of the open work, when the project has git history.
+fn forecast(l: &Loaded, config: &Config) -> Option<crate::analyse::forecast::Forecast> {
+    l.project.active().next()?;
+    let plan = crate::context::Plan::of(l, config);
+    let roadmap = plan.roadmap(&l.project, None);
+    let options = history::HistoryOptions { stale_after_days: plan.stale_after_days(), ..Default::default() };
+    let (_, found) = history::read(l, Some(&roadmap), options).ok()?;
+    Some(history::forecast(l, &roadmap, &plan.graph, &found, None))
 }
 
 /// The hosts of a project with a `flake.nix`.

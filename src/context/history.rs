@@ -4,6 +4,8 @@
 //! stale check `spec status` runs.
 
 use super::Loaded;
+use crate::analyse::forecast::{self, Forecast};
+use crate::analyse::graph::Graph;
 use crate::analyse::history::{self, History};
 use crate::analyse::roadmap::Roadmap;
 use crate::git::{self, NoHistory, SchemaChoice, SchemaFiles, TaskRules, WalkOptions};
@@ -143,4 +145,15 @@ pub fn stale_changes(l: &Loaded, days: u32) -> BTreeSet<String> {
         .filter(|(_, f)| !recent.contains_key(*f) && !dirty.contains(*f))
         .map(|(id, _)| (*id).to_owned())
         .collect()
+}
+
+/// The forecast of a project's open work ([`forecast`]): as of `as_of`
+/// from what git shows on that day, or, without a day, as of today from the
+/// project as it is now.
+pub fn forecast(l: &Loaded, roadmap: &Roadmap, graph: &Graph, history: &History, as_of: Option<Day>) -> Forecast {
+    let (day, from_history) = match as_of {
+        Some(day) => (day, true),
+        None => (Day::today(), false),
+    };
+    forecast::forecast(&forecast::inputs(&l.project, roadmap, graph, history, day, from_history))
 }

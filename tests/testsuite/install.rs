@@ -22,6 +22,7 @@ const SUBCOMMANDS: &[&str] = &[
     "hosts",
     "overlaps",
     "blame",
+    "forecast",
     "completions",
     "man",
 ];

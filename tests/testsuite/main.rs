@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod diff;
 mod flakes;
+mod forecast;
 mod harness;
 mod history;
 mod hostile_text;

@@ -56,6 +56,8 @@ pub struct SiteInput<'a> {
     pub hosts: Option<&'a SiteHosts>,
     /// Pairs of active changes naming the same requirement or file.
     pub overlaps: &'a [crate::analyse::overlaps::Overlap],
+    /// When the open work will finish, when history allows a forecast.
+    pub forecast: Option<&'a crate::analyse::forecast::Forecast>,
 }
 
 /// What the site shows about hosts.

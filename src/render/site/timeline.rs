@@ -20,6 +20,8 @@ struct TimelinePage {
     stale: Vec<Entry>,
     stale_days: u32,
     reference: String,
+    /// How the forecast bands were computed, or why there are none.
+    forecast: Option<String>,
 }
 
 fn burnup_points(series: &[BurnPoint]) -> Vec<BurnupPoint> {
@@ -37,6 +39,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         stale: Vec::new(),
         stale_days: 0,
         reference: String::new(),
+        forecast: None,
     };
     let h = match &input.history {
         Ok(h) => h,
@@ -89,6 +92,35 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 },
             ));
         }
+    }
+    // Beside each phase with open work, its forecast: a band from p50 to p80.
+    if let Some(f) = input.forecast {
+        for (i, p) in r.phases.iter().enumerate() {
+            let Some(fp) = f.phases.iter().find(|x| x.id == p.id && x.open > 0) else { continue };
+            if let (Some(p50), Some(p80)) = (fp.estimate.p50, fp.estimate.p80) {
+                rows.push((
+                    i,
+                    String::new(),
+                    GanttRow {
+                        label: format!("{} (forecast p50–p80)", p.title),
+                        start: p50,
+                        end: p80,
+                        class: "forecast",
+                        milestone: false,
+                        href: Some(format!("index.html#phase-{}", slug(&p.id))),
+                        section: p.title.clone(),
+                    },
+                ));
+            }
+        }
+        page.forecast = Some(match &f.throughput {
+            Some(words) => format!(
+                "Forecast bands run from the p50 to the p80 day of each phase with open work: as of {}, half of {} simulated futures had finished the phase by the first, four in five by the second. Each future draws every open change's daily progress from the repository's own pace ({words}); a change starts only when what it waits for is finished.",
+                f.as_of,
+                crate::analyse::forecast::RUNS
+            ),
+            None => format!("No forecast: {}.", f.project.basis),
+        });
     }
     let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
     for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {

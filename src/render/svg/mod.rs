@@ -103,6 +103,7 @@ pub const STATUS_CLASSES: &[(&str, &str, &str, &str)] = &[
     ("archived", "#e9ecef", "#6c757d", "#343a40"),
     ("missing", "#ffffff", "#c92a2a", "#c92a2a"),
     ("blocked", "#ffc9c9", "#c92a2a", "#5c0a0a"),
+    ("forecast", "#e5dbff", "#7048e8", "#2b1a66"),
 ];
 
 const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif";

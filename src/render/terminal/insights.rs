@@ -1,7 +1,8 @@
-//! Terminal text for the answers built on the parse: overlapping changes
-//! and where requirements came from.
+//! Terminal text for the answers built on the parse: overlapping changes,
+//! where requirements came from, and when open work will finish.
 
 use super::{Style, esc, pad, project_column};
+use crate::analyse::forecast::{Estimate, Forecast};
 use crate::analyse::overlaps::{Kind, Overlap};
 use crate::analyse::provenance::{Op, Step};
 use crate::model::Spec;
@@ -78,6 +79,46 @@ pub fn blame(spec: &Spec, steps: &[Vec<Step>], style: &Style) -> String {
             };
             let line = format!("    {day}  {:<8}  {}{from}", s.op.word(), pad(&s.change, width));
             let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    out
+}
+
+/// `p50 2026-12-20 · p80 2027-01-04`, or why there is none.
+pub fn estimate(e: &Estimate, style: &Style) -> String {
+    match (e.p50, e.p80) {
+        (Some(p50), Some(p80)) => format!("p50 {p50} · p80 {p80}"),
+        (Some(p50), None) => format!("p50 {p50} · p80 {}", style.dim("beyond the horizon")),
+        _ => style.dim(&esc(&e.basis)),
+    }
+}
+
+/// `spec forecast`: the project, each phase and each open change.
+pub fn forecast(f: &Forecast, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.heading(&format!("Forecast as of {}", f.as_of)));
+    match &f.throughput {
+        Some(words) => {
+            let _ = writeln!(out, "{}", style.dim(&esc(words)));
+        }
+        None => {
+            let _ = writeln!(out, "{}", style.warning(&esc(&f.project.basis)));
+            return out;
+        }
+    }
+    let _ = writeln!(out, "\n  {}  {}", pad("Project", 8), estimate(&f.project, style));
+    if !f.phases.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Phases"));
+        let width = f.phases.iter().map(|p| unicode_width::UnicodeWidthStr::width(p.title.as_str())).max().unwrap_or(0);
+        for p in &f.phases {
+            let _ = writeln!(out, "  {}  {}", pad(&p.title, width), estimate(&p.estimate, style));
+        }
+    }
+    if !f.changes.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Changes"));
+        let width = f.changes.iter().map(|c| unicode_width::UnicodeWidthStr::width(c.id.as_str())).max().unwrap_or(0);
+        for c in &f.changes {
+            let _ = writeln!(out, "  {}  {:>4} left  {}", pad(&c.id, width), c.left, estimate(&c.estimate, style));
         }
     }
     out

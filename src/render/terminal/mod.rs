@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 pub use super::style::Style;
 
 mod insights;
-pub use insights::{blame, overlaps};
+pub use insights::{blame, forecast, overlaps};
 
 // Every text from the repository goes through `esc` (or `pad`, `join` or
 // `indent`, which use it) before it is written.
@@ -232,6 +232,24 @@ pub fn status(st: &Status, style: &Style) -> String {
                 h.done.len(),
                 open
             );
+        }
+    }
+    if let Some(f) = &st.forecast {
+        let open: Vec<_> = f.phases.iter().filter(|p| p.open > 0).collect();
+        if f.throughput.is_none() {
+            let _ = writeln!(out, "\n{} {}", style.heading("Forecast"), style.dim(&esc(&f.project.basis)));
+        } else if !f.changes.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{} {}",
+                style.heading("Forecast"),
+                style.dim("from the pace in git history; `spec forecast`")
+            );
+            let width = id_width(open.iter().map(|p| p.title.as_str()).chain(["Project"]));
+            for p in open {
+                let _ = writeln!(out, "  {}  {}", pad(&p.title, width), insights::estimate(&p.estimate, style));
+            }
+            let _ = writeln!(out, "  {}  {}", pad("Project", width), insights::estimate(&f.project, style));
         }
     }
     if !st.overlaps.is_empty() {
