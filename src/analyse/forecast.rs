@@ -14,7 +14,7 @@
 //! each open change that is not waiting, that change's progress from those
 //! samples, recent ones more likely (weights halve every [`HALF_LIFE`]
 //! days), and more and more from the change's own days as it has more of
-//! them ([`OWN_PRIOR`]), its recent days most ([`OWN_HALF_LIFE`]): a change
+//! them ([`OWN_DAYS`]), its recent days most ([`OWN_HALF_LIFE`]): a change
 //! that stalled is forecast to go on slowly, one that moves to keep moving; a change takes no work until every change it waits for is
 //! finished. A change's finish day in a run is the day its last
 //! task is checked; a phase's, the day its last change finishes. Over
@@ -32,15 +32,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Days of history the throughput is drawn from.
 pub const WINDOW: i64 = 84;
-/// How many days of its own a change needs before its own pace counts as
-/// much as the pool's: a change's draws come from its own samples with
-/// probability `n / (n + OWN_PRIOR)`, `n` its change-days in the window.
-pub const OWN_PRIOR: f64 = 5.0;
+/// Days of its own after which a change's pace is its own alone: its draws
+/// come from its own samples with probability `min(1, n / OWN_DAYS)`, `n`
+/// its change-days in the window, else from the pool of all open changes.
+pub const OWN_DAYS: f64 = 14.0;
 /// Days after which a day's weight halves in the pool of all open changes.
 pub const HALF_LIFE: f64 = 28.0;
 /// The same for a change's own days: its recent pace is what it will
 /// likely keep (a change that stalled weeks ago is forecast to stay slow).
-pub const OWN_HALF_LIFE: f64 = 7.0;
+pub const OWN_HALF_LIFE: f64 = 3.5;
 /// Monte Carlo runs.
 pub const RUNS: usize = 1000;
 /// Days simulated at most (three years); later is "beyond the horizon".
@@ -67,7 +67,8 @@ pub struct Inputs {
     /// Tasks checked on one open change on one day, one entry per change
     /// and day it was open (days after `as_of` are ignored).
     pub samples: Vec<(Day, u32)>,
-    /// The same samples of each open change alone, by id.
+    /// The samples of each open change alone, by id, from its first
+    /// checked task on.
     pub own: BTreeMap<String, Vec<(Day, u32)>>,
     /// Open changes at `as_of`, in roadmap order; drafts (no tasks) too,
     /// since others may wait for them.
@@ -222,6 +223,12 @@ pub fn inputs(
     let mut samples: Vec<(Day, u32)> = own.values().flatten().copied().collect();
     samples.sort();
     own.retain(|id, _| states.contains_key(id));
+    // A change's own pace starts with its first checked task: before that
+    // it had not started (waiting its turn), which is not the same as stalled.
+    for days in own.values_mut() {
+        let started = days.iter().position(|(_, n)| *n > 0).unwrap_or(days.len());
+        days.drain(..started);
+    }
     Inputs { as_of, samples, own, open, finished, phases }
 }
 
@@ -345,7 +352,7 @@ pub fn forecast(inputs: &Inputs) -> Forecast {
                         (*n, cumulative)
                     })
                     .collect();
-                let share = list.len() as f64 / (list.len() as f64 + OWN_PRIOR);
+                let share = (list.len() as f64 / OWN_DAYS).min(1.0);
                 (list, share)
             })
             .collect();
