@@ -5,7 +5,7 @@
 //! The archive is replayed in order (archive day, then folder name; folders
 //! without a day last), each change's deltas in the order the official
 //! `archive` applies them: RENAMED, REMOVED, MODIFIED, ADDED. A requirement
-//! is followed by its folded name ([`overlaps::fold`]); a RENAMED moves its
+//! is followed by its folded name ([`super::overlaps::fold`]); a RENAMED moves its
 //! history from the FROM name to the TO name, so the requirement as it is
 //! named now carries the changes that named it before. A requirement no
 //! archived change names has an empty provenance: it was written by hand

@@ -147,7 +147,7 @@ pub fn stale_changes(l: &Loaded, days: u32) -> BTreeSet<String> {
         .collect()
 }
 
-/// The forecast of a project's open work ([`forecast`]): as of `as_of`
+/// The forecast of a project's open work ([`mod@forecast`]): as of `as_of`
 /// from what git shows on that day, or, without a day, as of today from the
 /// project as it is now.
 pub fn forecast(l: &Loaded, roadmap: &Roadmap, graph: &Graph, history: &History, as_of: Option<Day>) -> Forecast {
