@@ -48,7 +48,7 @@ pub enum Command {
     /// Show everything parsed for one change or spec.
     Show(ShowArgs),
     /// The dashboard: totals, changes grouped by status with progress bars, specs.
-    Status(JsonArg),
+    Status(StatusArgs),
     /// Validate every change and spec with the official OpenSpec rules, plus
     /// spec's own checks of the files it read.
     ///
@@ -291,6 +291,17 @@ pub enum GraphFormat {
     Mermaid,
     Dot,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Add a line per phase with its p50 and p80 finish days (`spec
+    /// forecast`). It reads the whole git history, so it is off by default:
+    /// the dashboard alone stays a matter of milliseconds on big histories.
+    #[arg(long)]
+    pub forecast: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Debug, clap::Args)]

@@ -262,10 +262,11 @@ fn pace(inputs: &Inputs) -> Result<(Vec<(u32, f64)>, String), String> {
     let window: Vec<&&(Day, u32)> = upto.iter().filter(|(d, _)| *d >= from).collect();
     let tasks: u32 = window.iter().map(|(_, n)| n).sum();
     if span < MIN_DAYS || tasks < MIN_TASKS {
+        let days = span.min(WINDOW);
         return Err(format!(
-            "too little history: {tasks} task{} of open work checked over {span} day{} up to {} (a forecast needs at least {MIN_TASKS} tasks over {MIN_DAYS} days)",
+            "too little history: {tasks} task{} of open work checked over the {days} day{} up to {} (a forecast needs at least {MIN_TASKS} tasks over {MIN_DAYS} days)",
             if tasks == 1 { "" } else { "s" },
-            if span == 1 { "" } else { "s" },
+            if days == 1 { "" } else { "s" },
             inputs.as_of
         ));
     }
@@ -584,7 +585,7 @@ mod tests {
         let thin = forecast(&inputs);
         assert_eq!(thin.project.p50, None);
         assert!(
-            thin.project.basis.starts_with("too little history: 2 tasks of open work checked over 2 days"),
+            thin.project.basis.starts_with("too little history: 2 tasks of open work checked over the 2 days"),
             "{}",
             thin.project.basis
         );

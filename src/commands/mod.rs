@@ -118,8 +118,8 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         _ => context::load(&config, depth)?,
     };
     Ok(match &cli.command {
-        None => status::run(&loaded, &config, false, &style),
-        Some(Command::Status(args)) => status::run(&loaded, &config, args.json, &style),
+        None => status::run(&loaded, &config, false, false, &style),
+        Some(Command::Status(args)) => status::run(&loaded, &config, args.json.json, args.forecast, &style),
         Some(Command::List(args)) => list::run(&loaded, args, &style),
         Some(Command::Show(args)) => show::run(&loaded, args, &style)?,
         Some(Command::Check(args)) => check::run(&loaded, &config, args, &style),

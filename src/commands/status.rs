@@ -1,6 +1,6 @@
 //! `spec status` (and `spec` alone): the dashboard, with stale work from
-//! git, overlapping changes, the forecast per phase and, for a flake, the
-//! open and done changes per host.
+//! git, overlapping changes, with `--forecast` the forecast per phase and,
+//! for a flake, the open and done changes per host.
 
 use super::Outcome;
 use crate::analyse::{self, HostSummary, Status};
@@ -9,7 +9,7 @@ use crate::context::history::{self, STALE_AFTER_DAYS, stale_changes};
 use crate::context::{CodeContext, Loaded, plan};
 use crate::render::{json, style::Style, terminal};
 
-pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> Outcome {
+pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, with_forecast: bool, style: &Style) -> Outcome {
     let statuses: Vec<Status> = loaded
         .iter()
         .map(|l| {
@@ -18,7 +18,9 @@ pub fn run(loaded: &[Loaded], config: &Config, as_json: bool, style: &Style) -> 
             let (roadmap, _) = plan::read_roadmap(l, &l.tree.root, explicit);
             let days = roadmap.and_then(|r| r.file.stale_after_days).unwrap_or(STALE_AFTER_DAYS);
             let stale = stale_changes(l, days);
-            st.forecast = forecast(l, config);
+            if with_forecast {
+                st.forecast = forecast(l, config);
+            }
             for c in st.in_progress.iter_mut().chain(st.draft.iter_mut()) {
                 c.stale = stale.contains(&c.id);
             }

@@ -95,7 +95,7 @@ fn thin_history_says_why() {
         json!({
             "p50": null,
             "p80": null,
-            "basis": "too little history: 6 tasks of open work checked over 3 days up to 2024-01-04 (a forecast needs at least 5 tasks over 7 days)"
+            "basis": "too little history: 6 tasks of open work checked over the 3 days up to 2024-01-04 (a forecast needs at least 5 tasks over 7 days)"
         })
     );
     assert!(f["changes"].as_array().unwrap().iter().all(|c| c["p50"].is_null()));
@@ -115,4 +115,14 @@ fn roadmap_forecast_is_opt_in() {
         "{with}"
     );
     assert!(with.contains("| **Project** | "), "{with}");
+}
+
+#[test]
+fn status_forecast_is_opt_in() {
+    let r = generated();
+    let plain = r.run(&["status"]).stdout;
+    assert!(!plain.contains("Forecast"), "{plain}");
+    let with = r.run(&["status", "--forecast"]).stdout;
+    // As of today, long after the generated history: too little recent history.
+    assert!(with.contains("Forecast too little history: 0 tasks of open work checked"), "{with}");
 }
