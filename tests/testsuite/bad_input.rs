@@ -259,3 +259,37 @@ fn folder_symlinks_out_of_the_root_are_not_followed() {
     let ids = inside.run(&["list", "--archived", "--json"]).json();
     assert_eq!(ids["changes"][0]["id"], "kept");
 }
+
+/// Nix that would make a naive reader loop or overflow: modules importing
+/// each other in a cycle, a 10,000-element list, nesting 5,000 and 20,000
+/// deep. `spec hosts` ends, reads the cycle as one closure, and names the
+/// files it would not read.
+#[test]
+fn nix_import_cycles_huge_lists_and_deep_nesting_are_bounded() {
+    let list: Vec<String> = (0..10_000).map(|i| format!("\"e{i}\"")).collect();
+    let t = SpecTest::new()
+        .file(
+            "flake.nix",
+            "{ outputs = { self, nixpkgs }: { nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./hosts/a ]; }; }; }\n",
+        )
+        .file("hosts/a/default.nix", "{ ... }: { imports = [ ./one.nix ./big.nix ]; }\n")
+        .file("hosts/a/one.nix", "{ ... }: { imports = [ ./two.nix ]; }\n")
+        .file("hosts/a/two.nix", "{ ... }: { imports = [ ./one.nix ./default.nix ]; }\n")
+        .file("hosts/a/big.nix", format!("{{ ... }}: {{ x = [ {} ]; imports = [ ./one.nix ]; }}\n", list.join(" ")))
+        .file("hosts/a/deep.nix", format!("{{ ... }}: {{ y = {}{}; }}\n", "[".repeat(5_000), "]".repeat(5_000)))
+        .file("hosts/a/deeper.nix", format!("{{ ... }}: {{ z = {}1{}; }}\n", "(".repeat(20_000), ")".repeat(20_000)));
+    let run = t.run(&["hosts", "--json"]);
+    assert_no_panic(&run);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let host = &json["hosts"][0];
+    assert_eq!(host["name"], "a", "{json}");
+    let errors: Vec<(String, String)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap().to_owned(), e["message"].as_str().unwrap().to_owned()))
+        .collect();
+    let deep = |f: &str| (format!("hosts/a/{f}"), "nesting deeper than 200 levels; the file was not read".to_owned());
+    assert_eq!(errors, [deep("deep.nix"), deep("deeper.nix")]);
+}
