@@ -91,7 +91,7 @@ pub enum Command {
     /// archived change names were written by hand into the main spec.
     Blame(BlameArgs),
     /// When open work will finish: p50 and p80 days for each open change with
-    /// tasks, each phase and the project, from the tasks checked per day in
+    /// tasks, each phase and the project, from the pace of open changes in
     /// git history (Monte Carlo, dependencies respected).
     Forecast(ForecastArgs),
     /// Pairs of active changes that overlap: their delta specs name the same

@@ -25,9 +25,9 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &DiffArgs) -> Result<Outcom
             (l, &worktree_plan, "working tree".to_owned(), None)
         }
     };
-    let base_overlaps = base.overlaps(&repo, l).map_err(Error::Usage)?;
+    let base_overlaps = base.overlaps(&repo).map_err(Error::Usage)?;
     let head_overlaps = match &head {
-        Some(h) => h.overlaps(&repo, l).map_err(Error::Usage)?,
+        Some(h) => h.overlaps(&repo).map_err(Error::Usage)?,
         None => CodeContext::read(l, CodeSource::default(), Evidence::Files, None)?.overlaps(l),
     };
     let base_roadmap = base.plan.roadmap(&base.loaded.project, None);

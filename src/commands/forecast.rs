@@ -1,13 +1,12 @@
 //! `spec forecast`: p50 and p80 finish days of the open work, from the
 //! repository's own throughput in git history.
 
-use super::{Outcome, one, parse_day};
+use super::{Outcome, one, parse_day, read_history};
 use crate::cli::ForecastArgs;
 use crate::config::Config;
 use crate::context::history::{self, HistoryOptions};
 use crate::context::{Loaded, Plan};
-use crate::error::{Error, Result};
-use crate::git::NoHistory;
+use crate::error::Result;
 use crate::render::{json, style::Style, terminal};
 
 pub fn run(loaded: &[Loaded], config: &Config, args: &ForecastArgs, style: &Style) -> Result<Outcome> {
@@ -16,10 +15,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &ForecastArgs, style: &Styl
     let plan = Plan::of(l, config);
     let roadmap = plan.roadmap(&l.project, None);
     let options = HistoryOptions { stale_after_days: plan.stale_after_days(), ..HistoryOptions::default() };
-    let (_, found) = history::read(l, Some(&roadmap), options).map_err(|e| match e {
-        NoHistory::Failed(m) => Error::Diagnostics(format!("error: reading git history failed: {m}")),
-        other => Error::Usage(format!("{other}: `spec forecast` needs the project in a git repository with commits")),
-    })?;
+    let found = read_history(l, &roadmap, options, "forecast")?;
     let forecast = history::forecast(l, &roadmap, &plan.graph, &found, as_of);
     let mut out = Outcome::new().reading_problems(loaded);
     out.stdout = if args.json { json::to_string(&forecast) } else { terminal::forecast(&forecast, style) };

@@ -1,13 +1,12 @@
 //! `spec history`: each change's dates and task counts over the commits,
 //! or one change's series.
 
-use super::{Outcome, did_you_mean, one, parse_day};
+use super::{Outcome, did_you_mean, one, parse_day, read_history};
 use crate::cli::HistoryArgs;
 use crate::config::Config;
-use crate::context::history::{self, HistoryOptions};
+use crate::context::history::HistoryOptions;
 use crate::context::{Loaded, Plan};
 use crate::error::{Error, Result};
-use crate::git::NoHistory;
 use crate::render::{json, style::Style, terminal};
 
 pub fn run(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &Style) -> Result<Outcome> {
@@ -18,10 +17,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &HistoryArgs, style: &Style
     let roadmap = plan.roadmap(&l.project, None);
     let options =
         HistoryOptions { all_parents: args.walk.all_parents, today, stale_after_days: plan.stale_after_days() };
-    let (_, history) = history::read(l, Some(&roadmap), options).map_err(|e| match e {
-        NoHistory::Failed(m) => Error::Diagnostics(format!("error: reading git history failed: {m}")),
-        other => Error::Usage(format!("{other}: `spec history` needs the project in a git repository with commits")),
-    })?;
+    let history = read_history(l, &roadmap, options, "history")?;
     if let Some(shallow) = &history.shallow_from {
         out.stderr.push_str(&format!(
             "note: this is a shallow clone; history starts at {} ({}). Fetch all of it with `git fetch --unshallow` \

@@ -174,6 +174,21 @@ fn out_path(out: Option<&PathBuf>, default: PathBuf) -> Result<PathBuf> {
 }
 
 /// `--date`, checked: a calendar day or nothing.
+/// A project's history for a command that cannot go on without it
+/// (`what`: the command's name in the message).
+fn read_history(
+    l: &Loaded,
+    roadmap: &crate::analyse::roadmap::Roadmap,
+    options: context::history::HistoryOptions,
+    what: &str,
+) -> Result<crate::analyse::history::History> {
+    let (_, history) = context::history::read(l, Some(roadmap), options).map_err(|e| match e {
+        crate::git::NoHistory::Failed(m) => Error::Diagnostics(format!("error: reading git history failed: {m}")),
+        other => Error::Usage(format!("{other}: `spec {what}` needs the project in a git repository with commits")),
+    })?;
+    Ok(history)
+}
+
 fn parse_day(day: Option<&str>) -> Result<Option<Day>> {
     match day {
         None => Ok(None),

@@ -21,6 +21,8 @@ pub struct Revision {
     pub label: String,
     /// Full commit id.
     pub commit: String,
+    /// The project's folder in the repository, as path parts.
+    project: Vec<String>,
     pub loaded: Loaded,
     pub plan: Plan,
     /// What could not be read at this revision, as warnings (sorted by path).
@@ -30,9 +32,8 @@ pub struct Revision {
 impl Revision {
     /// The overlaps between its active changes, their declared links
     /// resolved against the files of the commit.
-    pub fn overlaps(&self, repo: &git2::Repository, l: &Loaded) -> Result<Vec<Overlap>, String> {
-        let project: Vec<String> = git::repo_path(repo, &l.tree.dir).map_err(|e| e.to_string())?;
-        let files = git::files_at(repo, &self.commit, &project)?;
+    pub fn overlaps(&self, repo: &git2::Repository) -> Result<Vec<Overlap>, String> {
+        let files = git::files_at(repo, &self.commit, &self.project)?;
         let list = self.scratch.path().join(".spec-files");
         std::fs::write(&list, files.join("\n")).map_err(|e| e.to_string())?;
         let source = CodeSource { files: Some(&list), no_git: true };
@@ -82,6 +83,6 @@ impl Revision {
             (None, None) => None,
         };
         let plan = Plan::new(&loaded, &dir, explicit.as_ref().map(|(p, s)| (p.as_path(), s.as_str())), config.infer);
-        Ok(Revision { scratch, label: rev.to_owned(), commit: commit.id, loaded, plan, warnings })
+        Ok(Revision { scratch, label: rev.to_owned(), commit: commit.id, project, loaded, plan, warnings })
     }
 }
