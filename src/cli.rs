@@ -241,6 +241,13 @@ pub struct SiteArgs {
     /// Write into a folder that `spec site` did not create (nothing there is deleted).
     #[arg(long)]
     pub force: bool,
+    /// Keep running: rebuild the site each time a file under `openspec/`,
+    /// the roadmap file or (in a flake) a `.nix` file changes, and print the
+    /// pages each rebuild wrote. An error (a file saved half-way) is printed
+    /// and the watch goes on. Ctrl-C, SIGTERM or SIGHUP ends it with exit
+    /// code 0 once the build in progress is swapped in or dropped whole.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -271,6 +278,14 @@ pub struct RoadmapArgs {
     /// Print the roadmap to stdout instead of writing a file.
     #[arg(long, conflicts_with_all = ["out", "check"])]
     pub stdout: bool,
+    /// Keep running: rewrite the file each time a file under `openspec/`,
+    /// the roadmap file or (in a flake) a `.nix` file changes, saying
+    /// whether it changed. An error (a file saved half-way) is printed and
+    /// the watch goes on. Ctrl-C, SIGTERM or SIGHUP ends it with exit code
+    /// 0 once the write in progress is done. Not with `--check`, `--stdout`
+    /// or `--out -`, which write no file.
+    #[arg(long, conflicts_with_all = ["check", "stdout"])]
+    pub watch: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -300,6 +315,14 @@ pub struct StatusArgs {
     /// the dashboard alone stays a matter of milliseconds on big histories.
     #[arg(long)]
     pub forecast: bool,
+    /// Keep running: each time a file under `openspec/`, the roadmap file
+    /// or (in a flake) a `.nix` file changes, draw the dashboard again if
+    /// it changed. On a terminal it is redrawn in place;
+    /// otherwise each dashboard is printed followed by a line `---`. An
+    /// error (a file saved half-way) is printed and the watch goes on.
+    /// Ctrl-C, SIGTERM or SIGHUP ends it with exit code 0. Not with `--json`.
+    #[arg(long, conflicts_with = "json")]
+    pub watch: bool,
     #[command(flatten)]
     pub json: JsonArg,
 }

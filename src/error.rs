@@ -19,6 +19,9 @@ pub enum Error {
     Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    /// Watching files for `--watch` failed (no watch could be set up, say).
+    #[error("{0}")]
+    Watch(String),
     /// Writing to stdout or stderr failed (a closed pipe is handled by the caller).
     #[error(transparent)]
     Io(#[from] std::io::Error),

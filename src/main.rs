@@ -1,5 +1,4 @@
 use clap::Parser;
-use spec::render::escape;
 use std::process::ExitCode;
 
 // Parsing allocates many small strings in parallel; mimalloc makes that
@@ -24,16 +23,8 @@ fn main() -> ExitCode {
                 ExitCode::from(spec::error::exit::ERROR)
             }
         },
-        // Errors name what the repository holds (ids, paths): escaped, a line
-        // at a time, like every other text for the terminal.
-        Err(spec::error::Error::Diagnostics(text)) => {
-            for line in text.lines() {
-                eprintln!("{}", escape::terminal(line));
-            }
-            ExitCode::from(spec::error::exit::ERROR)
-        }
         Err(e) => {
-            eprintln!("error: {}", escape::terminal(&e.to_string()));
+            eprint!("{}", spec::commands::error_text(&e));
             ExitCode::from(spec::error::exit::ERROR)
         }
     }

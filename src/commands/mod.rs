@@ -2,6 +2,8 @@
 //! what the command needs, hand it to the analysis and the renderers, and
 //! say what to print and which exit code to return ([`Outcome`]). [`run`]
 //! picks the command for the command line; `main.rs` prints the outcome.
+//! With `--watch`, `watch.rs` runs the command again on every change and
+//! prints each outcome itself.
 
 mod blocked;
 mod check;
@@ -20,6 +22,7 @@ mod shell;
 mod show;
 mod site;
 mod status;
+mod watch;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -93,7 +96,8 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Run a parsed command line from `cwd`.
+/// Run a parsed command line from `cwd`. With `--watch` it returns only
+/// once stopped, having printed every run's outcome itself.
 pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
     // These read no repository: they work anywhere, even outside one.
     match &cli.command {
@@ -101,7 +105,14 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
         Some(Command::Man(args)) => return shell::man(args),
         _ => {}
     }
-    let config = Config::from_cli(cli, cwd)?;
+    if watch::wanted(cli) {
+        return watch::run(cli, cwd);
+    }
+    run_with(cli, &Config::from_cli(cli, cwd)?)
+}
+
+/// Run a command line whose configuration is resolved: load, then the command.
+fn run_with(cli: &Cli, config: &Config) -> Result<Outcome> {
     let style = Style::new(config.color);
     // `list` and `status` show progress only: read no design or delta spec
     // (unless status links a flake's hosts, which reads all a change says).
@@ -114,28 +125,28 @@ pub fn run(cli: &Cli, cwd: &Path) -> Result<Outcome> {
     // What is written into a project is read from the project's own folder.
     let loaded = match &cli.command {
         _ if config.bare_flake => vec![context::Loaded::bare(&config.root)],
-        Some(Command::Roadmap(_) | Command::Site(_)) => context::load_in_place(&config, depth)?,
-        _ => context::load(&config, depth)?,
+        Some(Command::Roadmap(_) | Command::Site(_)) => context::load_in_place(config, depth)?,
+        _ => context::load(config, depth)?,
     };
     Ok(match &cli.command {
-        None => status::run(&loaded, &config, false, false, &style),
-        Some(Command::Status(args)) => status::run(&loaded, &config, args.json.json, args.forecast, &style),
+        None => status::run(&loaded, config, false, false, &style),
+        Some(Command::Status(args)) => status::run(&loaded, config, args.json.json, args.forecast, &style),
         Some(Command::List(args)) => list::run(&loaded, args, &style),
         Some(Command::Show(args)) => show::run(&loaded, args, &style)?,
-        Some(Command::Check(args)) => check::run(&loaded, &config, args, &style),
-        Some(Command::Roadmap(args)) => roadmap::run(&loaded, &config, args)?,
-        Some(Command::Graph(args)) => graph::run(&loaded, &config, args)?,
-        Some(Command::Next(args)) => next::run(&loaded, &config, args.json),
-        Some(Command::Blocked(args)) => blocked::run(&loaded, &config, args.json),
-        Some(Command::Site(args)) => site::run(&loaded, &config, args)?,
-        Some(Command::History(args)) => history::run(&loaded, &config, args, &style)?,
-        Some(Command::Diff(args)) => diff::run(&loaded, &config, args)?,
+        Some(Command::Check(args)) => check::run(&loaded, config, args, &style),
+        Some(Command::Roadmap(args)) => roadmap::run(&loaded, config, args)?,
+        Some(Command::Graph(args)) => graph::run(&loaded, config, args)?,
+        Some(Command::Next(args)) => next::run(&loaded, config, args.json),
+        Some(Command::Blocked(args)) => blocked::run(&loaded, config, args.json),
+        Some(Command::Site(args)) => site::run(&loaded, config, args)?,
+        Some(Command::History(args)) => history::run(&loaded, config, args, &style)?,
+        Some(Command::Diff(args)) => diff::run(&loaded, config, args)?,
         Some(Command::Links(args)) => links::run(&loaded, args, &style)?,
         Some(Command::Impact(args)) => impact::run(&loaded, args, &style)?,
         Some(Command::Hosts(args)) => hosts::run(&loaded, args, &style)?,
         Some(Command::Overlaps(args)) => overlaps::run(&loaded, args)?,
         Some(Command::Blame(args)) => show::blame(&loaded, args, &style)?,
-        Some(Command::Forecast(args)) => forecast::run(&loaded, &config, args, &style)?,
+        Some(Command::Forecast(args)) => forecast::run(&loaded, config, args, &style)?,
         Some(Command::Completions(args)) => shell::completions(args)?,
         Some(Command::Man(args)) => shell::man(args)?,
     })
@@ -151,6 +162,17 @@ pub fn emit(outcome: &Outcome) -> std::io::Result<()> {
     };
     write(Box::new(std::io::stderr().lock()), &outcome.stderr)?;
     write(Box::new(std::io::stdout().lock()), &outcome.stdout)
+}
+
+/// What an error prints on stderr. Errors name what the repository holds
+/// (ids, paths): escaped, a line at a time, like every other text for the
+/// terminal; rendered diagnostics are printed as they are.
+pub fn error_text(e: &Error) -> String {
+    use crate::render::escape::terminal;
+    match e {
+        Error::Diagnostics(text) => text.lines().map(|l| format!("{}\n", terminal(l))).collect(),
+        e => format!("error: {}\n", terminal(&e.to_string())),
+    }
 }
 
 /// The one project a command works on, or a usage error naming them all.

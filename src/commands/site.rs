@@ -17,6 +17,9 @@ use crate::render::{self, style::Style};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
+/// Up to this many written files, `--watch` names them; past it, counts them.
+const WATCH_NAMES: usize = 8;
+
 pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcome> {
     if args.out.is_some() && loaded.len() > 1 {
         one(loaded, "--out")?;
@@ -83,15 +86,22 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
                 plural(n)
             ),
         };
-        out.stderr.push_str(&format!(
-            "site: {} pages and assets in {} ({} written, {} unchanged, {} removed{kept}) in {} ms\n",
-            files.len(),
-            crate::discover::relative(&config.root, &given),
-            report.written,
-            report.unchanged,
-            report.removed,
-            started.elapsed().as_millis()
-        ));
+        let shown = crate::discover::relative(&config.root, &given);
+        let counts =
+            format!("{} written, {} unchanged, {} removed{kept}", report.written, report.unchanged, report.removed);
+        let ms = started.elapsed().as_millis();
+        out.stderr.push_str(&if args.watch {
+            // What this rebuild changed, by name while the list is short.
+            let what = match report.written_pages.as_slice() {
+                [] if report.removed == 0 => "nothing changed".to_owned(),
+                [] => format!("removed {} files", report.removed),
+                pages if pages.len() <= WATCH_NAMES => format!("rebuilt {}", pages.join(", ")),
+                pages => format!("rebuilt {} files", pages.len()),
+            };
+            format!("site: {what} in {shown} ({counts}) in {ms} ms\n")
+        } else {
+            format!("site: {} pages and assets in {shown} ({counts}) in {ms} ms\n", files.len())
+        });
     }
     Ok(out)
 }

@@ -1,8 +1,9 @@
 //! What a command loads, once: the projects ([`Loaded`]: the files as read
 //! and the model parsed from them), the roadmap file and the dependency
 //! graph ([`plan`]), the history from git ([`history`]), the code files with
-//! their links and the Nix graph ([`code`]), and a project as it was at a
-//! revision ([`revision`]).
+//! their links and the Nix graph ([`code`]), a project as it was at a
+//! revision ([`revision`]), and the files to watch for `--watch`
+//! ([`watch`]).
 //!
 //! This is where reading (discover, git) meets the pure stages (parse,
 //! analyse, nix). Commands ask the context, then hand what it gives to the
@@ -12,6 +13,7 @@ pub mod code;
 pub mod history;
 pub mod plan;
 pub mod revision;
+pub mod watch;
 
 pub use code::{CodeContext, CodeSource, Evidence};
 pub use plan::Plan;

@@ -32,14 +32,17 @@ const BUILD_SUFFIX: &str = ".tmp";
 const MARKER: &str = "spec-site-build";
 
 /// What writing a site did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SiteReport {
+    /// Files new or with another content than before (`written_pages`).
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
     /// Files the manifest lists that are no longer produced but were kept:
     /// changed since spec wrote them, or listed without a hash.
     pub kept: usize,
+    /// The paths of the written files, in path order.
+    pub written_pages: Vec<String>,
 }
 
 /// Write a site's files into `dir` (a path from [`super::resolve`]),
@@ -101,10 +104,13 @@ pub fn write_site(
     let site = build.site();
     write_files(&site, files, tick)?;
     let mut report = SiteReport::default();
-    if let Some(meta) = &before {
-        carry_over(dir, &site, &plan, &listed, limit, meta, &mut report)?;
-    }
-    report.written = files.len() - report.unchanged;
+    let unchanged = match &before {
+        Some(meta) => carry_over(dir, &site, &plan, &listed, limit, meta, &mut report)?,
+        None => BTreeSet::new(),
+    };
+    report.unchanged = unchanged.len();
+    report.written_pages = plan.pages.keys().filter(|p| !unchanged.contains(*p)).map(|p| (*p).to_owned()).collect();
+    report.written = report.written_pages.len();
     build.swap_in(dir, before.as_ref())?;
     Ok(report)
 }
@@ -229,17 +235,18 @@ fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Bring into the new site `site` what stays of the old folder `dir`: its
 /// files that spec neither writes now nor may remove (linked, not copied,
 /// where the file system allows), the modes of its folders and of the files
-/// spec replaces. Counts unchanged, removed and kept files into `report`.
-/// Nothing of `dir` is changed.
-fn carry_over(
+/// spec replaces. Counts removed and kept files into `report`, and returns
+/// the pages whose content is unchanged. Nothing of `dir` is changed.
+fn carry_over<'p>(
     dir: &Path,
     site: &Path,
-    plan: &Plan<'_>,
+    plan: &Plan<'p>,
     listed: &BTreeMap<String, Option<String>>,
     limit: u64,
     top: &std::fs::Metadata,
     report: &mut SiteReport,
-) -> Result<()> {
+) -> Result<BTreeSet<&'p str>> {
+    let mut unchanged = BTreeSet::new();
     let listed_folders = folders_of(listed.keys().map(String::as_str));
     let needed = |key: &str| {
         plan.pages.contains_key(key)
@@ -284,9 +291,10 @@ fn carry_over(
                 }
                 Kind::File(meta) if key == MANIFEST => set_mode(&to, &meta)?,
                 Kind::File(meta) if plan.pages.contains_key(key) => {
-                    if matches!(fs::read_limited(&path, limit)?, fs::Read::Bytes(old) if old == plan.pages[key].as_bytes())
+                    if let Some((page, contents)) = plan.pages.get_key_value(key)
+                        && matches!(fs::read_limited(&path, limit)?, fs::Read::Bytes(old) if old == contents.as_bytes())
                     {
-                        report.unchanged += 1;
+                        unchanged.insert(*page);
                     }
                     set_mode(&to, &meta)?;
                 }
@@ -324,7 +332,7 @@ fn carry_over(
             folder = f.parent();
         }
     }
-    Ok(())
+    Ok(unchanged)
 }
 
 /// Whether the regular file at `path` still has the content `hash` names.
@@ -550,15 +558,29 @@ mod tests {
         write_site(dir, &files(list), force, 1 << 20, &|| {})
     }
 
+    fn report(written: usize, unchanged: usize, removed: usize, kept: usize, pages: &[&str]) -> SiteReport {
+        let written_pages = pages.iter().map(|p| (*p).to_owned()).collect();
+        SiteReport { written, unchanged, removed, kept, written_pages }
+    }
+
+    #[test]
+    fn the_report_names_the_pages_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        write(&site, &[("a.html", "a"), ("b.html", "b")], false).unwrap();
+        let r = write(&site, &[("a.html", "a"), ("b.html", "B"), ("c.html", "c")], false).unwrap();
+        assert_eq!(r, report(2, 1, 0, 0, &["b.html", "c.html"]));
+    }
+
     #[test]
     fn site_writes_removes_only_its_own_files_and_refuses_foreign_folders() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         let r = write(&site, &[("index.html", "a"), ("changes/x.html", "x")], false).unwrap();
-        assert_eq!(r, SiteReport { written: 2, unchanged: 0, removed: 0, kept: 0 });
+        assert_eq!(r, report(2, 0, 0, 0, &["changes/x.html", "index.html"]));
         std::fs::write(site.join("mine.txt"), "user file").unwrap();
         let r = write(&site, &[("index.html", "a")], false).unwrap();
-        assert_eq!(r, SiteReport { written: 0, unchanged: 1, removed: 1, kept: 0 });
+        assert_eq!(r, report(0, 1, 1, 0, &[]));
         assert!(!site.join("changes").exists(), "emptied folder removed");
         assert!(site.join("mine.txt").exists(), "user file kept");
 
@@ -581,7 +603,7 @@ mod tests {
         write(&site, &[("a.html", "a"), ("b.html", "b")], false).unwrap();
         std::fs::write(site.join("b.html"), "edited").unwrap();
         let r = write(&site, &[], false).unwrap();
-        assert_eq!(r, SiteReport { written: 0, unchanged: 0, removed: 1, kept: 1 });
+        assert_eq!(r, report(0, 0, 1, 1, &[]));
         assert!(!site.join("a.html").exists());
         assert_eq!(std::fs::read_to_string(site.join("b.html")).unwrap(), "edited");
     }

@@ -21,3 +21,5 @@ mod provenance;
 mod roadmap;
 mod site;
 mod stacking;
+#[cfg(unix)]
+mod watch;
