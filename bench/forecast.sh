@@ -16,8 +16,12 @@
 #     its p80; the p50 error is |finish - p50| in days;
 #   - it never finished and its p80 passed within the history: a miss;
 #   - it never finished and its p80 lies beyond the history: censored, not scored.
+#   - it has no p80 (its p80 lies beyond the three-year horizon, mostly
+#     because too many runs stop it for good): not scored, counted apart,
+#     with how many of those did finish within the history.
 # Prints, per repository and overall: forecasts scored, distinct changes,
-# p80 coverage, median p50 error, censored. SPEC_BIN scores another build.
+# p80 coverage, median p50 error, censored, without a p80 (and of those,
+# finished). SPEC_BIN scores another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step=${1:-7}
@@ -65,7 +69,8 @@ import json, sys, statistics
 from datetime import date
 out, names = sys.argv[1], sys.argv[2:]
 d = lambda s: date.fromisoformat(s)
-rows, total = [], {"scored": 0, "covered": 0, "errors": [], "changes": set(), "censored": 0, "forecasts": 0}
+keys = ("scored", "covered", "censored", "forecasts", "open", "late")
+rows, total = [], {"scored": 0, "covered": 0, "errors": [], "changes": set(), "censored": 0, "forecasts": 0, "open": 0, "late": 0}
 for name in names:
     try:
         history = json.load(open(f"{out}/{name}.history.json"))
@@ -78,15 +83,18 @@ for name in names:
         at = (c.get("completed") or {}).get("day") or (c.get("archived") or {}).get("day")
         if at:
             finish[c["id"]] = d(at)
-    s = {"scored": 0, "covered": 0, "errors": [], "changes": set(), "censored": 0, "forecasts": 0}
+    s = {"scored": 0, "covered": 0, "errors": [], "changes": set(), "censored": 0, "forecasts": 0, "open": 0, "late": 0}
     for f in forecasts:
         as_of = d(f["as_of"])
         for c in f["changes"]:
+            done = finish.get(c["id"])
             if not c["p80"]:
+                if c["p50"] or "runs never finish" in c["basis"] or "not within" in c["basis"]:
+                    if done is None or done > as_of:
+                        s["open"] += 1; s["late"] += done is not None
                 continue
             s["forecasts"] += 1
             p50, p80 = d(c["p50"]), d(c["p80"])
-            done = finish.get(c["id"])
             if done is not None and done <= as_of:
                 continue  # finished by then in history: the forecast saw stale counts
             if done is None:
@@ -98,20 +106,21 @@ for name in names:
             s["scored"] += 1; s["changes"].add(name + ":" + c["id"])
             s["covered"] += done <= p80
             s["errors"].append(abs((done - p50).days))
-    for k in ("scored", "covered", "censored", "forecasts"):
+    for k in keys:
         total[k] += s[k]
     total["errors"] += s["errors"]; total["changes"] |= s["changes"]
     rows.append((name, s))
 rows.append(("all", total))
 real = [s for n, s in rows if n not in ("generated", "all")]
 if real:
-    r = {k: sum(x[k] for x in real) for k in ("scored", "covered", "censored", "forecasts")}
+    r = {k: sum(x[k] for x in real) for k in keys}
     r["errors"] = [e for x in real for e in x["errors"]]
     r["changes"] = set().union(*(x["changes"] for x in real))
     rows.insert(len(rows) - 1, ("real repos", r))
-print(f"{'repository':<12} {'forecasts':>9} {'scored':>6} {'changes':>7} {'p80 coverage':>12} {'median |p50 error|':>18} {'censored':>8}")
+print(f"{'repository':<12} {'forecasts':>9} {'scored':>6} {'changes':>7} {'p80 coverage':>12} {'median |p50 error|':>18} {'censored':>8} {'no p80 (finished)':>17}")
 for name, s in rows:
     cov = f"{s['covered'] / s['scored']:.2f}" if s["scored"] else "-"
     err = f"{statistics.median(s['errors']):.1f} days" if s["errors"] else "-"
-    print(f"{name:<12} {s['forecasts']:>9} {s['scored']:>6} {len(s['changes']):>7} {cov:>12} {err:>18} {s['censored']:>8}")
+    nop = f"{s['open']} ({s['late']})"
+    print(f"{name:<12} {s['forecasts']:>9} {s['scored']:>6} {len(s['changes']):>7} {cov:>12} {err:>18} {s['censored']:>8} {nop:>17}")
 PY

@@ -16,7 +16,11 @@
 //! days), and more and more from the change's own days as it has more of
 //! them ([`OWN_DAYS`]), its recent days most ([`OWN_HALF_LIFE`]): a change
 //! that stalled is forecast to go on slowly, one that moves to keep moving; a change takes no work until every change it waits for is
-//! finished. A change's finish day in a run is the day its last
+//! finished. Work also stops for good (changes left unfinished, archived
+//! with open tasks, deleted): from the stretches without a task checked in
+//! the history ([`Stall`]), a run may stop an idle change at the start
+//! and any change after a day's work; it never finishes, nor what waits
+//! for it. A change's finish day in a run is the day its last
 //! task is checked; a phase's, the day its last change finishes. Over
 //! [`RUNS`] runs, p50 and p80 are the days by which half and four fifths of
 //! the runs had finished. Where history is too thin, or a change waits for
@@ -48,7 +52,10 @@ pub const HORIZON: i64 = 1096;
 /// The least history that gives a forecast: tasks checked in the window,
 /// and days since the first checked task.
 pub const MIN_TASKS: u32 = 5;
-pub const MIN_DAYS: i64 = 7;
+pub const MIN_DAYS: i64 = 28;
+/// The least stretches without a task checked, longer than a change has
+/// been idle, that say whether it resumes (see [`Stall`]).
+pub const MIN_STALLS: u32 = 5;
 
 /// An open change as the forecast sees it.
 #[derive(Debug, Clone)]
@@ -77,6 +84,118 @@ pub struct Inputs {
     pub finished: BTreeSet<String>,
     /// Phases: id, title and the ids of their changes.
     pub phases: Vec<(String, String, Vec<String>)>,
+    /// Open changes idle for a day or more since their last checked task,
+    /// and those with no task checked since they were created, by id.
+    pub stalls: BTreeMap<String, Stall>,
+    /// What became of every stretch without a task checked in the history
+    /// (a [`Stall`] of 0 days): the chance a change stops for good after a
+    /// day's work. `None`: not measured.
+    pub hazard: Option<Stall>,
+}
+
+/// How long an open change has gone without a task checked, and the
+/// chance, measured on the history, that a change idle so long never
+/// resumes: a Kaplan-Meier estimate over the stretches without a task
+/// checked (how it is computed is on the private `stall`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stall {
+    pub idle: i64,
+    /// Idle since a checked task (else since the change was created).
+    pub started: bool,
+    /// The stretches without a task checked in the history that lasted
+    /// longer than `idle` days (or are still going on past it).
+    pub longer: u32,
+    /// The chance a change idle `idle` days never resumes; `None` when
+    /// fewer than [`MIN_STALLS`] stretches lasted as long.
+    pub never: Option<f64>,
+}
+
+impl Stall {
+    /// The chance the change never resumes, when measured and not nil.
+    pub fn quit_chance(&self) -> Option<f64> {
+        self.never.filter(|p| *p > 0.0)
+    }
+}
+
+/// One stretch without a task checked on a change, up to `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Gap {
+    days: i64,
+    /// It began with a checked task (else with the change's creation: the
+    /// work had not started, which is not the same as having stopped).
+    started: bool,
+    /// Ended by a checked task.
+    resumed: bool,
+    /// Ended by archiving or deleting the change unfinished.
+    quit: bool,
+}
+
+/// The stretches without a task checked of every change up to `as_of`,
+/// from its creation (or last checked task) to its next checked task, its
+/// end unfinished, or `as_of`; and, by id, the idle days of each change at
+/// `as_of` that is still open and not complete.
+fn gaps(history: &History, as_of: Day) -> (Vec<Gap>, BTreeMap<String, (i64, bool)>) {
+    let mut out = Vec::new();
+    let mut idle = BTreeMap::new();
+    for c in &history.changes {
+        let Some(born) = c.created.day.filter(|d| *d <= as_of) else { continue };
+        let on = |e: &Option<crate::analyse::history::Event>| e.as_ref().and_then(|e| e.day).filter(|d| *d <= as_of);
+        let completed = on(&c.completed);
+        let quit_on = [on(&c.archived), on(&c.removed)].into_iter().flatten().min();
+        let (mut last, mut started, mut before) = (born, false, 0);
+        for p in &c.series {
+            let Some(day) = p.at.day.filter(|d| *d <= as_of) else { continue };
+            if p.done > before {
+                if day > last {
+                    out.push(Gap { days: day.number() - last.number(), started, resumed: true, quit: false });
+                }
+                (last, started) = (day, true);
+            }
+            before = p.done;
+        }
+        if completed.is_some() {
+            continue;
+        }
+        let end = quit_on.unwrap_or(as_of);
+        let days = (end.number() - last.number()).max(0);
+        out.push(Gap { days, started, resumed: false, quit: quit_on.is_some() });
+        if quit_on.is_none() {
+            idle.insert(c.id.clone(), (days, started));
+        }
+    }
+    (out, idle)
+}
+
+/// What the stretches of `gaps` say of a change idle `idle` days: the
+/// Kaplan-Meier estimate of the days a stretch lasts before a task is
+/// checked, where a stretch still going on at the forecast day is censored
+/// at its length so far and one that ended with the change archived or
+/// deleted unfinished never ends. The chance a change idle `idle` days
+/// never resumes is the estimate's survival past the longest stretch that
+/// did end with a task checked, given survival past `idle`, with one more
+/// resumption assumed (`n / (n + 1)`, `n` the stretches longer than
+/// `idle`), so that a few stretches never make it certain. A change that
+/// has started is measured against the stretches that began with a
+/// checked task; one that has not, against the stretches from creation to
+/// a first checked task.
+fn stall(gaps: &[Gap], idle: i64, started: bool) -> Stall {
+    let gaps: Vec<&Gap> = gaps.iter().filter(|g| g.started == started).collect();
+    let longer = gaps.iter().filter(|g| g.quit || g.days > idle).count() as u32;
+    let mut s = Stall { idle, started, longer, never: None };
+    if longer < MIN_STALLS {
+        return s;
+    }
+    let mut ends: BTreeMap<i64, u32> = BTreeMap::new();
+    for g in gaps.iter().filter(|g| g.resumed && g.days > idle) {
+        *ends.entry(g.days).or_default() += 1;
+    }
+    let mut survival = f64::from(longer) / f64::from(longer + 1);
+    for (&t, &ended) in &ends {
+        let at_risk = gaps.iter().filter(|g| g.quit || g.days >= t).count() as u32;
+        survival *= 1.0 - f64::from(ended) / f64::from(at_risk);
+    }
+    s.never = Some(survival);
+    s
 }
 
 /// A p50 and p80 finish day, or why there is none.
@@ -229,7 +348,14 @@ pub fn inputs(
         let started = days.iter().position(|(_, n)| *n > 0).unwrap_or(days.len());
         days.drain(..started);
     }
-    Inputs { as_of, samples, own, open, finished, phases }
+    let (gaps, idle) = gaps(history, as_of);
+    let stalls = idle
+        .into_iter()
+        .filter(|(id, (days, started))| (*days > 0 || !started) && states.contains_key(id))
+        .map(|(id, (days, started))| (id, stall(&gaps, days, started)))
+        .collect();
+    let hazard = Some(stall(&gaps, 0, true));
+    Inputs { as_of, samples, own, open, finished, phases, stalls, hazard }
 }
 
 /// splitmix64: small, fast, and the same on every machine.
@@ -334,6 +460,9 @@ pub fn forecast(inputs: &Inputs) -> Forecast {
         Err(why) => (None, Some(why)),
     };
     let mut finishes: Vec<Vec<Option<i64>>> = vec![Vec::with_capacity(RUNS); inputs.open.len()];
+    // The runs in which each change stopped for good.
+    let mut stopped: Vec<usize> = vec![0; inputs.open.len()];
+    let hazard = inputs.hazard.as_ref().and_then(Stall::quit_chance).unwrap_or(0.0);
     if let Some(days) = &days {
         // Each open change's own samples in the window, weighted the same way.
         let from = inputs.as_of.number() - WINDOW + 1;
@@ -362,16 +491,61 @@ pub fn forecast(inputs: &Inputs) -> Forecast {
             list[list.partition_point(|d| d.1 <= pick).min(list.len() - 1)].0
         };
         let order: Vec<usize> = with_tasks.iter().copied().filter(|i| !stuck.contains_key(i)).collect();
+        // The chance a change stops for good after a day's work, and the
+        // chance each open change, as idle as it is now, never resumes.
+        let quits: Vec<f64> = inputs
+            .open
+            .iter()
+            .map(|w| {
+                // One that waits for open work is not idle but waiting.
+                let waiting = w.waits_for.iter().any(|d| !inputs.finished.contains(d));
+                match inputs.stalls.get(&w.id) {
+                    _ if waiting => 0.0,
+                    Some(s) => s.quit_chance().unwrap_or(0.0),
+                    None => hazard,
+                }
+            })
+            .collect();
+        // Who waits for whom, to stop what waits for a change that stops.
+        let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); inputs.open.len()];
+        for (i, w) in inputs.open.iter().enumerate() {
+            for k in w.waits_for.iter().filter_map(|d| index.get(d.as_str())) {
+                waiting[*k].push(i);
+            }
+        }
+        // Stop `i` and what waits for it; how many of the open ones stopped.
+        let stop = |i: usize, quit: &mut Vec<bool>, done_on: &Vec<Option<i64>>| -> usize {
+            let mut n = 0;
+            let mut queue = vec![i];
+            while let Some(j) = queue.pop() {
+                if quit[j] || done_on[j].is_some() {
+                    continue;
+                }
+                quit[j] = true;
+                n += usize::from(inputs.open[j].total > inputs.open[j].done && !stuck.contains_key(&j));
+                queue.extend(waiting[j].iter().copied());
+            }
+            n
+        };
         let mut rng = Rng(0x5EED_u64 ^ inputs.as_of.number() as u64);
         for _ in 0..RUNS {
             let mut left: Vec<u32> = inputs.open.iter().map(|w| w.total.saturating_sub(w.done)).collect();
             let mut done_on: Vec<Option<i64>> = vec![None; inputs.open.len()];
+            // A change that, in this run, stops for good: it takes no more
+            // work and never finishes, nor what waits for it. A stalled one
+            // may never resume; one that moves may stop after any day's work.
+            let mut quit: Vec<bool> = vec![false; inputs.open.len()];
             let mut open = order.len();
+            for &i in &order {
+                if quits[i] > 0.0 && rng.unit() < quits[i] {
+                    open -= stop(i, &mut quit, &done_on);
+                }
+            }
             let mut day = 0;
             while open > 0 && day < HORIZON {
                 day += 1;
                 for &i in &order {
-                    if done_on[i].is_some() {
+                    if done_on[i].is_some() || quit[i] {
                         continue;
                     }
                     // Waiting until what it waits for finished on an earlier day.
@@ -392,11 +566,14 @@ pub fn forecast(inputs: &Inputs) -> Forecast {
                     if left[i] == 0 {
                         done_on[i] = Some(day);
                         open -= 1;
+                    } else if take > 0 && hazard > 0.0 && rng.unit() < hazard {
+                        open -= stop(i, &mut quit, &done_on);
                     }
                 }
             }
             for &i in &order {
                 finishes[i].push(done_on[i]);
+                stopped[i] += usize::from(quit[i]);
             }
         }
     }
@@ -416,10 +593,31 @@ pub fn forecast(inputs: &Inputs) -> Forecast {
     };
     let changes: Vec<ChangeForecast> = with_tasks
         .iter()
-        .map(|&i| ChangeForecast {
-            id: inputs.open[i].id.clone(),
-            estimate: estimate(Some(finishes[i].clone()), stuck.get(&i).cloned()),
-            left: inputs.open[i].total - inputs.open[i].done,
+        .map(|&i| {
+            let mut estimate = estimate(Some(finishes[i].clone()), stuck.get(&i).cloned());
+            if stopped[i] > 0 && !stuck.contains_key(&i) {
+                let mut why =
+                    format!("after a day's work, a change stops for good with a chance of {:.0}%", hazard * 100.0);
+                if let Some((s, q)) = inputs.stalls.get(&inputs.open[i].id).and_then(|s| Some((s, s.quit_chance()?))) {
+                    let days = format!("{} day{}", s.idle, if s.idle == 1 { "" } else { "s" });
+                    let what = if s.started {
+                        format!("of changes idle {days} since a checked task, {:.0}% never resume", q * 100.0)
+                    } else {
+                        format!(
+                            "of changes with no task checked {days} after they were proposed, {:.0}% never start",
+                            q * 100.0
+                        )
+                    };
+                    why = format!("{what}; {why}");
+                }
+                let rest = match (&words, estimate.p80) {
+                    (Some(words), None) if stopped[i] * 5 >= RUNS => words.clone(),
+                    _ => estimate.basis,
+                };
+                estimate.basis =
+                    format!("{:.0}% of runs never finish it ({why}); {rest}", stopped[i] as f64 * 100.0 / RUNS as f64);
+            }
+            ChangeForecast { id: inputs.open[i].id.clone(), estimate, left: inputs.open[i].total - inputs.open[i].done }
         })
         .collect();
     // A group finishes in a run when its last change does.
@@ -499,6 +697,8 @@ mod tests {
             own: BTreeMap::new(),
             open: vec![work("a", 0, 10, &[]), work("b", 2, 6, &["a"]), work("c", 0, 4, &[])],
             finished: BTreeSet::new(),
+            stalls: BTreeMap::new(),
+            hazard: None,
             phases: vec![("p".into(), "P".into(), vec!["a".into(), "b".into()])],
         };
         let f = forecast(&inputs);
@@ -536,6 +736,8 @@ mod tests {
             own: BTreeMap::new(),
             open: vec![work("a", 0, 30, &[])],
             finished: BTreeSet::new(),
+            stalls: BTreeMap::new(),
+            hazard: None,
             phases: Vec::new(),
         };
         let f = forecast(&inputs);
@@ -564,12 +766,65 @@ mod tests {
             own: [("moving".to_owned(), moving), ("stalled".to_owned(), stalled)].into(),
             open: vec![work("moving", 0, 5, &[]), work("stalled", 0, 5, &[])],
             finished: BTreeSet::new(),
+            stalls: BTreeMap::new(),
+            hazard: None,
             phases: Vec::new(),
         };
         let f = forecast(&inputs);
         let p50 = |i: usize| f.changes[i].estimate.p50.map_or(i64::MAX, |d| d.number() - end);
         assert!(p50(0) <= 6, "moving: {:?}", f.changes[0]);
         assert!(p50(1) > 3 * p50(0), "stalled: {:?} vs {:?}", f.changes[1], f.changes[0]);
+    }
+
+    fn gap(days: i64, resumed: bool, quit: bool) -> Gap {
+        Gap { days, started: true, resumed, quit }
+    }
+
+    #[test]
+    fn stretches_say_how_likely_an_idle_change_resumes() {
+        // Twenty stretches of 1 to 4 days that ended with a checked task,
+        // five that ended with the change archived unfinished, two still
+        // going on (censored at 2 and 30 days).
+        let mut gaps: Vec<Gap> = (0..20).map(|i| gap(1 + i % 4, true, false)).collect();
+        gaps.extend((0..5).map(|i| gap(i, false, true)));
+        gaps.extend([gap(2, false, false), gap(30, false, false)]);
+        // Idle longer than any stretch that resumed: 6 longer (5 quit, 1
+        // still going on), none of which ended with a task: 6/7.
+        let long = stall(&gaps, 10, true);
+        assert_eq!((long.longer, long.never), (6, Some(6.0 / 7.0)));
+        // Just worked: the share of stretches that never end, from the
+        // Kaplan-Meier estimate: well below, above zero.
+        let fresh = stall(&gaps, 0, true).quit_chance().unwrap();
+        assert!((0.1..0.4).contains(&fresh), "{fresh}");
+        // Stretches that ended with the change archived unfinished are as
+        // long as any: past 30 days, those five alone.
+        assert_eq!(stall(&gaps, 40, true).never, Some(5.0 / 6.0));
+        // Too few stretches say nothing; born stretches are apart.
+        assert_eq!(stall(&gaps[..4], 0, true).never, None);
+        assert_eq!(stall(&gaps, 0, false).never, None);
+    }
+
+    #[test]
+    fn a_change_that_may_stop_for_good_has_no_p80_and_says_why() {
+        let stalled = Stall { idle: 20, started: true, longer: 9, never: Some(0.9) };
+        let inputs = Inputs {
+            as_of: day("2026-03-01"),
+            samples: steady(1, "2026-03-01"),
+            own: BTreeMap::new(),
+            open: vec![work("a", 0, 3, &[]), work("b", 0, 2, &["a"]), work("c", 0, 2, &[])],
+            finished: BTreeSet::new(),
+            stalls: [("a".to_owned(), stalled)].into(),
+            hazard: Some(Stall { idle: 0, started: true, longer: 50, never: Some(0.01) }),
+            phases: Vec::new(),
+        };
+        let f = forecast(&inputs);
+        let basis = &f.changes[0].estimate.basis;
+        assert_eq!((f.changes[0].estimate.p50, f.changes[0].estimate.p80), (None, None), "{basis}");
+        assert!(basis.starts_with("9"), "{basis}");
+        assert!(basis.contains("% of runs never finish it (of changes idle 20 days since a checked task, 90% never resume; after a day's work, a change stops for good with a chance of 1%)"), "{basis}");
+        // What waits for it stops with it; work of its own does not.
+        assert_eq!(f.changes[1].estimate.p80, None);
+        assert!(f.changes[2].estimate.p80.is_some(), "{:?}", f.changes[2]);
     }
 
     #[test]
@@ -580,6 +835,8 @@ mod tests {
             own: BTreeMap::new(),
             open: vec![work("a", 0, 3, &["idea"]), work("idea", 0, 0, &[]), work("b", 0, 2, &["gone"])],
             finished: BTreeSet::new(),
+            stalls: BTreeMap::new(),
+            hazard: None,
             phases: Vec::new(),
         };
         let thin = forecast(&inputs);
