@@ -5,6 +5,7 @@
 
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::{ChangeView, Roadmap};
+use crate::analyse::timeline::{self, RowKind};
 use crate::model::ChangeStatus;
 use crate::model::roadmap::PhaseStatus;
 use crate::nix::HostFolders;
@@ -297,71 +298,35 @@ pub fn gantt(roadmap: &Roadmap) -> Option<String> {
     Some(out)
 }
 
-/// The timeline from git history: per phase (then unplanned, then
-/// archived), each change from its creation to its completion or archiving
-/// (`done`), or to its last commit (`active`; `crit` when stale), beside the
-/// phase's planned span when the roadmap file gives one. `None` when no
-/// change has a dated commit.
+/// The timeline from git history ([`timeline::rows`]): per phase its
+/// planned span, its open changes from creation to their last commit
+/// (`active`; `crit` when stale) and its finished ones folded into one
+/// `done` row; then unplanned open work; then finished work outside phases,
+/// a row per month, newest first. At most [`timeline::MAX_ROWS`] rows.
+/// `None` when no change has a dated commit.
 pub fn gantt_actual(roadmap: &Roadmap, history: &crate::analyse::history::History) -> Option<String> {
-    use crate::analyse::history::Presence;
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    let mut placed = std::collections::BTreeSet::new();
-    let row = |c: &crate::analyse::history::ChangeHistory, n: usize| -> Option<String> {
-        let start = c.created.day?;
-        let finished = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
-        let (tag, end) = match finished {
-            Some(end) => ("done, ", end),
-            None => (if c.stale { "crit, " } else { "active, " }, c.last_activity.day.unwrap_or(start)),
-        };
-        // A bar needs a length: one that starts and ends on a day lasts that day.
-        let end = if end <= start { "1d".to_owned() } else { end.to_string() };
-        Some(format!("  {} :{tag}c{n}, {start}, {end}", gantt_text(&c.id)))
-    };
-    let mut n = 0;
-    for (i, p) in roadmap.phases.iter().enumerate() {
-        let mut lines = Vec::new();
-        if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            lines.push(format!("  {} (planned) :p{i}, {}, {}", gantt_text(&p.title), s, e));
-        }
-        for v in &p.changes {
-            if let Some(c) = history.change(&v.id).filter(|c| c.presence != Presence::Removed) {
-                placed.insert(c.id.clone());
-                n += 1;
-                lines.extend(row(c, n));
-            }
-        }
-        if !lines.is_empty() {
-            sections.push((gantt_text(&p.title), lines));
-        }
-    }
-    for (title, archived) in [("Unplanned", false), ("Archived", true)] {
-        let mut lines = Vec::new();
-        for c in &history.changes {
-            if c.presence == Presence::Removed
-                || placed.contains(&c.id)
-                || (c.presence == Presence::Archived) != archived
-            {
-                continue;
-            }
-            n += 1;
-            lines.extend(row(c, n));
-        }
-        if !lines.is_empty() {
-            sections.push((title.to_owned(), lines));
-        }
-    }
-    if sections.is_empty() {
+    let rows = timeline::rows(&timeline::phases(roadmap), history);
+    if rows.is_empty() {
         return None;
     }
     let mut out = String::new();
     let _ =
         writeln!(out, "gantt\n  title {}\n  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m-%d", gantt_text(&roadmap.title));
-    for (title, lines) in sections {
-        let _ = writeln!(out, "  section {title}");
-        for l in lines {
-            out.push_str(&l);
-            out.push('\n');
+    let mut section = None;
+    for (n, r) in rows.iter().enumerate() {
+        if section != Some(&r.section) {
+            let _ = writeln!(out, "  section {}", gantt_text(&r.section));
+            section = Some(&r.section);
         }
+        let tag = match &r.kind {
+            RowKind::Planned => "",
+            RowKind::Open { stale: true, .. } => "crit, ",
+            RowKind::Open { .. } | RowKind::Folded { open: true, .. } => "active, ",
+            RowKind::Folded { .. } => "done, ",
+        };
+        // A bar needs a length: one that starts and ends on a day lasts that day.
+        let end = if r.end <= r.start { "1d".to_owned() } else { r.end.to_string() };
+        let _ = writeln!(out, "  {} :{tag}r{n}, {}, {end}", gantt_text(&r.label), r.start);
     }
     Some(out)
 }

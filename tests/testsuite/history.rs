@@ -291,14 +291,18 @@ fn roadmap_with_history_draws_actual_dates_and_flags_stale_work() {
     let run = r.run(&["roadmap", "--history", "--stdout"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = run.stdout;
-    assert!(md.contains("  One (planned) :p0, 2024-01-01, 2024-03-01\n"), "{md}");
-    assert!(md.contains("  done-one :done, c1, 2024-01-10, 2024-02-20\n"), "{md}");
-    assert!(md.contains("  slow :crit, c2, 2024-01-10, 1d\n"), "{md}");
+    // The planned span, open work row by row, finished work folded.
+    assert!(
+        md.contains(
+            "  section One\n  One (planned) :r0, 2024-01-01, 2024-03-01\n  slow :crit, r1, 2024-01-10, 1d\n  1 finished change :done, r2, 2024-01-10, 2024-02-20\n"
+        ),
+        "{md}"
+    );
     assert!(md.contains("`slow`: Slow (1/3 tasks) · ⏸ stale"), "{md}");
     assert!(md.contains("| ⏸ | stale"), "{md}");
     // Without --history nothing comes from git.
     let plain = r.run(&["roadmap", "--stdout"]).stdout;
-    assert!(!plain.contains("stale") && !plain.contains("c1,"), "{plain}");
+    assert!(!plain.contains("stale") && !plain.contains("r1,"), "{plain}");
     // --check compares with the same settings.
     assert_eq!(r.run(&["roadmap", "--history"]).code, 0);
     assert_eq!(r.run(&["roadmap", "--history", "--check"]).code, 0);
