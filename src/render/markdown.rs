@@ -12,7 +12,7 @@ use crate::model::roadmap::PhaseStatus;
 use crate::model::{ChangeStatus, Progress, Stage};
 use askama::Template;
 
-pub const BEGIN: &str = "<!-- spec:begin -->";
+pub const BEGIN: &str = crate::model::roadmap::GENERATED_BEGIN;
 pub const END: &str = "<!-- spec:end -->";
 
 #[derive(Template)]
