@@ -3,7 +3,8 @@
 
 use super::SiteInput;
 use super::common::{Entry, Layout, Links, filters, layout, slug};
-use crate::analyse::history::{BurnPoint, Presence};
+use crate::analyse::history::BurnPoint;
+use crate::analyse::timeline::{self, RowKind};
 use crate::render::svg::{self, BurnupPoint, GanttRow};
 use askama::Template;
 use std::collections::BTreeMap;
@@ -71,46 +72,25 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
         })
         .collect();
-    // Rows: each phase's planned span, then its changes by start date.
+    // Rows (analyse::timeline): open work row by row, finished work folded.
     let r = input.roadmap;
-    let phase_of: BTreeMap<&str, &str> =
-        r.phases.iter().flat_map(|p| p.changes.iter().map(move |c| (c.id.as_str(), p.title.as_str()))).collect();
-    let mut rows: Vec<(usize, String, GanttRow)> = Vec::new();
-    for (i, p) in r.phases.iter().enumerate() {
-        if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            rows.push((
-                i,
-                String::new(),
-                GanttRow {
-                    label: format!("{} (planned)", p.title),
-                    start: *s,
-                    end: *e,
-                    class: "planned",
+    let phase_slug: BTreeMap<&str, String> = r.phases.iter().map(|p| (p.title.as_str(), slug(&p.id))).collect();
+    // Beside each phase with open work, its forecast: a band from p50 to p80.
+    let mut bands: BTreeMap<&str, GanttRow> = BTreeMap::new();
+    if let Some(f) = input.forecast {
+        for p in &r.phases {
+            let Some(fp) = f.phases.iter().find(|x| x.id == p.id && x.open > 0) else { continue };
+            if let (Some(p50), Some(p80)) = (fp.estimate.p50, fp.estimate.p80) {
+                let row = GanttRow {
+                    label: format!("{} (forecast p50–p80)", p.title),
+                    start: p50,
+                    end: p80,
+                    class: "forecast",
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
                     section: p.title.clone(),
-                },
-            ));
-        }
-    }
-    // Beside each phase with open work, its forecast: a band from p50 to p80.
-    if let Some(f) = input.forecast {
-        for (i, p) in r.phases.iter().enumerate() {
-            let Some(fp) = f.phases.iter().find(|x| x.id == p.id && x.open > 0) else { continue };
-            if let (Some(p50), Some(p80)) = (fp.estimate.p50, fp.estimate.p80) {
-                rows.push((
-                    i,
-                    String::new(),
-                    GanttRow {
-                        label: format!("{} (forecast p50–p80)", p.title),
-                        start: p50,
-                        end: p80,
-                        class: "forecast",
-                        milestone: false,
-                        href: Some(format!("index.html#phase-{}", slug(&p.id))),
-                        section: p.title.clone(),
-                    },
-                ));
+                };
+                bands.insert(p.title.as_str(), row);
             }
         }
         page.forecast = Some(match &f.throughput {
@@ -122,41 +102,40 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => format!("No forecast: {}.", f.project.basis),
         });
     }
-    let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
-    for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
-        let Some(start) = c.created.day else { continue };
-        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
-        let class = match (c.presence, &c.completed) {
-            (Presence::Archived, _) => "archived",
-            (_, Some(_)) => "complete",
-            // Tasks written, checked or not: in progress, as everywhere else.
-            _ if c.first_checked.is_some() || c.series.last().is_some_and(|p| p.total > 0) => "inprogress",
-            _ => "planned",
+    let mut rows: Vec<GanttRow> = Vec::new();
+    let mut section: Option<String> = None;
+    for t in timeline::rows(&timeline::phases(r), h) {
+        let phase_href = phase_slug.get(t.section.as_str()).map(|s| format!("index.html#phase-{s}"));
+        let (label, class, href) = match &t.kind {
+            RowKind::Planned => (t.label.clone(), "planned", phase_href.clone()),
+            RowKind::Open { id, tasks, stale } => {
+                let what = match (tasks, stale) {
+                    (_, true) => " (stale)",
+                    (false, false) => " (draft)",
+                    (true, false) => "",
+                };
+                let class = if *tasks { "inprogress" } else { "planned" };
+                (format!("{}{what}", t.label), class, links.by_id.get(id).cloned())
+            }
+            RowKind::Folded { open: true, .. } => (t.label.clone(), "inprogress", phase_href.clone()),
+            RowKind::Folded { .. } => {
+                (t.label.clone(), "complete", Some(phase_href.clone().unwrap_or_else(|| "archive.html".to_owned())))
+            }
         };
-        let end = end.or(c.last_activity.day).unwrap_or(start);
-        let section = match phase_of.get(c.id.as_str()) {
-            Some(t) => (*t).to_owned(),
-            None if c.presence == Presence::Archived => "Archived".to_owned(),
-            None => "Unplanned".to_owned(),
-        };
-        let rank = order.get(section.as_str()).copied().unwrap_or(usize::MAX - usize::from(section == "Archived"));
-        let open = c.completed.is_none() && c.presence == Presence::Active;
-        rows.push((
-            rank,
-            start.to_string(),
-            GanttRow {
-                label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
-                start,
-                end,
-                class,
-                milestone: false,
-                href: links.by_id.get(&c.id).cloned(),
-                section,
-            },
-        ));
+        let row = GanttRow { label, start: t.start, end: t.end, class, milestone: false, href, section: t.section };
+        // A phase's band goes after its planned span, or first in its section.
+        let entering = section.as_deref() != Some(row.section.as_str());
+        section = Some(row.section.clone());
+        if entering && t.kind != RowKind::Planned {
+            rows.extend(bands.remove(row.section.as_str()));
+        }
+        let planned = t.kind == RowKind::Planned;
+        let title = row.section.clone();
+        rows.push(row);
+        if planned {
+            rows.extend(bands.remove(title.as_str()));
+        }
     }
-    rows.sort_by(|a, b| (a.0, &a.1, &a.2.label).cmp(&(b.0, &b.1, &b.2.label)));
-    let rows: Vec<GanttRow> = rows.into_iter().map(|r| r.2).collect();
     page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
     page.stale = h
         .changes
