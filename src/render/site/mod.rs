@@ -29,6 +29,7 @@ mod common;
 mod graph;
 mod hosts;
 mod index;
+mod lookup;
 mod markdown;
 mod search;
 mod spec;
@@ -105,11 +106,12 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
         ("timeline.html".into(), timeline::page(input, &name, &links)),
         ("search.html".into(), search::page(input, &name)),
     ];
+    let lookup = lookup::Lookup::new(input);
     let changes: Vec<(String, String)> =
-        project.changes.par_iter().map(|c| (change_path(c), change::page(input, &name, &links, c))).collect();
+        project.changes.par_iter().map(|c| (change_path(c), change::page(input, &lookup, &name, &links, c))).collect();
     files.extend(changes);
     let specs: Vec<(String, String)> =
-        project.specs.par_iter().map(|s| (spec_path(s), spec::page(input, &name, s))).collect();
+        project.specs.par_iter().map(|s| (spec_path(s), spec::page(input, &lookup, &name, s))).collect();
     files.extend(specs);
     files.push(("assets/search-index.js".into(), search::index(project)));
     if let Some(hosts) = input.hosts {
