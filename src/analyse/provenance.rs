@@ -64,12 +64,32 @@ fn archive_order(project: &Project) -> Vec<&Change> {
 
 /// The provenance of every requirement `spec` has now, in its order.
 pub fn of_spec(project: &Project, spec: &Spec) -> Vec<Vec<Step>> {
-    let archive = archive_order(project);
-    let deltas = archive
-        .iter()
-        .flat_map(|c| c.deltas.iter().filter(|d| d.capability == spec.id).map(move |d| (Archived::of(c), d)));
-    let history = replay(deltas);
-    spec.requirements.iter().map(|r| history.get(&fold(&r.name)).cloned().unwrap_or_default()).collect()
+    Archive::new(project).of(spec)
+}
+
+/// The archive in order, its deltas by capability: the provenance of many
+/// specs without sorting the archive for each.
+pub struct Archive<'a> {
+    deltas: BTreeMap<&'a str, Vec<(Archived<'a>, &'a DeltaSpec)>>,
+}
+
+impl<'a> Archive<'a> {
+    pub fn new(project: &'a Project) -> Self {
+        let mut deltas: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for c in archive_order(project) {
+            for d in &c.deltas {
+                deltas.entry(d.capability.as_str()).or_default().push((Archived::of(c), d));
+            }
+        }
+        Archive { deltas }
+    }
+
+    /// The provenance of every requirement `spec` has now, in its order.
+    pub fn of(&self, spec: &Spec) -> Vec<Vec<Step>> {
+        let deltas = self.deltas.get(spec.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let history = replay(deltas.iter().copied());
+        spec.requirements.iter().map(|r| history.get(&fold(&r.name)).cloned().unwrap_or_default()).collect()
+    }
 }
 
 /// An archived change, as a step names it.

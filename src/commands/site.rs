@@ -14,8 +14,11 @@ use crate::nix::impact::host_folders;
 use crate::output;
 use crate::render::site::{self, SiteHost, SiteHosts, SiteInput};
 use crate::render::{self, style::Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// Up to this many written files, `--watch` names them; past it, counts them.
 const WATCH_NAMES: usize = 8;
@@ -26,7 +29,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
     }
     let mut out = Outcome::new().reading_problems(loaded);
     for l in loaded {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let plan = Plan::of(l, config);
         if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
             return Err(Error::Diagnostics(render::diagnostic::text(error, &Style::plain())));
@@ -52,6 +55,8 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             let day = h.reference_day.unwrap_or_else(crate::model::Day::today);
             history::forecast(l, &roadmap, &plan.graph, h, Some(day))
         });
+        let progress = Progress::new(started);
+        progress.stage("rendering site", site::pages(&l.project));
         let files = site::build(&SiteInput {
             project: &l.project,
             graph: &plan.graph,
@@ -62,6 +67,7 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             hosts: site_hosts.as_ref(),
             overlaps: &overlaps,
             forecast: forecast.as_ref(),
+            tick: &|| progress.tick(),
         });
         let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
         if args.out.as_deref().is_some_and(output::is_stdout) {
@@ -76,9 +82,10 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
                 given.display()
             )));
         }
-        let bar = progress_bar(files.len());
-        let report = output::write_site(&dir, &files, args.force, MAX_FILE_BYTES, &|| bar.inc(1))?;
-        bar.finish_and_clear();
+        progress.stage("writing site", files.len());
+        let report = output::write_site(&dir, &files, args.force, MAX_FILE_BYTES, &|| progress.tick());
+        drop(progress);
+        let report = report?;
         let kept = match report.kept {
             0 => String::new(),
             n => format!(
@@ -106,19 +113,58 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
     Ok(out)
 }
 
-/// A bar on a terminal for sites of more than 200 files; hidden otherwise.
-fn progress_bar(files: usize) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() || files <= 200 {
-        return indicatif::ProgressBar::hidden();
+/// How long a build goes before its progress bar shows.
+const BAR_AFTER: Duration = Duration::from_secs(1);
+
+/// A progress bar for the pages rendered, then the files written, drawn on
+/// stderr only when it is a terminal and only once the build has taken
+/// [`BAR_AFTER`]: a quick build draws nothing. Ticked from many threads.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    terminal: bool,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn new(started: Instant) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").expect("valid template").progress_chars("=> "),
+        );
+        let terminal = std::io::stderr().is_terminal();
+        Progress { bar, started, terminal, shown: AtomicBool::new(false) }
     }
-    let bar = indicatif::ProgressBar::new(files as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message("writing site");
-    bar
+
+    /// A stage of `len` steps, counted from 0.
+    fn stage(&self, message: &'static str, len: usize) {
+        self.bar.set_position(0);
+        self.bar.set_length(len as u64);
+        self.bar.set_message(message);
+        self.show_when_due();
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+        self.show_when_due();
+    }
+
+    fn show_when_due(&self) {
+        if self.terminal
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= BAR_AFTER
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Drop for Progress {
+    /// Cleared when done, or when the build stops on an error.
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// What the site shows about hosts; `None` without a flake that defines hosts.

@@ -4,6 +4,7 @@
 
 use super::SiteInput;
 use super::common::{Bar, ChangeLink, Layout, Links, bar, filters, host_path, layout, spec_path};
+use super::lookup::Lookup;
 use super::markdown::{RequirementBody, inline_markdown, markdown, requirement_body};
 use crate::analyse::graph::{Edge, EdgeKind};
 use crate::analyse::history::{ChangeHistory, Event};
@@ -124,13 +125,13 @@ struct HistoryView {
 }
 
 /// The overlaps of the active change `id`, each seen from its side.
-fn overlap_views(input: &SiteInput<'_>, links: &Links, root: &str, id: &str) -> Vec<OverlapView> {
+fn overlap_views(lookup: &Lookup<'_>, links: &Links, root: &str, id: &str) -> Vec<OverlapView> {
     let placed = |p: &Place| match p.line {
         Some(line) => format!("{} at {}:{line}", p.how, p.file),
         None => format!("{} in {}", p.how, p.file),
     };
-    input
-        .overlaps
+    lookup
+        .overlaps_of(id)
         .iter()
         .filter_map(|o| {
             let (other, here, there) = if o.a == id {
@@ -154,18 +155,11 @@ fn overlap_views(input: &SiteInput<'_>, links: &Links, root: &str, id: &str) -> 
         .collect()
 }
 
-pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change) -> String {
+pub(super) fn page(input: &SiteInput<'_>, lookup: &Lookup<'_>, name: &str, links: &Links, c: &Change) -> String {
     let root = "../";
-    let view = input
-        .roadmap
-        .phases
-        .iter()
-        .flat_map(|p| p.changes.iter())
-        .chain(&input.roadmap.unplanned)
-        .chain(&input.roadmap.archived)
-        .find(|v| v.id == c.id && v.status == Some(c.status));
+    let view = lookup.view(c);
     let class = view.map_or_else(|| if c.archived { "archived" } else { "planned" }, ChangeView::state);
-    let found = input.history.as_ref().ok().and_then(|h| h.changes.iter().find(|x| x.folder_is(c)));
+    let found = lookup.history(c);
     // Two "created" dates may differ: the one `.openspec.yaml` states and the
     // first commit with the folder (History). The stated one is shown, named
     // as such, when there is no history or it is another day.
@@ -188,7 +182,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
     } else {
         (Vec::new(), Vec::new())
     };
-    let overlaps = if c.archived { Vec::new() } else { overlap_views(input, links, root, &c.id) };
+    let overlaps = if c.archived { Vec::new() } else { overlap_views(lookup, links, root, &c.id) };
     let mut sections = Vec::new();
     for (f, file) in c.task_files.iter().enumerate() {
         let mut groups: Vec<(Option<usize>, Vec<&Task>)> = Vec::new();
@@ -220,7 +214,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, c: &Change)
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let spec = input.project.specs.iter().find(|s| s.id == d.capability);
+            let spec = lookup.spec(&d.capability);
             let mut requirements: Vec<DeltaRequirement> = Vec::new();
             for (op, list) in [("added", &d.added), ("modified", &d.modified)] {
                 requirements.extend(list.iter().map(|r| DeltaRequirement {

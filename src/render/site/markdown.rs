@@ -150,11 +150,43 @@ fn heading(level: u8) -> HeadingLevel {
     }
 }
 
-/// Inline Markdown (a task's text) to safe HTML without a paragraph.
+/// Inline Markdown (a task's text) to safe HTML without a paragraph. Text
+/// in which Markdown and the sanitiser find nothing to do ([`is_plain`]) is
+/// its own HTML, and skips both.
 pub(super) fn inline_markdown(text: &str) -> String {
+    if is_plain(text) {
+        return text.to_owned();
+    }
     let html = markdown(text, 3, false);
     let trimmed = html.trim();
     trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(trimmed).to_owned()
+}
+
+/// Whether [`inline_markdown`] gives `text` back as it is: one line that
+/// starts with a letter or digit (no block: not a list item like `1. x`)
+/// and ends in no space, of characters that open no Markdown construct and
+/// that the sanitiser writes as they are (no `&`, `<`, `>`, no-break space,
+/// control character or stand-in). The test
+/// `plain_text_is_its_own_inline_html` holds it to the full path.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.first() else { return false };
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let list_marker = (1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && matches!(bytes.get(digits + 1), None | Some(b' '));
+    first.is_ascii_alphanumeric()
+        && !list_marker
+        && !text.ends_with(char::is_whitespace)
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || " .,;:-'\"?/()=+%#$@{}".contains(c)
+                || (!c.is_ascii()
+                    && !c.is_whitespace()
+                    && !c.is_control()
+                    && !STAND_INS.iter().any(|s| s.0 == c)
+                    && c != '\u{FEFF}')
+        })
 }
 
 /// A requirement's text and its scenarios, each as safe HTML; the
@@ -215,6 +247,44 @@ mod tests {
         assert_eq!(deep.matches("</blockquote>").count(), MAX_NESTING);
         let flood = markdown(&"&#x".repeat(600_000), 3, false);
         assert_eq!(flood.matches("&amp;#x").count(), 600_000);
+    }
+
+    #[test]
+    fn plain_text_is_its_own_inline_html() {
+        // Every string of up to 3 characters from an alphabet of the
+        // characters that matter, and longer ones from a fixed generator:
+        // wherever the shortcut applies, the full path agrees.
+        let alphabet: Vec<char> =
+            "a1 .)-*_#=+'\"?/()&<>[]!`~|\\:;,{}$%@^\u{a0}\u{3000}é日\u{E000}\u{FEFF}\t\n\r".chars().collect();
+        let mut cases: Vec<String> = vec![String::new()];
+        let mut last = cases.clone();
+        for _ in 0..3 {
+            last = last.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            cases.extend(last.iter().cloned());
+        }
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let len = 1 + (seed % 24) as usize;
+            let s: String = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            cases.push(s);
+        }
+        cases.extend(["1.1 Add the module", "12) x", "1.", "2. list", "1234567890. x"].map(String::from));
+        let mut plain = 0;
+        for text in &cases {
+            if is_plain(text) {
+                plain += 1;
+                let html = markdown(text, 3, false);
+                let full = html.trim().strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(html.trim());
+                assert_eq!(full, text, "{text:?}");
+            }
+        }
+        assert!(plain > 1000, "the shortcut is taken: {plain}");
+        assert!(is_plain("1.1 Add the module") && !is_plain("2. list") && !is_plain("a & b"));
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod common;
 mod graph;
 mod hosts;
 mod index;
+mod lookup;
 mod markdown;
 mod search;
 mod spec;
@@ -58,6 +59,9 @@ pub struct SiteInput<'a> {
     pub overlaps: &'a [crate::analyse::overlaps::Overlap],
     /// When the open work will finish, when history allows a forecast.
     pub forecast: Option<&'a crate::analyse::forecast::Forecast>,
+    /// Called once for each page of a change or spec rendered ([`pages`]
+    /// of them), from any thread: for a progress bar.
+    pub tick: &'a (dyn Fn() + Sync),
 }
 
 /// What the site shows about hosts.
@@ -91,6 +95,11 @@ pub struct SiteHost {
     pub closure: Vec<(String, bool)>,
 }
 
+/// How many pages [`build`] ticks for: one per change and per spec.
+pub fn pages(project: &Project) -> usize {
+    project.changes.len() + project.specs.len()
+}
+
 /// Every file of the site, sorted by path: `(path, contents)`.
 pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     let project = &input.project;
@@ -105,11 +114,15 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
         ("timeline.html".into(), timeline::page(input, &name, &links)),
         ("search.html".into(), search::page(input, &name)),
     ];
-    let changes: Vec<(String, String)> =
-        project.changes.par_iter().map(|c| (change_path(c), change::page(input, &name, &links, c))).collect();
+    let lookup = lookup::Lookup::new(input);
+    let changes: Vec<(String, String)> = project
+        .changes
+        .par_iter()
+        .map(|c| (change_path(c), ticked(input, change::page(input, &lookup, &name, &links, c))))
+        .collect();
     files.extend(changes);
     let specs: Vec<(String, String)> =
-        project.specs.par_iter().map(|s| (spec_path(s), spec::page(input, &name, s))).collect();
+        project.specs.par_iter().map(|s| (spec_path(s), ticked(input, spec::page(input, &lookup, &name, s)))).collect();
     files.extend(specs);
     files.push(("assets/search-index.js".into(), search::index(project)));
     if let Some(hosts) = input.hosts {
@@ -122,4 +135,10 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     // error to report, never one page silently dropped.
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// A page, once its tick is counted.
+fn ticked(input: &SiteInput<'_>, page: String) -> String {
+    (input.tick)();
+    page
 }

@@ -3,8 +3,8 @@
 
 use super::SiteInput;
 use super::common::{ChangeLink, Entry, Layout, change_path, count, filters, layout};
+use super::lookup::Lookup;
 use super::markdown::{RequirementBody, markdown, requirement_body};
-use crate::analyse::provenance;
 use crate::model::Spec;
 use askama::Template;
 
@@ -39,28 +39,26 @@ struct StepView {
     note: String,
 }
 
-pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
+pub(super) fn page(input: &SiteInput<'_>, lookup: &Lookup<'_>, name: &str, s: &Spec) -> String {
     let root = "../";
     let mut changed_by: Vec<(bool, &str, Entry)> = Vec::new();
-    for c in &input.project.changes {
-        for d in c.deltas.iter().filter(|d| d.capability == s.id) {
-            let mut ops = Vec::new();
-            for (n, op) in [
-                (d.added.len(), "adds"),
-                (d.modified.len(), "modifies"),
-                (d.removed.len(), "removes"),
-                (d.renamed.len(), "renames"),
-            ] {
-                if n > 0 {
-                    ops.push(format!("{op} {}", count(n, "requirement")));
-                }
+    for &(c, d) in lookup.deltas_of(&s.id) {
+        let mut ops = Vec::new();
+        for (n, op) in [
+            (d.added.len(), "adds"),
+            (d.modified.len(), "modifies"),
+            (d.removed.len(), "removes"),
+            (d.renamed.len(), "renames"),
+        ] {
+            if n > 0 {
+                ops.push(format!("{op} {}", count(n, "requirement")));
             }
-            let day = c.archived_on.map(|d| format!(" {d}")).unwrap_or_default();
-            let state = format!("{}{day}", c.stage().word());
-            let link = ChangeLink { href: Some(format!("{root}{}", change_path(c))), id: c.id.clone() };
-            let entry = Entry { link, text: Some(ops.join(", ")), note: format!("({})", state.trim()) };
-            changed_by.push((c.archived, &c.path, entry));
         }
+        let day = c.archived_on.map(|d| format!(" {d}")).unwrap_or_default();
+        let state = format!("{}{day}", c.stage().word());
+        let link = ChangeLink { href: Some(format!("{root}{}", change_path(c))), id: c.id.clone() };
+        let entry = Entry { link, text: Some(ops.join(", ")), note: format!("({})", state.trim()) };
+        changed_by.push((c.archived, &c.path, entry));
     }
     // Active changes first, then archived ones, each by path.
     changed_by.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -74,7 +72,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
         requirements: s
             .requirements
             .iter()
-            .zip(provenance::of_spec(input.project, s))
+            .zip(lookup.provenance(s))
             .enumerate()
             .map(|(i, (r, steps))| RequirementView {
                 anchor: format!("req-{i}"),
@@ -84,12 +82,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, s: &Spec) -> String {
                     .into_iter()
                     .map(|step| StepView {
                         link: ChangeLink {
-                            href: input
-                                .project
-                                .changes
-                                .iter()
-                                .find(|c| c.path == step.path)
-                                .map(|c| format!("{root}{}", change_path(c))),
+                            href: lookup.change_at(&step.path).map(|c| format!("{root}{}", change_path(c))),
                             id: step.change.clone(),
                         },
                         op: step.op.word(),
