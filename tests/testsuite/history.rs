@@ -263,7 +263,8 @@ fn the_site_shows_history() {
     assert!(timeline.contains("class=\"spec-burnup\""), "{timeline}");
     assert!(timeline.contains("2024-09-04: 1 of 2 tasks done"), "{timeline}");
     assert!(timeline.contains("Burn-up of the phase One"), "{timeline}");
-    assert!(timeline.contains("a (active)"), "the gantt row of open work: {timeline}");
+    assert!(timeline.contains("<title>a (in progress): 2024-09-01 to 2024-09-04</title>"), "open work: {timeline}");
+    assert!(!timeline.contains("(active)"), "the state is the bar's colour, not a label: {timeline}");
     let page = std::fs::read_to_string(site.join("changes/a.html")).unwrap();
     assert!(page.contains("<dt>First commit</dt><dd>2024-09-01</dd>"), "{page}");
     assert!(page.contains("<dt>First task checked</dt><dd>2024-09-04</dd>"), "{page}");

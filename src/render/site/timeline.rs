@@ -6,7 +6,16 @@ use super::common::{Entry, Layout, Links, filters, layout, slug};
 use crate::analyse::history::{BurnPoint, Presence};
 use crate::render::svg::{self, BurnupPoint, GanttRow};
 use askama::Template;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The colours of the timeline's bars, in the legend's order.
+const LEGEND: [(&str, &str); 5] = [
+    ("complete", "complete"),
+    ("inprogress", "in progress"),
+    ("planned", "planned: no tasks yet, or a phase's planned dates"),
+    ("archived", "archived"),
+    ("forecast", "forecast, p50 to p80"),
+];
 
 #[derive(Template)]
 #[template(path = "site/timeline.html")]
@@ -17,6 +26,8 @@ struct TimelinePage {
     project_chart: String,
     phases: Vec<(String, String, String)>,
     gantt: Option<String>,
+    /// The colours the timeline uses: class and words.
+    legend: Vec<(&'static str, &'static str)>,
     stale: Vec<Entry>,
     stale_days: u32,
     reference: String,
@@ -36,6 +47,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         project_chart: String::new(),
         phases: Vec::new(),
         gantt: None,
+        legend: Vec::new(),
         stale: Vec::new(),
         stale_days: 0,
         reference: String::new(),
@@ -89,6 +101,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
                     section: p.title.clone(),
+                    note: String::new(),
                 },
             ));
         }
@@ -109,6 +122,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                         milestone: false,
                         href: Some(format!("index.html#phase-{}", slug(&p.id))),
                         section: p.title.clone(),
+                        note: String::new(),
                     },
                 ));
             }
@@ -123,6 +137,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         });
     }
     let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
+    let mut used: BTreeSet<&str> = rows.iter().map(|r| r.2.class).collect();
     for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
         let Some(start) = c.created.day else { continue };
         let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
@@ -140,24 +155,33 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => "Unplanned".to_owned(),
         };
         let rank = order.get(section.as_str()).copied().unwrap_or(usize::MAX - usize::from(section == "Archived"));
-        let open = c.completed.is_none() && c.presence == Presence::Active;
+        // The state is the bar's colour (and the legend's); the tooltip says it.
+        let note = match class {
+            "planned" => "planned, no tasks yet",
+            "inprogress" if c.stale => "in progress, stale",
+            "inprogress" => "in progress",
+            other => other,
+        };
+        used.insert(class);
         rows.push((
             rank,
             start.to_string(),
             GanttRow {
-                label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
+                label: c.id.clone(),
                 start,
                 end,
                 class,
                 milestone: false,
                 href: links.by_id.get(&c.id).cloned(),
                 section,
+                note: note.to_owned(),
             },
         ));
     }
     rows.sort_by(|a, b| (a.0, &a.1, &a.2.label).cmp(&(b.0, &b.1, &b.2.label)));
     let rows: Vec<GanttRow> = rows.into_iter().map(|r| r.2).collect();
     page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    page.legend = LEGEND.iter().filter(|(class, _)| used.contains(class)).copied().collect();
     page.stale = h
         .changes
         .iter()
