@@ -1,6 +1,7 @@
 //! Diagrams drawn as static SVG for the HTML progress site: the dependency
-//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)) and the
-//! burn-up chart ([`burnup`](fn@burnup)). No JavaScript, no fonts, no
+//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)), the
+//! burn-up chart ([`burnup`](fn@burnup)) and the hosts of a flake with the
+//! module folders they run ([`host_map`]). No JavaScript, no fonts, no
 //! network: pure functions that return one `<svg>` element as a string,
 //! byte-identical for the same input.
 //!
@@ -16,7 +17,16 @@
 //! - `graph.rs`: the dependency graph drawn from that layout;
 //! - `axis.rs`: the date ticks the timeline and the burn-up share;
 //! - `gantt.rs`: the timeline, one bar or diamond a row on a date axis;
-//! - `burnup.rs`: the burn-up chart of the timeline page.
+//! - `burnup.rs`: the burn-up chart of the timeline page;
+//! - `hosts.rs`: hosts and the groups of module folders they run.
+//!
+//! # Size
+//!
+//! Every diagram is drawn to a `viewBox` and takes the width of its
+//! container (`width="100%"`, no height: the `viewBox` gives the aspect
+//! ratio), capped by its own stylesheet at its natural width: it shrinks on
+//! a phone and is never wider than the page. Layouts aim at the site's page
+//! column, 1,100 px at full size.
 //!
 //! # Size
 //!
@@ -55,11 +65,13 @@ mod axis;
 mod burnup;
 mod gantt;
 mod graph;
+mod hosts;
 mod layout;
 
 pub use burnup::{BurnupPoint, burnup};
 pub use gantt::{GanttRow, gantt};
 pub use graph::dependency_graph;
+pub use hosts::{MapCard, MapFolder, MapHost, host_map};
 
 use super::escape;
 use std::fmt::Write as _;
