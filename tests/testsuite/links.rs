@@ -406,7 +406,7 @@ fn the_site_has_host_pages() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let hosts = std::fs::read_to_string(site.join("hosts.html")).unwrap();
     assert!(hosts.contains("<a href=\"hosts/rog.html\">rog</a>"), "{hosts}");
-    assert!(hosts.contains("class=\"spec-graph"), "the architecture is drawn: {hosts}");
+    assert!(hosts.contains("class=\"spec-hosts"), "the architecture is drawn: {hosts}");
     let rog = std::fs::read_to_string(site.join("hosts/rog.html")).unwrap();
     assert!(rog.contains("<a href=\"../changes/nightly-backups.html\"><code>nightly-backups</code></a>"), "{rog}");
     let yuki = std::fs::read_to_string(site.join("hosts/yuki.html")).unwrap();

@@ -7,7 +7,16 @@ use crate::analyse::history::BurnPoint;
 use crate::analyse::timeline::{self, RowKind};
 use crate::render::svg::{self, BurnupPoint, GanttRow};
 use askama::Template;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The colours of the timeline's bars, in the legend's order.
+const LEGEND: [(&str, &str); 5] = [
+    ("complete", "complete"),
+    ("inprogress", "in progress"),
+    ("planned", "planned: no tasks yet, or a phase's planned dates"),
+    ("archived", "archived"),
+    ("forecast", "forecast, p50 to p80"),
+];
 
 #[derive(Template)]
 #[template(path = "site/timeline.html")]
@@ -18,6 +27,8 @@ struct TimelinePage {
     project_chart: String,
     phases: Vec<(String, String, String)>,
     gantt: Option<String>,
+    /// The colours the timeline uses: class and words.
+    legend: Vec<(&'static str, &'static str)>,
     stale: Vec<Entry>,
     stale_days: u32,
     reference: String,
@@ -37,6 +48,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         project_chart: String::new(),
         phases: Vec::new(),
         gantt: None,
+        legend: Vec::new(),
         stale: Vec::new(),
         stale_days: 0,
         reference: String::new(),
@@ -89,6 +101,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
                     section: p.title.clone(),
+                    note: format!("forecast for {}: p50 {p50}, p80 {p80}", p.title),
                 };
                 bands.insert(p.title.as_str(), row);
             }
@@ -106,37 +119,53 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
     let mut section: Option<String> = None;
     for t in timeline::rows(&timeline::phases(r), h) {
         let phase_href = phase_slug.get(t.section.as_str()).map(|s| format!("index.html#phase-{s}"));
-        let (label, class, href) = match &t.kind {
-            RowKind::Planned => (t.label.clone(), "planned", phase_href.clone()),
+        // The state is the bar's colour (and the legend's); the tooltip says it.
+        let (class, note, href) = match &t.kind {
+            RowKind::Planned => ("planned", "planned dates".to_owned(), phase_href.clone()),
             RowKind::Open { id, tasks, stale } => {
-                let what = match (tasks, stale) {
-                    (_, true) => " (stale)",
-                    (false, false) => " (draft)",
-                    (true, false) => "",
+                let (class, note) = match (tasks, stale) {
+                    (false, _) => ("planned", "planned, no tasks yet"),
+                    (true, true) => ("inprogress", "in progress, stale"),
+                    (true, false) => ("inprogress", "in progress"),
                 };
-                let class = if *tasks { "inprogress" } else { "planned" };
-                (format!("{}{what}", t.label), class, links.by_id.get(id).cloned())
+                (class, note.to_owned(), links.by_id.get(id).cloned())
             }
-            RowKind::Folded { open: true, .. } => (t.label.clone(), "inprogress", phase_href.clone()),
-            RowKind::Folded { .. } => {
-                (t.label.clone(), "complete", Some(phase_href.clone().unwrap_or_else(|| "archive.html".to_owned())))
-            }
+            RowKind::Folded { count, open: true } => (
+                "inprogress",
+                format!("{count} open changes worked on longest ago, folded (the dashboard lists them)"),
+                phase_href.clone(),
+            ),
+            RowKind::Folded { count, .. } => (
+                "complete",
+                format!("{count} finished, folded (the archive lists them)"),
+                Some(phase_href.clone().unwrap_or_else(|| "archive.html".to_owned())),
+            ),
         };
-        let row = GanttRow { label, start: t.start, end: t.end, class, milestone: false, href, section: t.section };
+        let row = GanttRow {
+            label: t.label.clone(),
+            start: t.start,
+            end: t.end,
+            class,
+            milestone: false,
+            href,
+            section: t.section.clone(),
+            note,
+        };
         // A phase's band goes after its planned span, or first in its section.
         let entering = section.as_deref() != Some(row.section.as_str());
         section = Some(row.section.clone());
-        if entering && t.kind != RowKind::Planned {
+        let planned = t.kind == RowKind::Planned;
+        if entering && !planned {
             rows.extend(bands.remove(row.section.as_str()));
         }
-        let planned = t.kind == RowKind::Planned;
-        let title = row.section.clone();
         rows.push(row);
         if planned {
-            rows.extend(bands.remove(title.as_str()));
+            rows.extend(bands.remove(t.section.as_str()));
         }
     }
     page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    let used: BTreeSet<&str> = rows.iter().map(|r| r.class).collect();
+    page.legend = LEGEND.iter().filter(|(class, _)| used.contains(class)).copied().collect();
     page.stale = h
         .changes
         .iter()

@@ -27,8 +27,8 @@ fn path_data(points: &[(f64, f64)]) -> String {
     d
 }
 
-fn graph_css(id: &str) -> String {
-    let mut css = base_css(id);
+fn graph_css(id: &str, width: f64) -> String {
+    let mut css = base_css(id, width);
     let _ = write!(
         css,
         ":where(#{id} .group-box){{fill:var(--group-bg,rgba(128,128,128,.08));\
@@ -88,7 +88,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" \
          markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">\
          <path class=\"arrowhead\" d=\"M0,0L10,5L0,10z\"/></marker></defs>\n<style data-spec=\"\">\n{}</style>\n",
-        graph_css(&id)
+        graph_css(&id, lay.width)
     );
 
     if !lay.boxes.is_empty() {

@@ -1,6 +1,7 @@
 //! Diagrams drawn as static SVG for the HTML progress site: the dependency
-//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)) and the
-//! burn-up chart ([`burnup`](fn@burnup)). No JavaScript, no fonts, no
+//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)), the
+//! burn-up chart ([`burnup`](fn@burnup)) and the hosts of a flake with the
+//! module folders they run ([`host_map`]). No JavaScript, no fonts, no
 //! network: pure functions that return one `<svg>` element as a string,
 //! byte-identical for the same input.
 //!
@@ -14,8 +15,26 @@
 //! - `layout.rs`: the layered layout of the dependency graph (layers,
 //!   crossing reduction, placement, swimlanes, routes), documented there;
 //! - `graph.rs`: the dependency graph drawn from that layout;
+//! - `axis.rs`: the date ticks the timeline and the burn-up share;
 //! - `gantt.rs`: the timeline, one bar or diamond a row on a date axis;
-//! - `burnup.rs`: the burn-up chart of the timeline page.
+//! - `burnup.rs`: the burn-up chart of the timeline page;
+//! - `hosts.rs`: hosts and the groups of module folders they run.
+//!
+//! # Size
+//!
+//! Every diagram is drawn to a `viewBox` and takes the width of its
+//! container (`width="100%"`, no height: the `viewBox` gives the aspect
+//! ratio), capped by its own stylesheet at its natural width: it shrinks on
+//! a phone and is never wider than the page. Layouts aim at the site's page
+//! column, 1,100 px at full size.
+//!
+//! # Size
+//!
+//! Every diagram is drawn to a `viewBox` and takes the width of its
+//! container (`width="100%"`, no height: the `viewBox` gives the aspect
+//! ratio), capped by its own stylesheet at its natural width: it shrinks on
+//! a phone and is never wider than the page. Layouts aim at the site's page
+//! column, 1,100 px at full size.
 //!
 //! # Styling
 //!
@@ -42,17 +61,19 @@
 //! hashed from the caption and the content, so two diagrams on one page do
 //! not clash. No clock is read: "today" is not drawn.
 
+mod axis;
 mod burnup;
 mod gantt;
 mod graph;
+mod hosts;
 mod layout;
 
 pub use burnup::{BurnupPoint, burnup};
 pub use gantt::{GanttRow, gantt};
 pub use graph::dependency_graph;
+pub use hosts::{MapCard, MapFolder, MapHost, host_map};
 
 use super::escape;
-use crate::model::Day;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
@@ -259,13 +280,17 @@ impl Fnv {
     }
 }
 
-/// The opening `<svg>` tag and its `<title>`.
+/// The opening `<svg>` tag and its `<title>`. The drawing is `width` ×
+/// `height` user units; it takes the width of its container (`width="100%"`,
+/// the height following from the `viewBox`) and, through [`base_css`], is
+/// never drawn wider than `width` CSS pixels: it shrinks to fit a narrow
+/// page and does not grow past its own size on a wide one.
 fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, caption: &str) {
     let (w, h) = (num(width.ceil()), num(height.ceil()));
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"spec-{kind}\" viewBox=\"0 0 {w} {h}\" \
-         width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
+         width=\"100%\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
          <title id=\"{id}-title\">{}</title>\n",
         escape::svg(&clean(caption))
     );
@@ -281,32 +306,28 @@ fn nothing(kind: &str, caption: &str, message: &str) -> String {
     open_svg(&mut out, &id, kind, 240.0, 40.0, caption);
     let _ = write!(
         out,
-        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
+        "<style data-spec=\"\">:where(#{id}){{max-width:240px}}\
+         :where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
          <text x=\"12\" y=\"25\">{message}</text>\n</svg>"
     );
     out
 }
 
-/// The shared part of the stylesheet.
-fn base_css(id: &str) -> String {
+/// The shared part of the stylesheet; `width` is the drawing's own width
+/// (see [`open_svg`]).
+fn base_css(id: &str, width: f64) -> String {
     format!(
-        ":where(#{id}){{font-family:{FONT};font-size:12px}}\n\
+        ":where(#{id}){{max-width:{}px;height:auto;font-family:{FONT};font-size:12px}}\n\
          :where(#{id} text){{fill:var(--text,currentColor)}}\n\
-         :where(#{id} a){{cursor:pointer}}\n"
+         :where(#{id} a){{cursor:pointer}}\n",
+        num(width.ceil())
     )
-}
-
-/// The first days of the months in `lo..hi` that are a multiple of `step`
-/// months from January of the year 0: the month ticks of a date axis.
-fn month_starts(lo: Day, hi: Day, step: i64) -> impl Iterator<Item = Day> {
-    std::iter::successors(Some(lo.month_start()), |d| Some(d.next_month_start()))
-        .take_while(move |&d| d < hi)
-        .filter(move |&d| d >= lo && (d.year() * 12 + i64::from(d.month()) - 1) % step == 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Day;
 
     /// A small XML well-formedness check: balanced, properly nested tags,
     /// quoted attributes without duplicates, entities only from the escaper's
@@ -411,6 +432,7 @@ mod tests {
             milestone,
             href: Some("phases/one.html".into()),
             section: section.into(),
+            note: String::new(),
         };
         vec![
             row("Foundations", "2025-01-06", "2025-02-28", false, "Phase 1"),
@@ -479,6 +501,7 @@ mod tests {
             milestone: false,
             href: Some("a?b=1&c=\"2\"".into()),
             section: evil.into(),
+            note: evil.into(),
         }];
         let g = gantt(&rows, evil);
         well_formed(&g);
