@@ -55,20 +55,6 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
             let day = h.reference_day.unwrap_or_else(crate::model::Day::today);
             history::forecast(l, &roadmap, &plan.graph, h, Some(day))
         });
-        let progress = Progress::new(started);
-        progress.stage("rendering site", site::pages(&l.project));
-        let files = site::build(&SiteInput {
-            project: &l.project,
-            graph: &plan.graph,
-            roadmap: &roadmap,
-            source,
-            history,
-            links: &links,
-            hosts: site_hosts.as_ref(),
-            overlaps: &overlaps,
-            forecast: forecast.as_ref(),
-            tick: &|| progress.tick(),
-        });
         let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
         if args.out.as_deref().is_some_and(output::is_stdout) {
             return Err(Error::Usage("a site is a folder of files; --out takes a folder, not stdout".into()));
@@ -82,8 +68,28 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
                 given.display()
             )));
         }
-        progress.stage("writing site", files.len());
-        let report = output::write_site(&dir, &files, args.force, MAX_FILE_BYTES, &|| progress.tick());
+        // Each change and spec page is written as soon as it is rendered,
+        // while the others render; the rest, the manifest and the swap follow.
+        let writer = output::SiteWriter::begin(&dir, args.force, MAX_FILE_BYTES)?;
+        let progress = Progress::new(started);
+        progress.stage("building site", site::pages(&l.project));
+        let files = site::build(&SiteInput {
+            project: &l.project,
+            graph: &plan.graph,
+            roadmap: &roadmap,
+            source,
+            history,
+            links: &links,
+            hosts: site_hosts.as_ref(),
+            overlaps: &overlaps,
+            forecast: forecast.as_ref(),
+            page: &|path, contents| {
+                writer.write(path, contents);
+                progress.tick();
+            },
+        });
+        progress.stage("writing site", files.len().saturating_sub(site::pages(&l.project)));
+        let report = writer.finish(&files, &|| progress.tick());
         drop(progress);
         let report = report?;
         let kept = match report.kept {
@@ -116,7 +122,8 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
 /// How long a build goes before its progress bar shows.
 const BAR_AFTER: Duration = Duration::from_secs(1);
 
-/// A progress bar for the pages rendered, then the files written, drawn on
+/// A progress bar for the pages made (rendered and written), then the other
+/// files written, drawn on
 /// stderr only when it is a terminal and only once the build has taken
 /// [`BAR_AFTER`]: a quick build draws nothing. Ticked from many threads.
 struct Progress {

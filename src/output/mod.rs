@@ -13,7 +13,7 @@ mod fs;
 mod site;
 
 pub use fs::resolve;
-pub use site::{MANIFEST, SiteReport, write_site};
+pub use site::{MANIFEST, SiteReport, SiteWriter, write_site};
 
 use crate::error::{Error, Result};
 use std::io::Write;

@@ -53,7 +53,7 @@ pub struct SiteReport {
 /// overwritten, nothing removed). A symbolic link on the way to any file
 /// spec writes or removes, or a FIFO or device where it writes, is refused.
 /// Files are read back only up to `limit` bytes. `tick` is called once per
-/// file.
+/// file. [`SiteWriter`] does the same while the files are being made.
 pub fn write_site(
     dir: &Path,
     files: &[(String, String)],
@@ -61,59 +61,193 @@ pub fn write_site(
     limit: u64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<SiteReport> {
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return Err(Error::Usage(format!("{} cannot hold a site: choose a folder with a name", dir.display())));
-    };
-    let plan = Plan::new(files)?;
-    clean_leftovers(parent, name);
-    let before = match fs::kind(dir)? {
-        Kind::Missing => None,
-        Kind::Dir(meta) => Some(meta),
-        Kind::Symlink => return Err(fs::symlink_refused(dir)),
-        Kind::File(_) | Kind::Special(_) => {
-            return Err(Error::Usage(format!("{} is not a folder: choose another --out", dir.display())));
+    Plan::new(files)?;
+    SiteWriter::begin(dir, force, limit)?.finish(files, tick)
+}
+
+/// A site being written into its build folder while its pages are made:
+/// [`SiteWriter::begin`] checks the output folder and makes the build
+/// folder beside it, [`SiteWriter::write`] hands a page, as soon as it is
+/// made (from any thread), to one thread that writes the pages in turn, and
+/// [`SiteWriter::finish`] writes the rest, then checks, carries over and
+/// swaps in as [`write_site`] does. Dropped without `finish`, it leaves the
+/// output folder as it was.
+///
+/// One writing thread, not the threads that render: files created in one
+/// folder at once wait for the folder's lock, and a thread that waits
+/// spins on it, which is time taken from the rendering.
+pub struct SiteWriter {
+    dir: PathBuf,
+    /// The output folder as it was, when there was one.
+    before: Option<std::fs::Metadata>,
+    listed: BTreeMap<String, Option<String>>,
+    limit: u64,
+    /// Taken by `finish`.
+    build: Option<Build>,
+    site: PathBuf,
+    /// The pages handed so far, with their SHA-256.
+    written: std::sync::Mutex<BTreeMap<String, String>>,
+    /// The first page refused.
+    failed: std::sync::Mutex<Option<Error>>,
+    /// To the writing thread, and the thread (it returns the first write
+    /// that failed); taken by `finish` or on drop.
+    queue: Option<std::sync::mpsc::Sender<(String, String)>>,
+    writer: Option<std::thread::JoinHandle<Result<()>>>,
+}
+
+impl Drop for SiteWriter {
+    /// The writing thread is done before the build folder is removed.
+    fn drop(&mut self) {
+        self.queue.take();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
         }
-    };
-    if let Some(meta) = &before
-        && let Ok(Kind::Dir(above)) = fs::kind(parent)
-        && !same_device(meta, &above)
-    {
-        return Err(Error::Usage(format!(
-            "{} is a mount point, and the site is built beside its folder and swapped in: choose a folder inside it, like --out {}",
-            dir.display(),
-            dir.join("site").display()
-        )));
     }
-    let listed = match &before {
-        None => BTreeMap::new(),
-        Some(_) => {
-            let path = dir.join(MANIFEST);
-            match fs::read_regular(&path, limit)? {
-                Some(bytes) => parse_manifest(&path, &String::from_utf8_lossy(&bytes))?,
-                None if force || is_empty(dir)? => BTreeMap::new(),
-                None => {
-                    return Err(Error::Usage(format!(
-                        "{} is not empty and was not made by `spec site` (no {MANIFEST}); choose another --out, or pass --force to write into it (spec never deletes files it did not write)",
-                        dir.display()
-                    )));
+}
+
+impl SiteWriter {
+    /// Check the output folder `dir` (as [`write_site`] does) and make the
+    /// build folder beside it.
+    pub fn begin(dir: &Path, force: bool, limit: u64) -> Result<Self> {
+        let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+            return Err(Error::Usage(format!("{} cannot hold a site: choose a folder with a name", dir.display())));
+        };
+        clean_leftovers(parent, name);
+        let before = match fs::kind(dir)? {
+            Kind::Missing => None,
+            Kind::Dir(meta) => Some(meta),
+            Kind::Symlink => return Err(fs::symlink_refused(dir)),
+            Kind::File(_) | Kind::Special(_) => {
+                return Err(Error::Usage(format!("{} is not a folder: choose another --out", dir.display())));
+            }
+        };
+        if let Some(meta) = &before
+            && let Ok(Kind::Dir(above)) = fs::kind(parent)
+            && !same_device(meta, &above)
+        {
+            return Err(Error::Usage(format!(
+                "{} is a mount point, and the site is built beside its folder and swapped in: choose a folder inside it, like --out {}",
+                dir.display(),
+                dir.join("site").display()
+            )));
+        }
+        let listed = match &before {
+            None => BTreeMap::new(),
+            Some(_) => {
+                let path = dir.join(MANIFEST);
+                match fs::read_regular(&path, limit)? {
+                    Some(bytes) => parse_manifest(&path, &String::from_utf8_lossy(&bytes))?,
+                    None if force || is_empty(dir)? => BTreeMap::new(),
+                    None => {
+                        return Err(Error::Usage(format!(
+                            "{} is not empty and was not made by `spec site` (no {MANIFEST}); choose another --out, or pass --force to write into it (spec never deletes files it did not write)",
+                            dir.display()
+                        )));
+                    }
                 }
             }
+        };
+        let build = Build::new(parent, name)?;
+        let site = build.site();
+        let (queue, pages) = std::sync::mpsc::channel::<(String, String)>();
+        let into = site.clone();
+        let writer = std::thread::spawn(move || {
+            let mut first = Ok(());
+            let mut folders = BTreeSet::new();
+            for (path, contents) in pages {
+                if first.is_ok() {
+                    first = write_page(&into, &path, &contents, &mut folders);
+                }
+            }
+            first
+        });
+        Ok(SiteWriter {
+            dir: dir.to_path_buf(),
+            before,
+            listed,
+            limit,
+            build: Some(build),
+            site,
+            written: std::sync::Mutex::default(),
+            failed: std::sync::Mutex::default(),
+            queue: Some(queue),
+            writer: Some(writer),
+        })
+    }
+
+    /// Hand one page to be written now; it is hashed here, on the caller's
+    /// thread. A path spec does not write (see [`bad_path`]) is not
+    /// written; what fails is reported by [`SiteWriter::finish`].
+    pub fn write(&self, path: &str, contents: &str) {
+        let refused = if bad_path(path).is_some() {
+            Some(format!("refusing to write outside the site folder: {path}"))
+        } else {
+            let hash = fs::sha256_hex(contents.as_bytes());
+            let twice = self.written.lock().expect("not poisoned").insert(path.to_owned(), hash).is_some();
+            twice.then(|| format!("two files of the site would be written to {path}"))
+        };
+        match refused {
+            Some(why) => {
+                self.failed.lock().expect("not poisoned").get_or_insert(Error::Usage(why));
+            }
+            // The writing thread ends only once `finish` drops the queue.
+            None => {
+                let queue = self.queue.as_ref().expect("not finished");
+                queue.send((path.to_owned(), contents.to_owned())).expect("the writing thread runs");
+            }
         }
-    };
-    let build = Build::new(parent, name)?;
-    let site = build.site();
-    write_files(&site, files, tick)?;
-    let mut report = SiteReport::default();
-    let unchanged = match &before {
-        Some(meta) => carry_over(dir, &site, &plan, &listed, limit, meta, &mut report)?,
-        None => BTreeSet::new(),
-    };
-    report.unchanged = unchanged.len();
-    report.written_pages = plan.pages.keys().filter(|p| !unchanged.contains(*p)).map(|p| (*p).to_owned()).collect();
-    report.written = report.written_pages.len();
-    sync_site(&site)?;
-    build.swap_in(dir, before.as_ref())?;
-    Ok(report)
+    }
+
+    /// Finish the site of `files` (every file, sorted by path, the pages
+    /// already written among them): write the others and the manifest,
+    /// carry over what stays of the old folder, and swap the site in.
+    /// `tick` is called once per file written here.
+    pub fn finish(mut self, files: &[(String, String)], tick: &(dyn Fn() + Sync)) -> Result<SiteReport> {
+        use rayon::prelude::*;
+        self.queue.take();
+        let writer = self.writer.take().expect("not finished");
+        let pages = writer.join().expect("the writing thread does not panic");
+        let plan = Plan::new(files)?;
+        if let Some(e) = self.failed.lock().expect("not poisoned").take() {
+            return Err(e);
+        }
+        pages?;
+        let mut written = std::mem::take(&mut *self.written.lock().expect("not poisoned"));
+        if let Some(path) = written.keys().find(|p| !plan.pages.contains_key(p.as_str())) {
+            return Err(Error::Usage(format!("{path} was written but is not a file of the site")));
+        }
+        for folder in &plan.folders {
+            let path = self.site.join(folder);
+            std::fs::create_dir_all(&path).map_err(|source| Error::Write { path, source })?;
+        }
+        let rest: Vec<(String, String)> = files
+            .par_iter()
+            .filter(|(path, _)| !written.contains_key(path))
+            .map(|(path, contents)| {
+                create_new(&self.site.join(path), contents.as_bytes())?;
+                tick();
+                Ok((path.clone(), fs::sha256_hex(contents.as_bytes())))
+            })
+            .collect::<Result<_>>()?;
+        written.extend(rest);
+        let mut manifest = String::with_capacity(MANIFEST_HEADER.len() + written.len() * 128);
+        manifest.push_str(MANIFEST_HEADER);
+        for (path, _) in files {
+            manifest.push_str(&format!("{}  {path}\n", written[path]));
+        }
+        create_new(&self.site.join(MANIFEST), manifest.as_bytes())?;
+        let mut report = SiteReport::default();
+        let unchanged = match &self.before {
+            Some(meta) => carry_over(&self.dir, &self.site, &plan, &self.listed, self.limit, meta, &mut report)?,
+            None => BTreeSet::new(),
+        };
+        report.unchanged = unchanged.len();
+        report.written_pages = plan.pages.keys().filter(|p| !unchanged.contains(*p)).map(|p| (*p).to_owned()).collect();
+        report.written = report.written_pages.len();
+        sync_site(&self.site)?;
+        self.build.take().expect("not finished").swap_in(&self.dir, self.before.as_ref())?;
+        Ok(report)
+    }
 }
 
 /// Whether a folder has no entry.
@@ -205,28 +339,17 @@ fn parse_manifest(path: &Path, text: &str) -> Result<BTreeMap<String, Option<Str
     Ok(entries)
 }
 
-/// Write the files and the manifest into the new site folder `site`:
-/// folders first, then the files in parallel, each created new with `0666`
-/// less the umask, as `File::create` makes them, and hashed for the
-/// manifest as they are written.
-fn write_files(site: &Path, files: &[(String, String)], tick: &(dyn Fn() + Sync)) -> Result<()> {
-    use rayon::prelude::*;
-    for folder in folders_of(files.iter().map(|(p, _)| p.as_str())) {
-        let path = site.join(folder);
-        std::fs::create_dir_all(&path).map_err(|source| Error::Write { path, source })?;
+/// A page of the writing thread: its folder made if it is not in
+/// `folders` yet, then the file.
+fn write_page(site: &Path, path: &str, contents: &str, folders: &mut BTreeSet<PathBuf>) -> Result<()> {
+    let to = site.join(path);
+    if let Some(folder) = to.parent()
+        && !folders.contains(folder)
+    {
+        std::fs::create_dir_all(folder).map_err(|source| Error::Write { path: folder.to_path_buf(), source })?;
+        folders.insert(folder.to_path_buf());
     }
-    let lines: Vec<String> = files
-        .par_iter()
-        .map(|(path, contents)| {
-            create_new(&site.join(path), contents.as_bytes())?;
-            tick();
-            Ok(format!("{}  {path}\n", fs::sha256_hex(contents.as_bytes())))
-        })
-        .collect::<Result<_>>()?;
-    let mut manifest = String::with_capacity(MANIFEST_HEADER.len() + lines.iter().map(String::len).sum::<usize>());
-    manifest.push_str(MANIFEST_HEADER);
-    manifest.extend(lines);
-    create_new(&site.join(MANIFEST), manifest.as_bytes())
+    create_new(&to, contents.as_bytes())
 }
 
 /// A new file with `bytes`. On Linux it is not synced here: [`sync_site`]
@@ -647,6 +770,32 @@ mod tests {
         assert!(err.to_string().contains("two files of the site would be written to a.html"), "{err}");
         assert!(write(&site, &[("a", "x"), ("a/b.html", "y")], false).is_err());
         assert!(!site.exists());
+    }
+
+    #[test]
+    fn pages_handed_while_made_end_as_the_same_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+        let list = files(&[("a.html", "a"), ("changes/x.html", "x"), ("changes/y.html", "y"), ("z.css", "z")]);
+        write_site(&one, &list, false, 1 << 20, &|| {}).unwrap();
+        let writer = SiteWriter::begin(&two, false, 1 << 20).unwrap();
+        writer.write("changes/y.html", "y");
+        writer.write("changes/x.html", "x");
+        let r = writer.finish(&list, &|| {}).unwrap();
+        assert_eq!(r, report(4, 0, 0, 0, &["a.html", "changes/x.html", "changes/y.html", "z.css"]));
+        for name in [MANIFEST, "a.html", "changes/x.html", "changes/y.html", "z.css"] {
+            assert_eq!(std::fs::read(one.join(name)).unwrap(), std::fs::read(two.join(name)).unwrap(), "{name}");
+        }
+
+        let three = dir.path().join("three");
+        let writer = SiteWriter::begin(&three, false, 1 << 20).unwrap();
+        writer.write("../escape", "x");
+        let err = writer.finish(&files(&[("a.html", "a")]), &|| {}).unwrap_err();
+        assert!(err.to_string().contains("refusing to write outside the site folder"), "{err}");
+        SiteWriter::begin(&three, false, 1 << 20).unwrap().write("a.html", "a");
+        assert!(!three.exists() && !dir.path().join("escape").exists());
+        let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(beside.len(), 2, "no build folder left: {beside:?}");
     }
 
     #[test]

@@ -59,9 +59,10 @@ pub struct SiteInput<'a> {
     pub overlaps: &'a [crate::analyse::overlaps::Overlap],
     /// When the open work will finish, when history allows a forecast.
     pub forecast: Option<&'a crate::analyse::forecast::Forecast>,
-    /// Called once for each page of a change or spec rendered ([`pages`]
-    /// of them), from any thread: for a progress bar.
-    pub tick: &'a (dyn Fn() + Sync),
+    /// Called with the path and contents of each page of a change or spec
+    /// ([`pages`] of them) as soon as it is rendered, from any thread: to
+    /// write it while the others render, and count it.
+    pub page: &'a (dyn Fn(&str, &str) + Sync),
 }
 
 /// What the site shows about hosts.
@@ -95,7 +96,8 @@ pub struct SiteHost {
     pub closure: Vec<(String, bool)>,
 }
 
-/// How many pages [`build`] ticks for: one per change and per spec.
+/// How many pages [`build`] hands to [`SiteInput::page`]: one per change
+/// and per spec.
 pub fn pages(project: &Project) -> usize {
     project.changes.len() + project.specs.len()
 }
@@ -118,11 +120,11 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     let changes: Vec<(String, String)> = project
         .changes
         .par_iter()
-        .map(|c| (change_path(c), ticked(input, change::page(input, &lookup, &name, &links, c))))
+        .map(|c| handed(input, (change_path(c), change::page(input, &lookup, &name, &links, c))))
         .collect();
     files.extend(changes);
     let specs: Vec<(String, String)> =
-        project.specs.par_iter().map(|s| (spec_path(s), ticked(input, spec::page(input, &lookup, &name, s)))).collect();
+        project.specs.par_iter().map(|s| handed(input, (spec_path(s), spec::page(input, &lookup, &name, s)))).collect();
     files.extend(specs);
     files.push(("assets/search-index.js".into(), search::index(project)));
     if let Some(hosts) = input.hosts {
@@ -137,8 +139,8 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     files
 }
 
-/// A page, once its tick is counted.
-fn ticked(input: &SiteInput<'_>, page: String) -> String {
-    (input.tick)();
-    page
+/// A page, once handed to [`SiteInput::page`].
+fn handed(input: &SiteInput<'_>, (path, page): (String, String)) -> (String, String) {
+    (input.page)(&path, &page);
+    (path, page)
 }
