@@ -2,7 +2,9 @@
 //! timeline, drawn as SVG.
 
 use super::SiteInput;
-use super::common::{ChangeLink, Layout, Links, filters, layout, phase_class, progress_text, slug, status_word};
+use super::common::{
+    ChangeLink, Layout, Links, filters, layout, phase_class, progress_text, slug, status_word, wide_and_narrow,
+};
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::ChangeView;
 use crate::render::svg::{self, GanttRow, SvgEdge, SvgGroup, SvgNode};
@@ -47,6 +49,10 @@ const LEGEND: [(&str, &str); 5] = [
 /// Above this many changes with dependencies, the graph is drawn phase by
 /// phase: one drawing of them all would be too big to read.
 const ONE_DRAWING_MAX: usize = 100;
+
+/// A drawing of them all wider than this (the page column is 1,100 px; long
+/// chains are wide) is drawn phase by phase too, rather than shrunk.
+const MAX_WIDTH: f64 = 1400.0;
 
 /// The part of the graph with the nodes `keep` says, indices renumbered;
 /// `group` gives each kept node its group in the part.
@@ -157,7 +163,19 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         })
         .collect();
 
-    let per_phase = linked_count > ONE_DRAWING_MAX;
+    // One drawing of every change with an edge, unless there are too many,
+    // or it is so wide (long chains) that it would shrink too much to read:
+    // then a drawing per phase.
+    let phases_linked = groups
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| (0..nodes.len()).any(|i| linked[i] && nodes[i].group == Some(*g)))
+        .count();
+    let overview = (linked_count > 0 && linked_count <= ONE_DRAWING_MAX).then(|| {
+        let (ns, es) = part(&nodes, &edges, &linked, |i| nodes[i].group);
+        svg::dependency_graph_sized(&ns, &es, &groups, "Dependency graph of the changes")
+    });
+    let per_phase = phases_linked > 1 && overview.as_ref().is_none_or(|(_, width)| *width > MAX_WIDTH);
     let graphs = if per_phase {
         // Each phase with its changes that have edges, and the changes
         // outside it at the other end of those edges.
@@ -183,10 +201,16 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 Some((format!("deps-{g}"), group.title.clone(), svg))
             })
             .collect()
-    } else if linked_count > 0 {
-        let (ns, es) = part(&nodes, &edges, &linked, |i| nodes[i].group);
-        let svg = svg::dependency_graph(&ns, &es, &groups, "Dependency graph of the changes");
+    } else if let Some((svg, _)) = overview {
         vec![("deps".to_owned(), String::new(), svg)]
+    } else if linked_count > 0 {
+        // Too many for one drawing, and all in one phase.
+        let (ns, es) = part(&nodes, &edges, &linked, |i| nodes[i].group);
+        vec![(
+            "deps".to_owned(),
+            String::new(),
+            svg::dependency_graph(&ns, &es, &groups, "Dependency graph of the changes"),
+        )]
     } else {
         Vec::new()
     };
@@ -221,7 +245,9 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             }
         }
     }
-    let gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "Planned timeline of the phases"));
+    let caption = "Planned timeline of the phases";
+    let gantt =
+        (!rows.is_empty()).then(|| wide_and_narrow(svg::gantt(&rows, caption), svg::gantt_narrow(&rows, caption)));
     GraphPage {
         layout: layout("", name, &input.source, input.hosts.is_some(), "graph.html"),
         graphs,

@@ -1,7 +1,7 @@
 //! `hosts.html` and `hosts/<name>.html`: which hosts run which module
 //! folders, and each host's changes and modules.
 
-use super::common::{ChangeLink, Layout, Links, filters, host_path, layout};
+use super::common::{ChangeLink, Layout, Links, filters, host_path, layout, wide_and_narrow};
 use super::{SiteHost, SiteHosts, SiteInput};
 use crate::nix::{HostFolders, folder_groups};
 use crate::render::svg::{self, MapCard, MapFolder, MapHost};
@@ -103,7 +103,9 @@ fn drawing(architecture: &[HostFolders]) -> (Vec<MapHost>, Vec<MapCard>, BTreeSe
 /// `hosts.html`: the architecture drawn as SVG and a row per host.
 pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, hosts: &SiteHosts) -> String {
     let (map_hosts, cards, used) = drawing(&hosts.architecture);
-    let drawing = svg::host_map(&map_hosts, &cards, "Hosts and the module folders their builds run");
+    let caption = "Hosts and the module folders their builds run";
+    let drawing =
+        wide_and_narrow(svg::host_map(&map_hosts, &cards, caption), svg::host_map_narrow(&map_hosts, &cards, caption));
     HostsPage {
         layout: layout("", name, &input.source, true, "hosts.html"),
         drawing,

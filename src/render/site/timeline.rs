@@ -2,7 +2,7 @@
 //! history.
 
 use super::SiteInput;
-use super::common::{Entry, Layout, Links, filters, layout, slug};
+use super::common::{Entry, Layout, Links, filters, layout, slug, wide_and_narrow};
 use crate::analyse::history::BurnPoint;
 use crate::analyse::timeline::{self, RowKind};
 use crate::render::svg::{self, BurnupPoint, GanttRow};
@@ -74,13 +74,16 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => String::new(),
         }
     );
-    page.project_chart = svg::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    let chart = |points: &[BurnupPoint], caption: &str| {
+        wide_and_narrow(svg::burnup(points, caption), svg::burnup_narrow(points, caption))
+    };
+    page.project_chart = chart(&burnup_points(&h.project), &format!("Burn-up of {name}"));
     page.phases = h
         .phases
         .iter()
         .filter(|p| !p.series.is_empty())
         .map(|p| {
-            let chart = svg::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            let chart = chart(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
             (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
         })
         .collect();
@@ -163,7 +166,9 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             rows.extend(bands.remove(t.section.as_str()));
         }
     }
-    page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    let caption = "When each change was worked on, from git history";
+    page.gantt =
+        (!rows.is_empty()).then(|| wide_and_narrow(svg::gantt(&rows, caption), svg::gantt_narrow(&rows, caption)));
     let used: BTreeSet<&str> = rows.iter().map(|r| r.class).collect();
     page.legend = LEGEND.iter().filter(|(class, _)| used.contains(class)).copied().collect();
     page.stale = h

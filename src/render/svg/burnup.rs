@@ -14,7 +14,8 @@
 //! # Drawing
 //!
 //! A fixed `viewBox` of 720 × 260 with `width="100%"` and no height, so the
-//! chart scales down with a phone's screen and keeps its aspect ratio. Each
+//! chart scales down with the page and keeps its aspect ratio; 400 × 260
+//! for a phone ([`burnup_narrow`]). Each
 //! point is a column one calendar day wide, `x` linear in days from the first
 //! point's day to the end of the last point's day: a value holds until the
 //! next point (step lines), and one point, or all on one day, fill a single
@@ -42,7 +43,7 @@
 //! and the last), each rect covering the columns up to the next titled point.
 
 use super::axis::{TICK_PX, date_ticks};
-use super::{Fnv, base_css, clean, nothing, num, text_px};
+use super::{Fnv, NARROW_WIDTH, base_css, clean, nothing, num, text_px};
 use crate::model::Day;
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -187,8 +188,7 @@ fn step_path(x0: f64, y0: f64, runs: impl Iterator<Item = (f64, f64)>) -> String
     d
 }
 
-fn burnup_css(id: &str) -> String {
-    let width = WIDTH;
+fn burnup_css(id: &str, width: f64) -> String {
     let mut css = base_css(id, width);
     let _ = write!(
         css,
@@ -205,18 +205,31 @@ fn burnup_css(id: &str) -> String {
     css
 }
 
-/// A burn-up chart: the total (scope) and done as two step lines, x = days (linear in calendar days between first and last
-/// point), y = tasks. See the documentation of `svg/burnup.rs`; with no
-/// point, a small SVG says "No history yet".
+/// A burn-up chart: the total (scope) and done as two step lines, x = days
+/// (linear in calendar days between first and last point), y = tasks. See
+/// the documentation of `svg/burnup.rs`; with no point, a small SVG says
+/// "No history yet".
 pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
+    draw(points, caption, WIDTH)
+}
+
+/// The same chart for a phone: [`NARROW_WIDTH`] wide, so its text stays
+/// readable there; fewer date ticks. Its ids differ from
+/// [`burnup`](fn@burnup)'s, so a page can hold both and show one.
+pub fn burnup_narrow(points: &[BurnupPoint], caption: &str) -> String {
+    draw(points, caption, NARROW_WIDTH)
+}
+
+fn draw(points: &[BurnupPoint], caption: &str, width: f64) -> String {
+    let kind = if width < WIDTH { "burnup-narrow" } else { "burnup" };
     let caption = if clean(caption).is_empty() { CAPTION } else { caption };
     let s = series(points);
     let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
-        return nothing("burnup", caption, "No history yet");
+        return nothing("burnup", caption, "No history yet", kind);
     };
 
     let mut hash = Fnv::new();
-    hash.add("burnup");
+    hash.add(kind);
     hash.add(caption);
     let mut buf = String::new();
     for p in &s {
@@ -231,7 +244,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let (y_step, y_top) = nice_ticks(max_total);
     let end_label = format!("{} / {}", last.done, last.total);
     let left = (MARGIN + text_px(&y_top.to_string(), TICK_DIGIT_PX) + 8.0).ceil();
-    let right = (WIDTH - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
+    let right = (width - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
     let (lo, hi) = (first.day, last.day.plus(1));
     let ppd = (right - left) / hi.since(lo) as f64;
     let x = |day: Day| left + day.since(lo) as f64 * ppd;
@@ -246,11 +259,11 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
          width=\"100%\" fill=\"currentColor\" role=\"group\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\">\n\
          <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n\
          <style data-spec=\"\">\n{}</style>\n",
-        num(WIDTH),
+        num(width),
         num(HEIGHT),
         escape::svg(&clean(caption)),
         escape::svg(&describe(&s)),
-        burnup_css(&id)
+        burnup_css(&id, width)
     );
 
     // Axes and grid.
@@ -284,7 +297,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
             num(PLOT_BOTTOM),
             num(PLOT_BOTTOM + 4.0)
         );
-        if cx - half >= 0.0 && cx + half <= WIDTH {
+        if cx - half >= 0.0 && cx + half <= width {
             let _ = write!(
                 out,
                 "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
@@ -622,5 +635,17 @@ mod tests {
             "M10,100H30V50H40"
         );
         assert_eq!(step_path(0.0, 0.0, [(0.04, 0.01)].into_iter()), "M0,0");
+    }
+
+    #[test]
+    fn the_narrow_chart_has_its_own_ids() {
+        let (wide, narrow) = (burnup(&sample(), "B"), burnup_narrow(&sample(), "B"));
+        well_formed(&narrow);
+        assert!(narrow.contains("viewBox=\"0 0 400 260\""));
+        assert_ne!(id_of(&wide), id_of(&narrow));
+        assert_eq!(titles(&wide), titles(&narrow));
+        assert_ne!(id_of(&burnup(&[], "B")), id_of(&burnup_narrow(&[], "B")));
+        // Fewer date ticks, none cut at the right edge.
+        assert!(narrow.matches("class=\"tick\" x=").count() < wide.matches("class=\"tick\" x=").count());
     }
 }

@@ -8,12 +8,15 @@
 //! rest, so the chart fills a page column and scales down with a narrower
 //! one (see `open_svg`). A label too long for its column wraps onto a
 //! second line and is then cut with `…`; the row's `<title>` (its tooltip)
-//! always holds the whole label, the note and the dates.
+//! always holds the whole label, the note and the dates. For a phone,
+//! [`gantt_narrow`] draws the same rows [`NARROW_WIDTH`] wide with each
+//! label above its bar, so that text stays readable where the wide chart
+//! would shrink to a third.
 
 use super::axis::{TICK_PX, date_ticks};
 use super::{
-    CELL_PX, Fnv, MARGIN, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href, text_px,
-    truncate, wrap,
+    CELL_PX, Fnv, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href,
+    text_px, truncate, wrap,
 };
 use crate::model::Day;
 use crate::render::escape;
@@ -47,6 +50,11 @@ pub struct GanttRow {
 
 /// Width of the drawing, in user units (CSS pixels at full size).
 pub const WIDTH: f64 = 1100.0;
+/// Room for a bar under its label in [`gantt_narrow`].
+const BAR_ROW: f64 = 22.0;
+/// Height of a bar: 16, 12 under a label in [`gantt_narrow`].
+const BAR_H: f64 = 16.0;
+const NARROW_BAR_H: f64 = 12.0;
 /// The label column takes at most this share of [`WIDTH`].
 const MAX_LABEL_SHARE: f64 = 0.36;
 const ROW_H: f64 = 26.0;
@@ -57,8 +65,8 @@ const PAD_DAYS: i64 = 3;
 /// Section titles are 12px semibold: a little wider per cell.
 const HEAD_PX: f64 = 7.6;
 
-fn gantt_css(id: &str) -> String {
-    let mut css = base_css(id, WIDTH);
+fn gantt_css(id: &str, width: f64) -> String {
+    let mut css = base_css(id, width);
     let _ = write!(
         css,
         ":where(#{id} .grid){{stroke:var(--grid,rgba(128,128,128,.35));stroke-width:1}}\n\
@@ -96,6 +104,18 @@ fn years(lo: Day, hi: Day) -> String {
 /// milestones, labels left of the bars. With no row the SVG says there is
 /// nothing to draw. The output never depends on the clock.
 pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
+    draw(rows, caption, false)
+}
+
+/// The same chart for a phone: [`NARROW_WIDTH`] wide, each label on its own
+/// line above its bar, the plot across the whole width. A page shows it
+/// instead of [`gantt`](fn@gantt) on a narrow screen (ids differ, so both
+/// can be on one page).
+pub fn gantt_narrow(rows: &[GanttRow], caption: &str) -> String {
+    draw(rows, caption, true)
+}
+
+fn draw(rows: &[GanttRow], caption: &str, narrow: bool) -> String {
     struct Placed<'a> {
         row: &'a GanttRow,
         full: String,
@@ -116,12 +136,12 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
     }
     let all = || sections.iter().flat_map(|(_, rs)| rs.iter());
     let Some(min) = all().map(|p| p.first).min() else {
-        return nothing("gantt", caption, "Nothing to draw");
+        return nothing("gantt", caption, "Nothing to draw", if narrow { "gantt-narrow" } else { "gantt" });
     };
     let max_day = all().map(|p| p.last).max().unwrap_or(min);
 
     let mut hash = Fnv::new();
-    hash.add("gantt");
+    hash.add(if narrow { "gantt-narrow" } else { "gantt" });
     hash.add(caption);
     for r in rows {
         hash.add(&r.label);
@@ -131,24 +151,30 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
     let id = hash.prefix("gantt");
 
     // The label column: as wide as the longest label, up to its share;
-    // labels wrap to fit it.
+    // labels wrap to fit it. Narrow: labels above the bars, across the width.
+    let width = if narrow { NARROW_WIDTH } else { WIDTH };
     let headed = sections.iter().any(|(s, _)| !s.is_empty());
     let indent = if headed { 20.0 } else { 10.0 };
     let longest = all().map(|p| text_px(&p.full, CELL_PX)).fold(0.0, f64::max);
-    let x0 = (indent + longest + 16.0).min(WIDTH * MAX_LABEL_SHARE).ceil();
-    let label_cells = (((x0 - indent - 12.0) / CELL_PX).floor() as usize).max(8);
-    let head_cells = ((WIDTH - 16.0) / HEAD_PX).floor() as usize;
+    let x0 = if narrow { MARGIN } else { (indent + longest + 16.0).min(WIDTH * MAX_LABEL_SHARE).ceil() };
+    let label_end = if narrow { width - MARGIN } else { x0 - 12.0 };
+    let label_cells = (((label_end - indent) / CELL_PX).floor() as usize).max(8);
+    let head_cells = ((width - 16.0) / HEAD_PX).floor() as usize;
 
     // Axis: the days lo..hi (exclusive) over the rest of the width.
     let lo = min.plus(-PAD_DAYS);
     let hi = max_day.plus(1 + PAD_DAYS);
-    let plot_w = WIDTH - MARGIN - x0;
+    let plot_w = width - MARGIN - x0;
     let ppd = plot_w / hi.since(lo) as f64;
     let xd = |day: Day| x0 + day.since(lo) as f64 * ppd;
 
     let lines: Vec<Vec<Vec<String>>> =
         sections.iter().map(|(_, rs)| rs.iter().map(|p| wrap(&p.full, label_cells, 2)).collect()).collect();
-    let row_h = |l: &[String]| ROW_H + LINE_H * (l.len().max(1) - 1) as f64;
+    // A row: its label's lines beside the bar, or above it when narrow.
+    let label_h = |l: &[String]| LINE_H * l.len().max(1) as f64;
+    let row_h = |l: &[String]| {
+        if narrow { label_h(l) + BAR_ROW } else { ROW_H + LINE_H * (l.len().max(1) - 1) as f64 }
+    };
     let body: f64 = sections
         .iter()
         .zip(&lines)
@@ -157,12 +183,12 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
     let height = AXIS_H + body + MARGIN;
 
     let mut out = String::with_capacity(300 * rows.len() + 4096);
-    open_svg(&mut out, &id, "gantt", WIDTH, height, caption);
-    let _ = write!(out, "<style data-spec=\"\">\n{}</style>\n", gantt_css(&id));
+    open_svg(&mut out, &id, "gantt", width, height, caption);
+    let _ = write!(out, "<style data-spec=\"\">\n{}</style>\n", gantt_css(&id, width));
 
     out.push_str("<g class=\"axis\" aria-hidden=\"true\">\n");
     let ticks = date_ticks(lo, hi, ppd);
-    if ticks.first().is_some_and(|(_, l)| l.len() == 5) {
+    if ticks.first().is_some_and(|(_, l)| l.len() == 5) && !narrow {
         let _ = writeln!(out, "<text class=\"tick\" x=\"8\" y=\"16\">{}</text>", years(lo, hi));
     }
     for (day, text) in &ticks {
@@ -173,7 +199,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
             num(AXIS_H - 8.0),
             num(height - MARGIN)
         );
-        if xd(*day) + 3.0 + text_px(text, TICK_PX) <= WIDTH {
+        if xd(*day) + 3.0 + text_px(text, TICK_PX) <= width {
             let _ = write!(out, "<text class=\"tick\" x=\"{}\" y=\"16\">{text}</text>", num(xd(*day) + 3.0));
         }
         out.push('\n');
@@ -193,7 +219,7 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                 "<rect class=\"section-band\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>\
                  <text class=\"section-title\" x=\"8\" y=\"{}\">{whole}{}</text>",
                 num(top + 2.0),
-                num(WIDTH),
+                num(width),
                 num(ROW_H - 4.0),
                 num(top + 17.5),
                 escape::svg(&title)
@@ -224,15 +250,17 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                     out,
                     "<text class=\"row-label\" x=\"{}\" y=\"{}\">{}</text>",
                     num(indent),
-                    num(top + 17.0 + LINE_H * k as f64),
+                    num(top + if narrow { 14.0 } else { 17.0 } + LINE_H * k as f64),
                     escape::svg(line)
                 );
             }
             let h = row_h(label);
-            let mid = top + h / 2.0;
+            // Narrow: the bar clear of the label's descenders.
+            let bar_h = if narrow { NARROW_BAR_H } else { BAR_H };
+            let mid = if narrow { top + label_h(label) + 5.0 + bar_h / 2.0 } else { top + h / 2.0 };
             if p.row.milestone {
                 let cx = xd(p.first) + ppd / 2.0;
-                let r = 7.0;
+                let r = bar_h / 2.0 - 1.0;
                 let _ = write!(
                     out,
                     "<polygon class=\"milestone {class}\" points=\"{},{} {},{} {},{} {},{}\"/>",
@@ -250,10 +278,11 @@ pub fn gantt(rows: &[GanttRow], caption: &str) -> String {
                 let w = ((p.last.since(p.first) + 1) as f64 * ppd).max(3.0);
                 let _ = write!(
                     out,
-                    "<rect class=\"bar {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"16\" rx=\"3\"/>",
+                    "<rect class=\"bar {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
                     num(x),
-                    num(mid - 8.0),
-                    num(w)
+                    num(mid - bar_h / 2.0),
+                    num(w),
+                    num(bar_h)
                 );
             }
             out.push_str("</g>");
@@ -364,5 +393,41 @@ mod tests {
         for e in ends {
             assert!(text_px(&text(e), CELL_PX) + 20.0 <= WIDTH * MAX_LABEL_SHARE, "{}", text(e));
         }
+    }
+
+    #[test]
+    fn the_narrow_chart_puts_labels_above_bars() {
+        let rows = sample_rows();
+        let (wide, narrow) = (gantt(&rows, "T"), gantt_narrow(&rows, "T"));
+        well_formed(&narrow);
+        assert_eq!(view_box(&narrow).0, NARROW_WIDTH);
+        let id = |s: &str| s.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert_ne!(id(&wide), id(&narrow), "both can be on one page");
+        // Each label starts at the indent and its bar lies below it.
+        let label_y: f64 = narrow
+            .split("class=\"row-label\" x=\"20\" y=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let bar_y: f64 = narrow
+            .split("<rect class=\"bar ")
+            .nth(1)
+            .unwrap()
+            .split("y=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(bar_y > label_y + 3.0, "{label_y} {bar_y}");
+        assert_eq!(narrow.matches("<title>").count(), wide.matches("<title>").count());
+        assert!(gantt_narrow(&[], "T").contains("Nothing to draw"));
+        assert_ne!(id(&gantt_narrow(&[], "T")), id(&gantt(&[], "T")));
     }
 }

@@ -62,8 +62,20 @@ fn graph_css(id: &str, width: f64) -> String {
 /// dependency to the change that waits for it (dashed when asked), and a
 /// labelled band per group. The layout is described in `svg/layout.rs`.
 pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup], caption: &str) -> String {
+    dependency_graph_sized(nodes, edges, groups, caption).0
+}
+
+/// [`dependency_graph`] and the width of the drawing in user units (CSS
+/// pixels at full size): a page can tell from it how much the drawing would
+/// shrink to fit its column, and draw it in parts instead.
+pub fn dependency_graph_sized(
+    nodes: &[SvgNode],
+    edges: &[SvgEdge],
+    groups: &[SvgGroup],
+    caption: &str,
+) -> (String, f64) {
     if nodes.is_empty() {
-        return nothing("graph", caption, "Nothing to draw");
+        return (nothing("graph", caption, "Nothing to draw", "graph"), 240.0);
     }
     let mut hash = Fnv::new();
     hash.add("graph");
@@ -175,7 +187,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         out.push('\n');
     }
     out.push_str("</g>\n</svg>");
-    out
+    (out, lay.width)
 }
 
 #[cfg(test)]

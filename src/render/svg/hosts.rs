@@ -11,8 +11,8 @@
 //! hosts share take 5 arrows, not 38.
 
 use super::{
-    CELL_PX, Fnv, MARGIN, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href, text_px,
-    truncate, wrap,
+    CELL_PX, Fnv, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href,
+    text_px, truncate, wrap,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -106,6 +106,8 @@ struct Chip<'a> {
 
 /// A card laid out.
 struct Card<'a> {
+    /// The whole title, and as drawn.
+    full: String,
     title: String,
     y: f64,
     h: f64,
@@ -117,11 +119,24 @@ struct Card<'a> {
 /// The hosts and the folders their builds run, as an SVG (see the module
 /// documentation). With no host, a small SVG says there is nothing to draw.
 pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
+    draw(hosts, cards, caption, false)
+}
+
+/// The same for a phone: [`NARROW_WIDTH`] wide, the cards alone, one under
+/// the other, each titled with the hosts that run it (`Run by rog, zen`)
+/// instead of the column of hosts and the arrows. Its ids differ from
+/// [`host_map`]'s, so a page can hold both and show one.
+pub fn host_map_narrow(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
+    draw(hosts, cards, caption, true)
+}
+
+fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> String {
+    let variant = if narrow { "hosts-narrow" } else { "hosts" };
     if hosts.is_empty() {
-        return nothing("hosts", caption, "Nothing to draw");
+        return nothing("hosts", caption, "Nothing to draw", variant);
     }
     let mut hash = Fnv::new();
-    hash.add("hosts");
+    hash.add(variant);
     hash.add(caption);
     for h in hosts {
         hash.add(&h.label);
@@ -167,7 +182,7 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
     let col_h = y - HOST_GAP + PAD - MARGIN;
 
     // Cards: as wide as their longest row, up to what the width leaves.
-    let card_x = col_x + col_w + EDGE_GAP;
+    let card_x = if narrow { MARGIN } else { col_x + col_w + EDGE_GAP };
     let chip_text = |f: &MapFolder| truncate(&clean(&f.label).chars().collect::<Vec<_>>(), CHIP_CELLS);
     let chip_w = |t: &str| (text_px(t, CELL_PX) + 16.0).ceil();
     let level_w = cards
@@ -187,7 +202,8 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
             rows.fold(text_px(&clean(&c.title), HEAD_PX), f64::max) + 2.0 * PAD
         })
         .fold(160.0, f64::max);
-    let card_w = wanted.min(MAX_WIDTH - MARGIN - card_x).max(160.0).ceil();
+    let card_w =
+        if narrow { NARROW_WIDTH - 2.0 * MARGIN } else { wanted.min(MAX_WIDTH - MARGIN - card_x).max(160.0).ceil() };
     let head_cells = ((card_w - 2.0 * PAD) / HEAD_PX).floor() as usize;
     let mut laid: Vec<Card> = Vec::with_capacity(cards.len());
     let mut y = MARGIN;
@@ -212,12 +228,13 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
             row_y += CHIP_H + CHIP_GAP;
         }
         let h = (row_y - CHIP_GAP + PAD - y).max(HEAD + PAD);
-        let title = truncate(&clean(&c.title).chars().collect::<Vec<_>>(), head_cells.max(8));
-        laid.push(Card { title, y, h, levels, chips });
+        let full = if narrow { format!("Run by {}", clean(&c.title)) } else { clean(&c.title) };
+        let title = truncate(&full.chars().collect::<Vec<_>>(), head_cells.max(8));
+        laid.push(Card { full, title, y, h, levels, chips });
         y += h + CARD_GAP;
     }
     let width = (card_x + card_w + MARGIN).ceil();
-    let height = (MARGIN + col_h).max(y - CARD_GAP).ceil() + MARGIN;
+    let height = if narrow { y - CARD_GAP } else { (MARGIN + col_h).max(y - CARD_GAP) }.ceil() + MARGIN;
 
     let mut out =
         String::with_capacity(4096 + 400 * hosts.len() + 300 * laid.iter().map(|c| c.chips.len()).sum::<usize>());
@@ -229,29 +246,66 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
          <path class=\"arrowhead\" d=\"M0,0L10,5L0,10z\"/></marker></defs>\n<style data-spec=\"\">\n{}</style>\n",
         map_css(&id, width)
     );
+    if !narrow {
+        let g = HostColumn { order, labels, y: host_y, h: host_h, x: col_x, w: col_w, col_h, host_w };
+        host_column(&mut out, &id, hosts, cards, &laid, &g, card_x);
+    }
+    out.push_str("<g class=\"cards\">\n");
+    card_boxes(&mut out, &laid, card_x, card_w);
+    out.push_str("</g>\n</svg>");
+    out
+}
+
+/// The column of hosts laid out.
+struct HostColumn {
+    /// Hosts top to bottom.
+    order: Vec<usize>,
+    /// Each host's label lines, top and height.
+    labels: Vec<Vec<String>>,
+    y: Vec<f64>,
+    h: Vec<f64>,
+    /// The column's box.
+    x: f64,
+    w: f64,
+    col_h: f64,
+    /// Width of a host's box.
+    host_w: f64,
+}
+
+/// The column of hosts, and the arrows from them (or from the column) to
+/// the cards, whose left side is at `card_x`.
+fn host_column(
+    out: &mut String,
+    id: &str,
+    hosts: &[MapHost],
+    cards: &[MapCard],
+    laid: &[Card],
+    g: &HostColumn,
+    card_x: f64,
+) {
     let _ = writeln!(
         out,
         "<rect class=\"column\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
          <text class=\"head\" x=\"{}\" y=\"{}\">Hosts ({})</text>",
-        num(col_x),
+        num(g.x),
         num(MARGIN),
-        num(col_w),
-        num(col_h),
-        num(col_x + 10.0),
+        num(g.w),
+        num(g.col_h),
+        num(g.x + 10.0),
         num(MARGIN + 17.0),
         hosts.len()
     );
 
     // Arrows: spread over each card's left side in the order of their hosts.
     out.push_str("<g class=\"edges\" aria-hidden=\"true\">\n");
-    for (c, card) in cards.iter().zip(&laid) {
+    for (c, card) in cards.iter().zip(laid) {
         let mut from: Vec<f64> = if c.hosts.is_empty() {
             vec![MARGIN + HEAD / 2.0]
         } else {
-            c.hosts.iter().filter(|&&i| i < hosts.len()).map(|&i| host_y[i] + host_h[i] / 2.0).collect()
+            c.hosts.iter().filter(|&&i| i < hosts.len()).map(|&i| g.y[i] + g.h[i] / 2.0).collect()
         };
         from.sort_by(f64::total_cmp);
-        let start_x = if c.hosts.is_empty() { col_x + col_w } else { col_x + PAD + host_w };
+        let start_x = if c.hosts.is_empty() { g.x + g.w } else { g.x + PAD + g.host_w };
         let step = if from.len() > 1 { ((card.h - 24.0) / (from.len() - 1) as f64).clamp(0.0, 8.0) } else { 0.0 };
         let top = card.y + 13.0;
         for (k, &fy) in from.iter().enumerate() {
@@ -272,9 +326,9 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
         }
     }
     out.push_str("</g>\n<g class=\"hosts\">\n");
-    for &i in &order {
+    for &i in &g.order {
         let h = &hosts[i];
-        let (x, y) = (col_x + PAD, host_y[i]);
+        let (x, y) = (g.x + PAD, g.y[i]);
         let name = clean(&h.label);
         let href = h.href.as_deref().and_then(safe_href);
         let title = format!("<title>host {}</title>", escape::svg(&name));
@@ -291,14 +345,14 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
             "<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
             num(x),
             num(y),
-            num(host_w),
-            num(host_h[i])
+            num(g.host_w),
+            num(g.h[i])
         );
-        for (k, line) in labels[i].iter().enumerate() {
+        for (k, line) in g.labels[i].iter().enumerate() {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                num(x + host_w / 2.0),
+                num(x + g.host_w / 2.0),
                 num(y + 19.5 + HOST_LINE * k as f64),
                 escape::svg(line)
             );
@@ -309,10 +363,14 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
         }
         out.push('\n');
     }
-    out.push_str("</g>\n<g class=\"cards\">\n");
-    for (c, card) in cards.iter().zip(&laid) {
-        let full = clean(&c.title);
-        let whole = if card.title == full { String::new() } else { format!("<title>{}</title>", escape::svg(&full)) };
+    out.push_str("</g>\n");
+}
+
+/// The cards: title, a row per top-level folder, its folders as chips.
+fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
+    for card in laid {
+        let full = &card.full;
+        let whole = if card.title == *full { String::new() } else { format!("<title>{}</title>", escape::svg(full)) };
         let _ = write!(
             out,
             "<g class=\"group\"><rect class=\"card\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
@@ -353,8 +411,6 @@ pub fn host_map(hosts: &[MapHost], cards: &[MapCard], caption: &str) -> String {
         }
         out.push_str("</g>\n");
     }
-    out.push_str("</g>\n</svg>");
-    out
 }
 
 #[cfg(test)]
@@ -450,5 +506,18 @@ mod tests {
         well_formed(&svg);
         assert!(!svg.contains("<script") && !svg.contains("javascript:") && !svg.contains(" onload="));
         assert!(svg.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn the_narrow_map_is_the_cards_alone() {
+        let (hosts, cards) = sample();
+        let narrow = host_map_narrow(&hosts, &cards, "Hosts");
+        well_formed(&narrow);
+        assert!(narrow.contains("viewBox=\"0 0 400 "));
+        assert!(!narrow.contains("class=\"edge\"") && !narrow.contains("class=\"host "));
+        assert!(narrow.contains(">Run by every host</text>") && narrow.contains(">Run by nas, zen</text>"), "{narrow}");
+        assert_eq!(narrow.matches("<g class=\"folder ").count(), 5);
+        let id = |s: &str| s.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert_ne!(id(&narrow), id(&host_map(&hosts, &cards, "Hosts")));
     }
 }

@@ -68,10 +68,10 @@ mod graph;
 mod hosts;
 mod layout;
 
-pub use burnup::{BurnupPoint, burnup};
-pub use gantt::{GanttRow, gantt};
-pub use graph::dependency_graph;
-pub use hosts::{MapCard, MapFolder, MapHost, host_map};
+pub use burnup::{BurnupPoint, burnup, burnup_narrow};
+pub use gantt::{GanttRow, gantt, gantt_narrow};
+pub use graph::{dependency_graph, dependency_graph_sized};
+pub use hosts::{MapCard, MapFolder, MapHost, host_map, host_map_narrow};
 
 use super::escape;
 use std::fmt::Write as _;
@@ -128,6 +128,11 @@ pub const STATUS_CLASSES: &[(&str, &str, &str, &str)] = &[
 ];
 
 const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif";
+
+/// Width of the phone variants of the diagrams ([`gantt_narrow`],
+/// [`burnup_narrow`], [`host_map_narrow`]): a page shows them instead of the
+/// wide ones on a narrow screen, where those would shrink to a third.
+pub const NARROW_WIDTH: f64 = 400.0;
 
 /// Pixels per terminal cell of 12px text (a node label is 12px semibold).
 const CELL_PX: f64 = 7.2;
@@ -296,10 +301,12 @@ fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, cap
     );
 }
 
-/// The small SVG for empty input, saying `message` (e.g. "Nothing to draw").
-fn nothing(kind: &str, caption: &str, message: &str) -> String {
+/// The small SVG for empty input, saying `message` (e.g. "Nothing to draw");
+/// `variant` tells apart the ids of two drawings of one input (`gantt`,
+/// `gantt-narrow`).
+fn nothing(kind: &str, caption: &str, message: &str, variant: &str) -> String {
     let mut h = Fnv::new();
-    h.add(kind);
+    h.add(variant);
     h.add(caption);
     let id = h.prefix(kind);
     let mut out = String::new();
