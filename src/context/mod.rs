@@ -33,6 +33,10 @@ pub struct Loaded {
     pub project: Project,
     /// Problems met while reading and parsing (not validation issues).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each change folder is in `tree.changes`, by path: made on the
+    /// first [`Loaded::dir_of`], so that finding the folders of every
+    /// change is not a scan of all of them for each.
+    dirs: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl Loaded {
@@ -41,7 +45,7 @@ impl Loaded {
         let (project, mut diagnostics) = crate::parse::project(&tree);
         diagnostics.extend(tree.problems.iter().cloned());
         diagnostic::sort(&mut diagnostics);
-        Loaded { name: tree.name.clone(), tree, project, diagnostics }
+        Loaded { name: tree.name.clone(), tree, project, diagnostics, dirs: std::sync::OnceLock::new() }
     }
 
     /// A folder with no `openspec/`: no specs, no changes (a flake read
@@ -53,7 +57,18 @@ impl Loaded {
 
     /// The folder a parsed change was read from.
     pub fn dir_of(&self, c: &Change) -> Option<&ChangeDir> {
-        self.tree.changes.iter().find(|d| d.path == c.path)
+        let dirs = self.dirs.get_or_init(|| {
+            let mut dirs = std::collections::HashMap::with_capacity(self.tree.changes.len());
+            for (i, d) in self.tree.changes.iter().enumerate() {
+                dirs.entry(d.path.clone()).or_insert(i);
+            }
+            dirs
+        });
+        match dirs.get(&c.path).and_then(|&i| self.tree.changes.get(i)) {
+            Some(d) if d.path == c.path => Some(d),
+            // The tree changed since the index was made: look it up.
+            _ => self.tree.changes.iter().find(|d| d.path == c.path),
+        }
     }
 
     /// `(file, text)` of a change's documents: proposal, design, task files,
