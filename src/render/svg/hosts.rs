@@ -64,8 +64,10 @@ const CHIP_H: f64 = 22.0;
 const CHIP_GAP: f64 = 6.0;
 const CHIP_CELLS: usize = 36;
 const LEVEL_CELLS: usize = 22;
-/// Titles are 12px semibold.
+/// Titles are 12px semibold, on at most three lines.
 const HEAD_PX: f64 = 7.6;
+const TITLE_LINES: usize = 3;
+const TITLE_LINE: f64 = 15.0;
 
 fn map_css(id: &str, width: f64) -> String {
     let mut css = base_css(id, width);
@@ -106,9 +108,9 @@ struct Chip<'a> {
 
 /// A card laid out.
 struct Card<'a> {
-    /// The whole title, and as drawn.
+    /// The whole title, and its lines as drawn.
     full: String,
-    title: String,
+    title: Vec<String>,
     y: f64,
     h: f64,
     /// Each row's level text and top.
@@ -210,7 +212,10 @@ fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> St
     for c in cards {
         let mut chips = Vec::new();
         let mut levels = Vec::new();
-        let mut row_y = y + HEAD;
+        // The title wraps (a long list of hosts), then is cut.
+        let full = if narrow { format!("Run by {}", clean(&c.title)) } else { clean(&c.title) };
+        let title = wrap(&full, head_cells.max(8), TITLE_LINES);
+        let mut row_y = y + HEAD + TITLE_LINE * (title.len().max(1) - 1) as f64;
         for (level, folders) in &c.rows {
             levels.push((truncate(&clean(level).chars().collect::<Vec<_>>(), LEVEL_CELLS), row_y));
             let (x0, x1) = (card_x + PAD + level_w, card_x + card_w - PAD);
@@ -228,8 +233,6 @@ fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> St
             row_y += CHIP_H + CHIP_GAP;
         }
         let h = (row_y - CHIP_GAP + PAD - y).max(HEAD + PAD);
-        let full = if narrow { format!("Run by {}", clean(&c.title)) } else { clean(&c.title) };
-        let title = truncate(&full.chars().collect::<Vec<_>>(), head_cells.max(8));
         laid.push(Card { full, title, y, h, levels, chips });
         y += h + CARD_GAP;
     }
@@ -370,19 +373,26 @@ fn host_column(
 fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
     for card in laid {
         let full = &card.full;
-        let whole = if card.title == *full { String::new() } else { format!("<title>{}</title>", escape::svg(full)) };
+        let cut = card.title.last().is_some_and(|l| l.ends_with('…')) && !full.ends_with('…');
+        let whole = if cut { format!("<title>{}</title>", escape::svg(full)) } else { String::new() };
         let _ = write!(
             out,
-            "<g class=\"group\"><rect class=\"card\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
-             <text class=\"head\" x=\"{}\" y=\"{}\">{whole}{}</text>",
+            "<g class=\"group\"><rect class=\"card\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
             num(card_x),
             num(card.y),
             num(card_w),
-            num(card.h),
-            num(card_x + 10.0),
-            num(card.y + 17.0),
-            escape::svg(&card.title)
+            num(card.h)
         );
+        for (k, line) in card.title.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<text class=\"head\" x=\"{}\" y=\"{}\">{}{}</text>",
+                num(card_x + 10.0),
+                num(card.y + 17.0 + TITLE_LINE * k as f64),
+                if k == 0 { whole.as_str() } else { "" },
+                escape::svg(line)
+            );
+        }
         for (level, top) in &card.levels {
             let _ = write!(
                 out,
