@@ -11,8 +11,8 @@
 //! hosts share take 5 arrows, not 38.
 
 use super::{
-    CELL_PX, Fnv, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href,
-    text_px, truncate, wrap,
+    CELL_PX, Fnv, HEAD_PX, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, box_css, class_name, clean, nothing, num,
+    open_svg, safe_href, text_px, truncate, wrap,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -64,8 +64,7 @@ const CHIP_H: f64 = 22.0;
 const CHIP_GAP: f64 = 6.0;
 const CHIP_CELLS: usize = 36;
 const LEVEL_CELLS: usize = 22;
-/// Titles are 12px semibold, on at most three lines.
-const HEAD_PX: f64 = 7.6;
+/// Titles on at most three lines.
 const TITLE_LINES: usize = 3;
 const TITLE_LINE: f64 = 15.0;
 
@@ -85,14 +84,9 @@ fn map_css(id: &str, width: f64) -> String {
          :where(#{id} .untouched>.box){{fill:var(--untouched-bg,#ffffff);stroke:var(--untouched-border,#868e96)}}\
          :where(#{id} .untouched>text){{fill:var(--untouched-fg,#343a40)}}\n"
     );
-    for (name, bg, border, fg) in STATUS_CLASSES.iter().filter(|c| matches!(c.0, "planned" | "inprogress" | "complete"))
-    {
-        let _ = writeln!(
-            css,
-            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
-             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
-        );
-    }
+    let used: Vec<_> =
+        STATUS_CLASSES.iter().filter(|c| matches!(c.0, "planned" | "inprogress" | "complete")).copied().collect();
+    box_css(&mut css, id, &used);
     let _ = writeln!(css, ":where(#{id} a:hover .box,#{id} a:focus-visible .box){{stroke-width:3}}");
     css
 }
@@ -426,7 +420,7 @@ fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::svg::tests::well_formed;
+    use crate::render::svg::tests::{svg_id, view_box, well_formed};
 
     fn folder(label: &str, class: &'static str) -> MapFolder {
         MapFolder { label: label.into(), class, title: format!("{label}: {class}") }
@@ -482,21 +476,12 @@ mod tests {
         cards[0].rows[0].1 = (0..60).map(|i| folder(&format!("module-number-{i}/"), "untouched")).collect();
         let svg = host_map(&hosts, &cards, "Hosts");
         well_formed(&svg);
-        let vb: Vec<f64> = svg
-            .split("viewBox=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .split(' ')
-            .map(|n| n.parse().unwrap())
-            .collect();
-        assert!(vb[2] <= MAX_WIDTH, "{vb:?}");
+        let vb = view_box(&svg);
+        assert!(vb.0 <= MAX_WIDTH, "{vb:?}");
         for part in svg.split("<rect class=\"box\" x=\"").skip(1) {
             let x: f64 = part.split('"').next().unwrap().parse().unwrap();
             let w: f64 = part.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-            assert!(x + w <= vb[2] - MARGIN + 0.5, "{x} + {w}");
+            assert!(x + w <= vb.0 - MARGIN + 0.5, "{x} + {w}");
         }
     }
 
@@ -527,7 +512,6 @@ mod tests {
         assert!(!narrow.contains("class=\"edge\"") && !narrow.contains("class=\"host "));
         assert!(narrow.contains(">Run by every host</text>") && narrow.contains(">Run by nas, zen</text>"), "{narrow}");
         assert_eq!(narrow.matches("<g class=\"folder ").count(), 5);
-        let id = |s: &str| s.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        assert_ne!(id(&narrow), id(&host_map(&hosts, &cards, "Hosts")));
+        assert_ne!(svg_id(&narrow), svg_id(&host_map(&hosts, &cards, "Hosts")));
     }
 }
