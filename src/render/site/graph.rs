@@ -16,9 +16,8 @@ use std::collections::BTreeMap;
 struct GraphPage {
     layout: Layout,
     /// The drawings: one of every change with a dependency, or one per
-    /// phase when there are too many for one (`per_phase`): anchor, title
-    /// and SVG.
-    graphs: Vec<(String, String, String)>,
+    /// phase when there are too many for one (`per_phase`).
+    graphs: Vec<Drawing>,
     per_phase: bool,
     /// Changes with a dependency or a dependant.
     linked: usize,
@@ -28,6 +27,40 @@ struct GraphPage {
     critical: Option<(Vec<ChangeLink>, usize)>,
     legend: Vec<(&'static str, &'static str)>,
     gantt: Option<String>,
+}
+
+/// A drawing of the graph and, for a phone, the same as a list.
+struct Drawing {
+    /// Anchor and heading (none for the single drawing).
+    id: String,
+    title: String,
+    svg: String,
+    /// Each change of it that waits for others, with what it waits for.
+    waits: Vec<Waits>,
+}
+
+/// A change and the changes it waits for, each marked when the dependency
+/// was read from prose.
+struct Waits {
+    link: ChangeLink,
+    class: &'static str,
+    on: Vec<(ChangeLink, bool)>,
+}
+
+impl Drawing {
+    fn new(id: String, title: String, svg: String, nodes: &[SvgNode], edges: &[SvgEdge], links: &Links) -> Self {
+        let waits = (0..nodes.len())
+            .filter_map(|j| {
+                let on: Vec<(ChangeLink, bool)> = edges
+                    .iter()
+                    .filter(|e| e.to == j)
+                    .map(|e| (links.change("", &nodes[e.from].label), e.dashed))
+                    .collect();
+                (!on.is_empty()).then(|| Waits { link: links.change("", &nodes[j].label), class: nodes[j].class, on })
+            })
+            .collect();
+        Drawing { id, title, svg, waits }
+    }
 }
 
 /// A change without dependencies, drawn as a tile of the grid.
@@ -171,8 +204,9 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         .enumerate()
         .filter(|(g, _)| (0..nodes.len()).any(|i| linked[i] && nodes[i].group == Some(*g)))
         .count();
+    let all = || part(&nodes, &edges, &linked, |i| nodes[i].group);
     let overview = (linked_count > 0 && linked_count <= ONE_DRAWING_MAX).then(|| {
-        let (ns, es) = part(&nodes, &edges, &linked, |i| nodes[i].group);
+        let (ns, es) = all();
         svg::dependency_graph_sized(&ns, &es, &groups, "Dependency graph of the changes")
     });
     let per_phase = phases_linked > 1 && overview.as_ref().is_none_or(|(_, width)| *width > MAX_WIDTH);
@@ -198,19 +232,17 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
                 let (ns, es) = part(&nodes, &edges, &keep, |i| Some(if inside(i) { 0 } else { 1 }));
                 let caption = format!("Dependency graph of the phase {}", group.title);
                 let svg = svg::dependency_graph(&ns, &es, &[group.clone(), outside.clone()], &caption);
-                Some((format!("deps-{g}"), group.title.clone(), svg))
+                Some(Drawing::new(format!("deps-{g}"), group.title.clone(), svg, &ns, &es, links))
             })
             .collect()
-    } else if let Some((svg, _)) = overview {
-        vec![("deps".to_owned(), String::new(), svg)]
     } else if linked_count > 0 {
-        // Too many for one drawing, and all in one phase.
-        let (ns, es) = part(&nodes, &edges, &linked, |i| nodes[i].group);
-        vec![(
-            "deps".to_owned(),
-            String::new(),
-            svg::dependency_graph(&ns, &es, &groups, "Dependency graph of the changes"),
-        )]
+        // One drawing (too many changes for one, but all in one phase).
+        let (ns, es) = all();
+        let svg = match overview {
+            Some((svg, _)) => svg,
+            None => svg::dependency_graph(&ns, &es, &groups, "Dependency graph of the changes"),
+        };
+        vec![Drawing::new("deps".to_owned(), String::new(), svg, &ns, &es, links)]
     } else {
         Vec::new()
     };

@@ -14,8 +14,8 @@ struct HostsPage<'a> {
     layout: Layout,
     /// Hosts and module folders, as SVG.
     drawing: String,
-    /// The colours the drawing uses: class and words.
-    legend: Vec<(&'static str, &'static str)>,
+    /// The colours the drawing uses: class, words, wide drawing only.
+    legend: Vec<(&'static str, &'static str, bool)>,
     rows: Vec<HostRow>,
     /// Changes that are work on every host alike, under their headings.
     shared: Vec<(&'static str, HostChanges<'a>)>,
@@ -42,12 +42,13 @@ struct HostPage<'a> {
 /// Changes whose code a host runs, each with the files of it the host runs.
 type HostChanges<'a> = Vec<(ChangeLink, &'a [String])>;
 
-/// The colours of the hosts drawing: class and words, in the legend's order.
-const LEGEND: [(&str, &str); 4] = [
-    ("planned", "host (select one to open its page)"),
-    ("inprogress", "open work: a change still open touches the folder"),
-    ("complete", "finished work: only finished changes touch it"),
-    ("untouched", "untouched: no change touches it"),
+/// The colours of the hosts drawing: class, words, and whether only the
+/// wide drawing has it (the phone's has no host boxes), in the legend's order.
+const LEGEND: [(&str, &str, bool); 4] = [
+    ("planned", "host (select one to open its page)", true),
+    ("inprogress", "open work: a change still open touches the folder", false),
+    ("complete", "finished work: only finished changes touch it", false),
+    ("untouched", "untouched: no change touches it", false),
 ];
 
 /// A folder's colour and what it means.
@@ -109,7 +110,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, hosts: &Sit
     HostsPage {
         layout: layout("", name, &input.source, true, "hosts.html"),
         drawing,
-        legend: LEGEND.iter().filter(|(class, _)| used.contains(class)).copied().collect(),
+        legend: LEGEND.iter().filter(|(class, _, _)| used.contains(class)).copied().collect(),
         rows: hosts
             .hosts
             .iter()

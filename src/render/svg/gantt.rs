@@ -15,8 +15,8 @@
 
 use super::axis::{TICK_PX, date_ticks};
 use super::{
-    CELL_PX, Fnv, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href,
-    text_px, truncate, wrap,
+    CELL_PX, Fnv, HEAD_PX, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg,
+    safe_href, text_px, truncate, wrap,
 };
 use crate::model::Day;
 use crate::render::escape;
@@ -62,8 +62,6 @@ const ROW_H: f64 = 26.0;
 const LINE_H: f64 = 14.0;
 const AXIS_H: f64 = 28.0;
 const PAD_DAYS: i64 = 3;
-/// Section titles are 12px semibold: a little wider per cell.
-const HEAD_PX: f64 = 7.6;
 
 fn gantt_css(id: &str, width: f64) -> String {
     let mut css = base_css(id, width);
@@ -301,21 +299,7 @@ fn draw(rows: &[GanttRow], caption: &str, narrow: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::svg::tests::{day, sample_rows, well_formed};
-
-    fn view_box(svg: &str) -> (f64, f64) {
-        let v: Vec<f64> = svg
-            .split("viewBox=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .split(' ')
-            .map(|n| n.parse().unwrap())
-            .collect();
-        (v[2], v[3])
-    }
+    use crate::render::svg::tests::{day, number_after, sample_rows, svg_id, view_box, well_formed};
 
     #[test]
     fn gantt_rows_sections_and_milestones() {
@@ -401,33 +385,14 @@ mod tests {
         let (wide, narrow) = (gantt(&rows, "T"), gantt_narrow(&rows, "T"));
         well_formed(&narrow);
         assert_eq!(view_box(&narrow).0, NARROW_WIDTH);
-        let id = |s: &str| s.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        assert_ne!(id(&wide), id(&narrow), "both can be on one page");
+        assert_ne!(svg_id(&wide), svg_id(&narrow), "both can be on one page");
         // Each label starts at the indent and its bar lies below it.
-        let label_y: f64 = narrow
-            .split("class=\"row-label\" x=\"20\" y=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let bar_y: f64 = narrow
-            .split("<rect class=\"bar ")
-            .nth(1)
-            .unwrap()
-            .split("y=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let label_y = number_after(&narrow, "class=\"row-label\" x=\"20\" y=\"");
+        let bar = narrow.split("<rect class=\"bar ").nth(1).unwrap();
+        let bar_y = number_after(bar, "y=\"");
         assert!(bar_y > label_y + 3.0, "{label_y} {bar_y}");
         assert_eq!(narrow.matches("<title>").count(), wide.matches("<title>").count());
         assert!(gantt_narrow(&[], "T").contains("Nothing to draw"));
-        assert_ne!(id(&gantt_narrow(&[], "T")), id(&gantt(&[], "T")));
+        assert_ne!(svg_id(&gantt_narrow(&[], "T")), svg_id(&gantt(&[], "T")));
     }
 }

@@ -4,7 +4,8 @@
 
 use super::layout::{LINE, PAD_TOP, group_title, layout};
 use super::{
-    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, class_name, clean, nothing, num, open_svg, safe_href,
+    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, box_css, class_name, clean, nothing, num, open_svg,
+    safe_href,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -42,13 +43,7 @@ fn graph_css(id: &str, width: f64) -> String {
          :where(#{id} .label){{font-weight:600}}\n\
          :where(#{id} .sublabel){{font-size:11px}}\n"
     );
-    for (name, bg, border, fg) in STATUS_CLASSES {
-        let _ = writeln!(
-            css,
-            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
-             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
-        );
-    }
+    box_css(&mut css, id, STATUS_CLASSES);
     let _ = write!(
         css,
         ":where(#{id} .missing>.box){{stroke-dasharray:4 3}}\n\

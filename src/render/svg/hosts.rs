@@ -11,8 +11,8 @@
 //! hosts share take 5 arrows, not 38.
 
 use super::{
-    CELL_PX, Fnv, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, class_name, clean, nothing, num, open_svg, safe_href,
-    text_px, truncate, wrap,
+    CELL_PX, Fnv, HEAD_PX, MARGIN, NARROW_WIDTH, STATUS_CLASSES, base_css, box_css, class_name, clean, nothing, num,
+    open_svg, safe_href, text_px, truncate, wrap,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -64,8 +64,9 @@ const CHIP_H: f64 = 22.0;
 const CHIP_GAP: f64 = 6.0;
 const CHIP_CELLS: usize = 36;
 const LEVEL_CELLS: usize = 22;
-/// Titles are 12px semibold.
-const HEAD_PX: f64 = 7.6;
+/// Titles on at most three lines.
+const TITLE_LINES: usize = 3;
+const TITLE_LINE: f64 = 15.0;
 
 fn map_css(id: &str, width: f64) -> String {
     let mut css = base_css(id, width);
@@ -83,14 +84,9 @@ fn map_css(id: &str, width: f64) -> String {
          :where(#{id} .untouched>.box){{fill:var(--untouched-bg,#ffffff);stroke:var(--untouched-border,#868e96)}}\
          :where(#{id} .untouched>text){{fill:var(--untouched-fg,#343a40)}}\n"
     );
-    for (name, bg, border, fg) in STATUS_CLASSES.iter().filter(|c| matches!(c.0, "planned" | "inprogress" | "complete"))
-    {
-        let _ = writeln!(
-            css,
-            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
-             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
-        );
-    }
+    let used: Vec<_> =
+        STATUS_CLASSES.iter().filter(|c| matches!(c.0, "planned" | "inprogress" | "complete")).copied().collect();
+    box_css(&mut css, id, &used);
     let _ = writeln!(css, ":where(#{id} a:hover .box,#{id} a:focus-visible .box){{stroke-width:3}}");
     css
 }
@@ -106,9 +102,9 @@ struct Chip<'a> {
 
 /// A card laid out.
 struct Card<'a> {
-    /// The whole title, and as drawn.
+    /// The whole title, and its lines as drawn.
     full: String,
-    title: String,
+    title: Vec<String>,
     y: f64,
     h: f64,
     /// Each row's level text and top.
@@ -210,7 +206,10 @@ fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> St
     for c in cards {
         let mut chips = Vec::new();
         let mut levels = Vec::new();
-        let mut row_y = y + HEAD;
+        // The title wraps (a long list of hosts), then is cut.
+        let full = if narrow { format!("Run by {}", clean(&c.title)) } else { clean(&c.title) };
+        let title = wrap(&full, head_cells.max(8), TITLE_LINES);
+        let mut row_y = y + HEAD + TITLE_LINE * (title.len().max(1) - 1) as f64;
         for (level, folders) in &c.rows {
             levels.push((truncate(&clean(level).chars().collect::<Vec<_>>(), LEVEL_CELLS), row_y));
             let (x0, x1) = (card_x + PAD + level_w, card_x + card_w - PAD);
@@ -228,8 +227,6 @@ fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> St
             row_y += CHIP_H + CHIP_GAP;
         }
         let h = (row_y - CHIP_GAP + PAD - y).max(HEAD + PAD);
-        let full = if narrow { format!("Run by {}", clean(&c.title)) } else { clean(&c.title) };
-        let title = truncate(&full.chars().collect::<Vec<_>>(), head_cells.max(8));
         laid.push(Card { full, title, y, h, levels, chips });
         y += h + CARD_GAP;
     }
@@ -370,19 +367,26 @@ fn host_column(
 fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
     for card in laid {
         let full = &card.full;
-        let whole = if card.title == *full { String::new() } else { format!("<title>{}</title>", escape::svg(full)) };
+        let cut = card.title.last().is_some_and(|l| l.ends_with('…')) && !full.ends_with('…');
+        let whole = if cut { format!("<title>{}</title>", escape::svg(full)) } else { String::new() };
         let _ = write!(
             out,
-            "<g class=\"group\"><rect class=\"card\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
-             <text class=\"head\" x=\"{}\" y=\"{}\">{whole}{}</text>",
+            "<g class=\"group\"><rect class=\"card\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
             num(card_x),
             num(card.y),
             num(card_w),
-            num(card.h),
-            num(card_x + 10.0),
-            num(card.y + 17.0),
-            escape::svg(&card.title)
+            num(card.h)
         );
+        for (k, line) in card.title.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<text class=\"head\" x=\"{}\" y=\"{}\">{}{}</text>",
+                num(card_x + 10.0),
+                num(card.y + 17.0 + TITLE_LINE * k as f64),
+                if k == 0 { whole.as_str() } else { "" },
+                escape::svg(line)
+            );
+        }
         for (level, top) in &card.levels {
             let _ = write!(
                 out,
@@ -416,7 +420,7 @@ fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::svg::tests::well_formed;
+    use crate::render::svg::tests::{svg_id, view_box, well_formed};
 
     fn folder(label: &str, class: &'static str) -> MapFolder {
         MapFolder { label: label.into(), class, title: format!("{label}: {class}") }
@@ -472,21 +476,12 @@ mod tests {
         cards[0].rows[0].1 = (0..60).map(|i| folder(&format!("module-number-{i}/"), "untouched")).collect();
         let svg = host_map(&hosts, &cards, "Hosts");
         well_formed(&svg);
-        let vb: Vec<f64> = svg
-            .split("viewBox=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .split(' ')
-            .map(|n| n.parse().unwrap())
-            .collect();
-        assert!(vb[2] <= MAX_WIDTH, "{vb:?}");
+        let vb = view_box(&svg);
+        assert!(vb.0 <= MAX_WIDTH, "{vb:?}");
         for part in svg.split("<rect class=\"box\" x=\"").skip(1) {
             let x: f64 = part.split('"').next().unwrap().parse().unwrap();
             let w: f64 = part.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-            assert!(x + w <= vb[2] - MARGIN + 0.5, "{x} + {w}");
+            assert!(x + w <= vb.0 - MARGIN + 0.5, "{x} + {w}");
         }
     }
 
@@ -517,7 +512,6 @@ mod tests {
         assert!(!narrow.contains("class=\"edge\"") && !narrow.contains("class=\"host "));
         assert!(narrow.contains(">Run by every host</text>") && narrow.contains(">Run by nas, zen</text>"), "{narrow}");
         assert_eq!(narrow.matches("<g class=\"folder ").count(), 5);
-        let id = |s: &str| s.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        assert_ne!(id(&narrow), id(&host_map(&hosts, &cards, "Hosts")));
+        assert_ne!(svg_id(&narrow), svg_id(&host_map(&hosts, &cards, "Hosts")));
     }
 }

@@ -134,6 +134,10 @@ const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue
 /// wide ones on a narrow screen, where those would shrink to a third.
 pub const NARROW_WIDTH: f64 = 400.0;
 
+/// Pixels per terminal cell of a 12px semibold title (a section, a card): a
+/// little wider than [`CELL_PX`].
+const HEAD_PX: f64 = 7.6;
+
 /// Pixels per terminal cell of 12px text (a node label is 12px semibold).
 const CELL_PX: f64 = 7.2;
 /// Space around a diagram.
@@ -331,6 +335,18 @@ fn base_css(id: &str, width: f64) -> String {
     )
 }
 
+/// The colours of boxes by status class (`<g class="node complete">` with
+/// a `.box` and text inside), for the given classes of [`STATUS_CLASSES`].
+fn box_css(css: &mut String, id: &str, classes: &[(&str, &str, &str, &str)]) {
+    for (name, bg, border, fg) in classes {
+        let _ = writeln!(
+            css,
+            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
+             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +411,33 @@ mod tests {
         assert!(stack.is_empty(), "unclosed {stack:?}");
         assert!(rest.is_empty());
         assert_eq!(roots, 1);
+    }
+
+    /// The number written right after the first `marker` (`y="` …), up to
+    /// the closing quote.
+    pub(super) fn number_after(svg: &str, marker: &str) -> f64 {
+        let rest = svg.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker:?} in {svg}"));
+        rest.split('"').next().unwrap().parse().unwrap()
+    }
+
+    /// Width and height of the root's `viewBox`.
+    pub(super) fn view_box(svg: &str) -> (f64, f64) {
+        let v: Vec<f64> = svg
+            .split("viewBox=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .split(' ')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        (v[2], v[3])
+    }
+
+    /// The root's id.
+    pub(super) fn svg_id(svg: &str) -> String {
+        svg.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
     }
 
     pub(super) fn node(label: &str, class: &'static str, group: Option<usize>) -> SvgNode {
