@@ -176,7 +176,7 @@ impl SiteWriter {
     }
 
     /// Hand one page to be written now; it is hashed here, on the caller's
-    /// thread. A path spec does not write (see `bad_path`) is not
+    /// thread. A path spec does not write (absolute, with `..`, ...) is not
     /// written; what fails is reported by [`SiteWriter::finish`].
     pub fn write(&self, path: &str, contents: &str) {
         let refused = if bad_path(path).is_some() {
