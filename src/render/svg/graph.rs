@@ -103,10 +103,13 @@ pub fn dependency_graph_sized(
         for b in &lay.boxes {
             let r = b.rect;
             let title = group_title(&groups[b.group]);
+            // Cut short: the whole title as the tooltip.
+            let full = clean(&groups[b.group].title);
+            let whole = if title == full { String::new() } else { format!("<title>{}</title>", escape::svg(&full)) };
             let _ = writeln!(
                 out,
                 "<g class=\"group\"><rect class=\"group-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
-                 <text class=\"group-title\" x=\"{}\" y=\"{}\">{}</text></g>",
+                 <text class=\"group-title\" x=\"{}\" y=\"{}\">{whole}{}</text></g>",
                 num(r.x),
                 num(r.y),
                 num(r.w),
@@ -246,5 +249,17 @@ mod tests {
         let svg = dependency_graph(&nodes, &edges, &groups, "big");
         well_formed(&svg);
         assert_eq!(svg.matches("<g class=\"node ").count(), 1000);
+    }
+
+    #[test]
+    fn cut_titles_keep_their_text_as_a_tooltip() {
+        let (nodes, edges, mut groups) = sample();
+        let long = "A phase whose title goes on well past the sixty cells a band can show in its corner";
+        groups[0].title = long.into();
+        let svg = dependency_graph(&nodes, &edges, &groups, "D");
+        well_formed(&svg);
+        assert!(svg.contains("<text class=\"group-title\" x="), "{svg}");
+        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+        assert!(!svg.contains("<title>Phase 2</title>"), "a title shown whole has no tooltip");
     }
 }

@@ -211,7 +211,7 @@ fn draw(hosts: &[MapHost], cards: &[MapCard], caption: &str, narrow: bool) -> St
         let title = wrap(&full, head_cells.max(8), TITLE_LINES);
         let mut row_y = y + HEAD + TITLE_LINE * (title.len().max(1) - 1) as f64;
         for (level, folders) in &c.rows {
-            levels.push((truncate(&clean(level).chars().collect::<Vec<_>>(), LEVEL_CELLS), row_y));
+            levels.push((clean(level), row_y));
             let (x0, x1) = (card_x + PAD + level_w, card_x + card_w - PAD);
             let mut x = x0;
             for f in folders {
@@ -388,12 +388,15 @@ fn card_boxes(out: &mut String, laid: &[Card], card_x: f64, card_w: f64) {
             );
         }
         for (level, top) in &card.levels {
+            // Cut short: the whole folder as the tooltip.
+            let shown = truncate(&level.chars().collect::<Vec<_>>(), LEVEL_CELLS);
+            let whole = if shown == *level { String::new() } else { format!("<title>{}</title>", escape::svg(level)) };
             let _ = write!(
                 out,
-                "<text class=\"level\" x=\"{}\" y=\"{}\">{}</text>",
+                "<text class=\"level\" x=\"{}\" y=\"{}\">{whole}{}</text>",
                 num(card_x + PAD),
                 num(top + 15.0),
-                escape::svg(level)
+                escape::svg(&shown)
             );
         }
         for chip in &card.chips {
@@ -513,5 +516,19 @@ mod tests {
         assert!(narrow.contains(">Run by every host</text>") && narrow.contains(">Run by nas, zen</text>"), "{narrow}");
         assert_eq!(narrow.matches("<g class=\"folder ").count(), 5);
         assert_ne!(svg_id(&narrow), svg_id(&host_map(&hosts, &cards, "Hosts")));
+    }
+
+    #[test]
+    fn cut_text_keeps_its_whole_as_a_tooltip() {
+        let (hosts, mut cards) = sample();
+        let level = "a-very-long-top-level-folder-name/";
+        cards[1].rows[0].0 = level.into();
+        cards[1].title = (0..40).map(|i| format!("host-{i}")).collect::<Vec<_>>().join(", ");
+        let svg = host_map(&hosts, &cards, "Hosts");
+        well_formed(&svg);
+        assert!(svg.contains(&format!("<title>{level}</title>a-very-long-top-level…</text>")), "{svg}");
+        // A long title wraps onto three lines, the third cut, the whole in the tooltip.
+        assert!(svg.contains(&format!("<title>{}</title>", cards[1].title)), "{svg}");
+        assert_eq!(svg.matches("<text class=\"head\" x=\"").count(), 1 + 1 + 3 + 1, "{svg}");
     }
 }

@@ -214,20 +214,11 @@ fn wrap(text: &str, max: usize, max_lines: usize) -> Vec<String> {
         }
         let fit = fit.max(1);
         // (end of this line, start of the next): at a space just after the
-        // prefix, else at the prefix's last break opportunity if it is not
-        // too close to the start, else mid-word.
-        let cut = if rest.get(fit) == Some(&' ') {
-            (fit, fit + 1)
-        } else {
-            (fit / 3..fit)
-                .rev()
-                .find_map(|i| match rest[i] {
-                    ' ' => Some((i, i + 1)),
-                    '-' | '_' | '/' | '.' => Some((i + 1, i + 1)),
-                    _ => None,
-                })
-                .unwrap_or((fit, fit))
-        };
+        // prefix, else at the prefix's last space, else its last other break
+        // opportunity, if not too close to the start; else mid-word.
+        let space = (fit / 3..fit).rev().find(|&i| rest[i] == ' ').map(|i| (i, i + 1));
+        let other = || (fit / 3..fit).rev().find(|&i| matches!(rest[i], '-' | '_' | '/' | '.')).map(|i| (i + 1, i + 1));
+        let cut = if rest.get(fit) == Some(&' ') { (fit, fit + 1) } else { space.or_else(other).unwrap_or((fit, fit)) };
         let line: String = rest[..cut.0].iter().collect();
         lines.push(line.trim_end().to_owned());
         rest = &rest[cut.1..];
@@ -593,6 +584,8 @@ mod tests {
         assert_eq!(wrap("x".repeat(30).as_str(), 26, 2), vec!["x".repeat(26), "xxxx".into()]);
         assert_eq!(wrap("add the user authentication flow", 26, 2), vec!["add the user", "authentication flow"]);
         assert_eq!(wrap("aaaaaaaaaaaaaaaaaaaaaaaaaa bb", 26, 2), vec!["a".repeat(26), "bb".into()]);
+        // A space wins over a later hyphen: names in a list stay whole.
+        assert_eq!(wrap("host-1, host-2, host-3", 18, 2), vec!["host-1, host-2,", "host-3"]);
         // CJK counts double.
         let cjk = "日本語のチェンジ名前がとても長い場合";
         assert!(wrap(cjk, 26, 2).iter().all(|l| cells(l) <= 26));
