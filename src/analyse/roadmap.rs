@@ -143,6 +143,15 @@ fn span(first: Option<Day>, last: Option<Day>) -> String {
     }
 }
 
+/// ` on DAY` or ` from FIRST to LAST` for archive days; empty when undated.
+pub fn archived_when(first: Option<Day>, last: Option<Day>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if f == l => format!(" on {f}"),
+        (Some(f), Some(l)) => format!(" from {f} to {l}"),
+        _ => String::new(),
+    }
+}
+
 impl DoneSummary {
     /// One sentence: nothing is open, how many changes were archived, when,
     /// and the tasks checked (and how many were archived unfinished).
@@ -152,11 +161,7 @@ impl DoneSummary {
             0 => String::new(),
             n => format!(" ({n} archived with tasks still open)"),
         };
-        let when = match (self.first, self.last) {
-            (Some(f), Some(l)) if f == l => format!(" on {f}"),
-            (Some(f), Some(l)) => format!(" from {f} to {l}"),
-            _ => String::new(),
-        };
+        let when = archived_when(self.first, self.last);
         let (all, were) = if self.changes == 1 { ("the", "was") } else { ("all", "were") };
         format!(
             "No change is open: {all} {} change{} {were} archived{when}, with {} of {} task{} checked{unfinished}.",

@@ -156,11 +156,7 @@ fn done_lead(out: &mut String, st: &Status, style: &Style) {
         }
     }
     let days: Vec<_> = st.archived.iter().filter_map(|c| c.archived_on).collect();
-    let when = match (days.iter().min(), days.iter().max()) {
-        (Some(f), Some(l)) if f == l => format!(" on {f}"),
-        (Some(f), Some(l)) => format!(" from {f} to {l}"),
-        _ => String::new(),
-    };
+    let when = crate::analyse::roadmap::archived_when(days.iter().min().copied(), days.iter().max().copied());
     let n = st.archived.len();
     let _ = writeln!(
         out,
