@@ -465,7 +465,8 @@ fn nix_graph(dir: &Path, files: &Files) -> Option<NixGraph> {
     if !files.contains("flake.nix") {
         return None;
     }
-    let paths = nix::own_nix_files(files.iter());
+    // Every `.nix` file: the graph keeps those of the root's flake.
+    let paths: Vec<String> = files.iter().filter(|f| f.ends_with(".nix")).cloned().collect();
     let (read, _) = crate::discover::read_files(dir, &paths);
     if !read.iter().any(|f| f.path == "flake.nix") {
         return None;

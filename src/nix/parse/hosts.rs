@@ -4,6 +4,7 @@
 //! helper defined in the file called with the host's name, `genAttrs` over
 //! a list of names, inline modules and the options they set.
 
+use super::eval::V;
 use super::module::{Members, Within};
 use super::paths::{import_context, is_builder, path_exprs};
 use super::scope::{Arg, Bound};
@@ -11,6 +12,9 @@ use super::syntax::{apply, bin_op, body, head_name, ident, list_items, unwrap, u
 use super::{Cx, MAX_DEPTH, sorted};
 use crate::nix::facts::{HelperCall, HostDef, HostKind, NixFacts};
 use rnix::{SyntaxKind::*, SyntaxNode};
+
+/// Hosts one output may evaluate to.
+const MAX_HOSTS: usize = 1024;
 
 impl<'a> Cx<'a> {
     /// Walk the attribute sets a file's value is made of (through lambdas,
@@ -41,14 +45,28 @@ impl<'a> Cx<'a> {
                             facts.hosts.push(host);
                         }
                     } else if let Some((kind, args)) = generated {
-                        for (name, line) in self.names(&args[0], 0) {
+                        let names = self.names(&args[0], 0);
+                        if names.is_empty() {
+                            let line = self.line(&av);
+                            if let Some(v) = value(&av) {
+                                facts.hosts.extend(self.evaluated(kind, line, &v));
+                            }
+                        }
+                        for (name, line) in names {
                             let host = self.applied(name, kind, line, &args[1]);
                             facts.hosts.push(host);
                         }
                     } else if let Some((class, name)) = Self::aspect_at(prefix) {
                         self.define_aspect(class, name, &av, facts);
                     } else if let Some(v) = value(&av) {
+                        let before = facts.hosts.len();
                         self.outputs(&v, prefix, facts, depth + 1);
+                        // An output the reader cannot take apart (`readDir ./hosts |> ...`): evaluated.
+                        let kind = prefix.last().and_then(|k| HostKind::from_output(k));
+                        if let (Some(kind), true) = (kind, facts.hosts.len() == before) {
+                            let line = self.line(&av);
+                            facts.hosts.extend(self.evaluated(kind, line, &v));
+                        }
                     }
                     prefix.truncate(len);
                 }
@@ -83,7 +101,7 @@ impl<'a> Cx<'a> {
                     self.inline_modules(arg, &mut host.sets);
                 }
                 let nodes: Vec<Arg> = args.iter().map(|a| Arg::Node(a.clone())).collect();
-                if !self.helper(head, &nodes, &mut host) {
+                if !self.helper(head, &nodes, &mut host) && !self.evaluated_system(&value, &mut host) {
                     host.via = self.call(head, args);
                 }
             }
@@ -97,6 +115,36 @@ impl<'a> Cx<'a> {
             }
         }
         finish(host)
+    }
+
+    /// The hosts of an output's value, evaluated ([`super::eval`]): each
+    /// attribute of the set it evaluates to, with the modules of the system
+    /// it builds.
+    fn evaluated(&mut self, kind: HostKind, line: usize, value: &SyntaxNode) -> Vec<HostDef> {
+        let V::Set(entries, _) = self.eval(value) else { return Vec::new() };
+        entries
+            .iter()
+            .take(MAX_HOSTS)
+            .map(|(name, lazy)| {
+                let mut host = HostDef::new(name.clone(), kind, line);
+                if let V::System(modules) = self.force(lazy) {
+                    let (modules, reads) = self.system_files(&modules);
+                    host.modules = modules;
+                    host.reads = reads;
+                }
+                finish(host)
+            })
+            .collect()
+    }
+
+    /// A host's value evaluated to a system ([`super::eval`]): its modules.
+    /// False when it does not evaluate to one.
+    fn evaluated_system(&self, value: &SyntaxNode, host: &mut HostDef) -> bool {
+        let V::System(modules) = self.eval(value) else { return false };
+        let (modules, reads) = self.system_files(&modules);
+        host.modules.extend(modules);
+        host.reads.extend(reads);
+        true
     }
 
     /// The names `genAttrs` is given: a list of strings, or the names of an

@@ -2,17 +2,19 @@
 //! repository's structure, read with rnix (error-tolerant, so a file with a
 //! syntax error still yields what parsed).
 //!
-//! No evaluation happens. The reader recognises the idioms NixOS flakes are
+//! The reader recognises the idioms NixOS flakes are
 //! written in: relative path literals and whether they sit in an `imports` (or
 //! a system builder's `modules`) list, hosts under `nixosConfigurations`,
 //! `homeConfigurations` and `darwinConfigurations` (flake outputs, flake-parts
 //! `flake.*`, helper calls such as `mkHost "rog"`, `genAttrs [ "rog" ] mkHost`
 //! and `genAttrs (attrNames users) (name: ...)`), flake inputs, modules taken
 //! from inputs, a module's enable gate (`config = mkIf cfg.enable { ... }`) and
-//! the options it sets to `true`. Names are resolved only through string
+//! the options it sets to `true`. Names are resolved through string
 //! bindings in scope (`let hostname = "kaito";`) and the arguments of a helper
-//! defined in the same file, so `./hosts/${hostname}` resolves while
-//! `builtins.readDir` does not.
+//! defined in the same file, so `./hosts/${hostname}` resolves. Host sets
+//! this reading cannot take apart (`genAttrs` over a filtered
+//! `builtins.readDir`, helpers of other files) go to `eval`, a small bounded
+//! evaluator over the repository's files.
 //!
 //! Folder paths stay folders here (`hosts/rog`): the parser does not know the
 //! file list, so the graph ([`super::graph`]) turns them into
@@ -25,9 +27,11 @@
 //! reads strings and paths through bindings, `paths` finds path literals
 //! and where they are listed, `module` a module's gate and the options it
 //! sets, `inputs` a flake's inputs and the modules taken from them,
-//! `hosts` the hosts a file defines and what their builds read;
+//! `hosts` the hosts a file defines and what their builds read, `eval`
+//! the values it cannot read without evaluating;
 //! `syntax` has the free helpers over rnix's tree they all use.
 
+mod eval;
 mod hosts;
 mod inputs;
 mod module;
@@ -50,17 +54,43 @@ use syntax::{find, unwrap};
 /// syntax errors are in [`NixFacts::errors`], and a file nested too deeply
 /// to parse safely gives only an error.
 pub fn parse(path: &str, text: &str) -> NixFacts {
-    parse_in(path, text, &|_| None)
+    parse_in(path, text, &NoRepo)
 }
 
 /// Another file of the repository by repo-relative path, when it can be
 /// read: what `import ./settings.nix` and `builtins.pathExists` see.
 pub type Fetch<'f> = dyn Fn(&str) -> Option<String> + Sync + 'f;
 
+/// What a file's reader may see of the rest of the repository.
+pub trait Repo: Sync {
+    /// Another file's text by repo-relative path, when it can be read.
+    fn read(&self, path: &str) -> Option<String>;
+    /// The entries of a folder (`.` for the root): each name, and whether it
+    /// is a folder. What `builtins.readDir` sees.
+    fn list(&self, _dir: &str) -> Vec<(String, bool)> {
+        Vec::new()
+    }
+    /// The `.nix` files that bind `name` (`name = ...`), sorted: where a
+    /// function reached through a module argument (`lib.builders.mkSystem`)
+    /// may be defined.
+    fn defining(&self, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A repository with nothing else in it.
+pub struct NoRepo;
+
+impl Repo for NoRepo {
+    fn read(&self, _path: &str) -> Option<String> {
+        None
+    }
+}
+
 /// [`parse`], with the other files of the repository at hand: names that
 /// come from an imported file (`"${settings.hostname}"` with `settings =
 /// import ./settings.nix;`) resolve.
-pub fn parse_in(path: &str, text: &str, fetch: &Fetch<'_>) -> NixFacts {
+pub fn parse_in(path: &str, text: &str, fetch: &dyn Repo) -> NixFacts {
     if text.as_bytes().starts_with(b"\0GITCRYPT") {
         return NixFacts { encrypted: true, ..NixFacts::default() };
     }
@@ -87,12 +117,12 @@ pub fn parse_in(path: &str, text: &str, fetch: &Fetch<'_>) -> NixFacts {
 
 /// Facts that only say why the file was not read.
 fn refused(text: &str, offset: usize, message: &str) -> NixFacts {
-    let cx = Cx::new("", text, &|_| None);
+    let cx = Cx::new("", text, &NoRepo);
     NixFacts { errors: vec![(cx.line_at(offset), message.to_owned())], ..NixFacts::default() }
 }
 
-fn read(path: &str, text: &str, fetch: &Fetch<'_>) -> NixFacts {
-    let mut cx = Cx::new(path.rsplit_once('/').map_or("", |(d, _)| d), text, fetch);
+fn read(path: &str, text: &str, fetch: &dyn Repo) -> NixFacts {
+    let mut cx = Cx::new(path, text, fetch);
     let mut facts = NixFacts::default();
     let parse = rnix::Root::parse(text);
     let root = parse.syntax();
@@ -155,24 +185,30 @@ struct Cx<'a> {
     /// Name lookups left for the file (`a = "${b}${b}"; b = ...` doubles
     /// at each step).
     fuel: std::cell::Cell<u32>,
+    /// The file, repo-relative.
+    file: &'a str,
     /// The repository's other files.
-    fetch: &'a Fetch<'a>,
+    fetch: &'a dyn Repo,
     /// Other files imported for their values, left for this file.
     imports_left: std::cell::Cell<u32>,
+    /// The evaluator's state ([`eval`]), for hosts built from computed values.
+    eval: eval::EvalState,
 }
 
 /// Other files one file may import for their values.
 const MAX_IMPORTS: u32 = 16;
 
 impl<'a> Cx<'a> {
-    fn new(dir: &'a str, text: &str, fetch: &'a Fetch<'a>) -> Self {
+    fn new(file: &'a str, text: &str, fetch: &'a dyn Repo) -> Self {
         Cx {
-            dir,
+            dir: file.rsplit_once('/').map_or("", |(d, _)| d),
+            file,
             lines: line_starts(text),
             subst: Vec::new(),
             fuel: std::cell::Cell::new(FUEL),
             fetch,
             imports_left: std::cell::Cell::new(MAX_IMPORTS),
+            eval: eval::EvalState::default(),
         }
     }
 

@@ -176,7 +176,7 @@ impl<'a> Cx<'a> {
 
     /// The text of the file a path expression names.
     fn fetch_path(&self, expr: &SyntaxNode) -> Option<String> {
-        (self.fetch)(&self.path_of(expr)?)
+        self.fetch.read(&self.path_of(expr)?)
     }
 
     /// What `name` is bound to where `from` is: the nearest `let`, `rec { }`
@@ -315,7 +315,7 @@ impl<'a> Cx<'a> {
 }
 
 /// Append a string literal's content, with the escapes a name can contain resolved.
-fn unescape(s: &str, quoted: bool, out: &mut String) {
+pub(super) fn unescape(s: &str, quoted: bool, out: &mut String) {
     if !s.contains(['\\', '\'', '$']) {
         out.push_str(s);
         return;
