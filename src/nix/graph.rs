@@ -29,8 +29,10 @@
 //!   repeated until nothing changes, so a module enabled only by another gated
 //!   module follows it. (The defining file, its importers and `flake.nix`
 //!   are not modules of the host: what they set does not count.)
-//!   Options default to off: `mkOption { default = true; }` gates stay off,
-//!   and `false` never switches one off.
+//!   Options default to off, except those declared on by default
+//!   (`mkEnableOption "x" // { default = true; }`, `mkOption { default =
+//!   true; }`), which the declaring module switches on wherever it is active;
+//!   `false` never switches one off.
 //! - Orphans: `.nix` files reached neither from a host closure nor from a root
 //!   over edges. Roots: every `flake.nix` (sub-flakes and templates too), the
 //!   root `default.nix` and `shell.nix` (flake-compat and `nix-shell`), and every
@@ -739,6 +741,42 @@ mod tests {
         assert!(!on("a.nix", "b") && !on("a.nix", "nope") && !on("nope.nix", "a"));
         assert_eq!(g.hosts_including("modules/three.nix"), ["a", "b", "c"]);
         assert_eq!(g.hosts_including("a.nix"), ["a"]);
+    }
+
+    #[test]
+    fn an_option_on_by_default_switches_on_the_modules_it_gates() {
+        let g = graph(
+            &[
+                (
+                    "flake.nix",
+                    "{ outputs = { nixpkgs, ... }: {
+                        nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./modules ]; };
+                        nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./other.nix ]; };
+                    }; }",
+                ),
+                ("other.nix", "{ }"),
+                ("modules/default.nix", "{ imports = [ ./options.nix ./exporter.nix ./collector.nix ]; }"),
+                (
+                    "modules/options.nix",
+                    "{ lib, ... }: { options.server.monitoring = {
+                        enable = lib.mkEnableOption \"monitoring\" // { default = true; };
+                        collector.enable = lib.mkOption { type = lib.types.bool; default = false; };
+                    }; }",
+                ),
+                (
+                    "modules/exporter.nix",
+                    "{ config, lib, ... }: let cfg = config.server.monitoring; in { config = lib.mkIf cfg.enable { }; }",
+                ),
+                (
+                    "modules/collector.nix",
+                    "{ config, lib, ... }: { config = lib.mkIf config.server.monitoring.collector.enable { }; }",
+                ),
+            ],
+            &[],
+        );
+        assert!(g.active_on("modules/exporter.nix", "a"), "declared with `default = true`");
+        assert!(!g.active_on("modules/collector.nix", "a"), "declared with `default = false`");
+        assert!(!g.active_on("modules/exporter.nix", "b"), "not in b's closure");
     }
 
     #[test]

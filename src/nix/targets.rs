@@ -12,7 +12,9 @@
 //!   rule out nothing;
 //! - a host mentioned near "only" ("only on the laptops") is named, and
 //!   every host the sentence does not mention is ruled out;
-//! - any other mention names the host.
+//! - any other mention names the host; a group word inside a path or a
+//!   dotted option name (`modules/servers/x.nix`, `servers.proxy.enable`)
+//!   is a folder's or an option's name, not a mention of the group.
 //!
 //! Under a heading of non-goals ("Non-Goals", "Out of scope", not "Goals /
 //! Non-Goals") or a `**Non-Goals:**` label every sentence rules out; under a heading of references or context
@@ -78,7 +80,10 @@ const WINDOW: usize = 5;
 const RULING_OUT: &[&str] = &["non-goal", "non goal", "out of scope", "not in scope", "not affected"];
 
 /// Group words of a host from the paths that define it: the folders
-/// between the hosts folder and the host's own folder.
+/// between the hosts folder and the host's own folder (`hosts/server/nixio`
+/// → `server`). When some path has a folder or file named after the host,
+/// only such paths count: the modules every host of a kind runs
+/// (`modules/nixos/ai`) say nothing about which group a host is in.
 pub fn groups(name: &str, paths: &[&str]) -> Vec<String> {
     let mut out = BTreeSet::new();
     for path in paths {
@@ -147,7 +152,7 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
             }
             for sentence in line.split([';']).flat_map(|s| s.split(". ")) {
                 let lower = sentence.to_lowercase();
-                let words = words(&lower);
+                let (words, in_path) = words(&lower);
                 // Each mention: the host, whether by its own name, and where.
                 let mentioned: Vec<(&HostWords, bool, usize)> = hosts
                     .iter()
@@ -156,7 +161,10 @@ pub fn targets(documents: &[(&str, &str)], hosts: &[HostWords]) -> Targets {
                         if let Some(i) = words.iter().position(|w| *w == name) {
                             Some((h, true, i))
                         } else {
-                            let i = words.iter().position(|w| h.groups.iter().any(|g| names_group(w, g)))?;
+                            // A group word inside a path or an option (`modules/server/x`,
+                            // `server.proxy.enable`) is a folder's or an option's name.
+                            let i = (0..words.len())
+                                .position(|i| !in_path[i] && h.groups.iter().any(|g| names_group(words[i], g)))?;
                             Some((h, false, i))
                         }
                     })
@@ -204,13 +212,25 @@ enum Section {
     Ignored,
 }
 
-/// The words of a lower-case sentence (letters, digits, `-`, `_`, `'`).
-fn words(lower: &str) -> Vec<&str> {
-    lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '\''))
-        .map(|w| w.trim_matches('\''))
-        .filter(|w| !w.is_empty())
-        .collect()
+/// The words of a lower-case sentence (letters, digits, `-`, `_`, `'`),
+/// and for each whether it is part of a path or a dotted name
+/// (`hosts/server/x.nix`, `server.proxy.enable`).
+fn words(lower: &str) -> (Vec<&str>, Vec<bool>) {
+    let mut words = Vec::new();
+    let mut in_path = Vec::new();
+    for token in lower.split_whitespace() {
+        let chars: Vec<char> = token.chars().collect();
+        let dotted = chars.windows(3).any(|w| w[0].is_alphanumeric() && w[1] == '.' && w[2].is_alphanumeric());
+        let path = token.contains('/') || dotted;
+        for w in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '\'')) {
+            let w = w.trim_matches('\'');
+            if !w.is_empty() {
+                words.push(w);
+                in_path.push(path);
+            }
+        }
+    }
+    (words, in_path)
 }
 
 /// Does a word name a group (`servers`, `server`)?
@@ -238,6 +258,14 @@ mod tests {
 
     fn v(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_group_word_in_a_path_or_an_option_names_no_group() {
+        assert_eq!(t("Edit `modules/servers/proxy.nix` and set `servers.proxy.enable`."), (v(&[]), v(&[])));
+        assert_eq!(t("Deploy the proxy to the servers."), (v(&["hetzner-vps", "ovh-vps"]), v(&[])));
+        // A host's own name counts in a path.
+        assert_eq!(t("Edit `hosts/servers/ovh-vps/default.nix`."), (v(&["ovh-vps"]), v(&[])));
     }
 
     #[test]

@@ -38,6 +38,10 @@ impl<'a> Cx<'a> {
                 for (key, av) in entries {
                     let Some(v) = value(&av) else { continue };
                     if explicit {
+                        if key[0] == "options" {
+                            self.on_by_default(&v, &mut key[1..].to_vec(), sets, 0);
+                            continue;
+                        }
                         if key[0] != "config" {
                             continue;
                         }
@@ -123,6 +127,63 @@ impl<'a> Cx<'a> {
                     self.sets(&part, prefix, out, depth + 1);
                 }
             }
+        }
+    }
+
+    /// Options declared on by default (`enable = mkEnableOption "x" // {
+    /// default = true; };`, `mkOption { default = true; }`): they are `true`
+    /// wherever the declaring module runs, as if it set them.
+    fn on_by_default(&self, expr: &SyntaxNode, prefix: &mut Vec<String>, out: &mut Vec<String>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let expr = unwrap(expr);
+        if self.defaults_to_true(&expr) {
+            out.push(prefix.join("."));
+            return;
+        }
+        if let Members::Set(entries) = self.members(&expr, Within::Config) {
+            for (key, av) in entries {
+                if let Some(v) = value(&av) {
+                    let len = prefix.len();
+                    prefix.extend(key);
+                    self.on_by_default(&v, prefix, out, depth + 1);
+                    prefix.truncate(len);
+                }
+            }
+        }
+    }
+
+    /// Is this an option declaration whose default is `true`?
+    fn defaults_to_true(&self, decl: &SyntaxNode) -> bool {
+        let decl = unwrap(decl);
+        let default_true = |set: &SyntaxNode| {
+            let set = unwrap(set);
+            set.kind() == NODE_ATTR_SET
+                && self.entries(&set).any(|(k, av)| {
+                    k.len() == 1
+                        && k[0] == "default"
+                        && value(&av).is_some_and(|v| ident(&unwrap(&v)).as_deref() == Some("true"))
+                })
+        };
+        match decl.kind() {
+            // `mkEnableOption "x" // { default = true; }`
+            NODE_BIN_OP if bin_op(&decl) == Some(TOKEN_UPDATE) => {
+                let mut sides = decl.children();
+                let is_option = sides
+                    .next()
+                    .and_then(|l| apply(&unwrap(&l)))
+                    .and_then(|(h, _)| head_name(&h))
+                    .is_some_and(|n| n == "mkEnableOption" || n == "mkOption");
+                is_option && sides.next().is_some_and(|r| default_true(&r))
+            }
+            NODE_APPLY => match apply(&decl) {
+                Some((head, args)) => {
+                    head_name(&head).as_deref() == Some("mkOption") && args.last().is_some_and(default_true)
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
