@@ -84,3 +84,35 @@ fn host_names_computed_from_an_imported_settings_file() {
     let want = expect(&[("darwin", &["laptop-hostname", "studio-hostname"]), ("home", &["localhost"])]);
     assert_eq!(hosts("alisabryant__workstation-setup", None), want);
 }
+
+#[test]
+fn hosts_generated_from_a_directory_listing_through_library_helpers() {
+    // `genAttrs hostNames (hostName: mkSystem hostName { deviceType = ...; })`
+    // in a flake-parts partition module, the names from `readDir hosts/<type>`
+    // through helpers of lib/builders, reached as `lib.builders.*`.
+    let (_tmp, dir) = clone_flake("DaRacci__nix-config", None);
+    let run = run_in(&dir, &["hosts", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let mut found: Vec<(String, String)> = json["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["kind"].as_str().unwrap().to_owned(), h["name"].as_str().unwrap().to_owned()))
+        .collect();
+    found.sort();
+    let servers = ["nixai", "nixarr", "nixcloud", "nixdev", "nixio", "nixmon", "nixserv"];
+    let nixos: Vec<&str> = std::iter::once("nixmi").chain(servers).collect();
+    assert_eq!(found, expect(&[("home", &["racci"]), ("nixos", &nixos)]));
+    // Each host's modules follow its own type: `"${self}/modules/nixos/${deviceType}"`.
+    let modules = |host: &str| -> Vec<String> {
+        let h = json["hosts"].as_array().unwrap().iter().find(|h| h["name"] == host).unwrap();
+        h["modules"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_owned()).collect()
+    };
+    let nixio = modules("nixio");
+    assert!(nixio.contains(&"hosts/server/nixio/default.nix".to_owned()), "{nixio:?}");
+    assert!(nixio.contains(&"modules/nixos/server/default.nix".to_owned()), "{nixio:?}");
+    let nixmi = modules("nixmi");
+    assert!(nixmi.contains(&"modules/nixos/desktop/default.nix".to_owned()), "{nixmi:?}");
+    assert!(!nixmi.iter().any(|m| m.starts_with("modules/nixos/server")), "{nixmi:?}");
+}
