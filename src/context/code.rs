@@ -12,7 +12,7 @@ use crate::analyse::overlaps::{self, Overlap};
 use crate::discover::{self, code::FilesFrom};
 use crate::error::Result;
 use crate::git::{self, Arrival, NoHistory};
-use crate::model::{Change, ChangeStatus, Diagnostic};
+use crate::model::{Change, ChangeStatus, Diagnostic, Stage};
 use crate::nix::{self, ChangeCode, Impact, NixGraph};
 use crate::source::{FolderKey, FolderState, Walk};
 use rayon::prelude::*;
@@ -246,15 +246,36 @@ impl CodeContext {
             .project
             .real_changes()
             .zip(self.all_links(l))
-            .map(|(c, links)| ChangeCode {
-                id: c.id.clone(),
-                status: c.status,
-                tasks: c.tasks,
-                nix_files: links::nix_files(links, &self.files).into_iter().map(str::to_owned).collect(),
-                targets: nix::targets::targets(&l.documents(c), &words),
+            .map(|(c, links)| {
+                let nix_files: Vec<String> =
+                    links::nix_files(links, &self.files).into_iter().map(str::to_owned).collect();
+                ChangeCode {
+                    id: c.id.clone(),
+                    status: c.status,
+                    tasks: c.tasks,
+                    abandoned: self.abandoned(c, &nix_files),
+                    nix_files,
+                    targets: nix::targets::targets(&l.documents(c), &words),
+                }
             })
             .collect();
         Some(nix::impact::host_impact(graph, &changes))
+    }
+
+    /// Was this change archived with tasks open and none of its `.nix`
+    /// files changed from the commit that created it to the one that
+    /// archived it? False when the history was not read or does not say.
+    fn abandoned(&self, c: &Change, nix_files: &[String]) -> bool {
+        if nix_files.is_empty() || Stage::of(c.status, c.tasks) != Stage::ArchivedUnfinished {
+            return false;
+        }
+        let (Some(repo), Some(history)) = (&self.repo, self.history()) else { return false };
+        let Some(h) = history.changes.iter().find(|h| h.id == c.id && !h.created_before_history) else { return false };
+        let (Some(from), Some(to)) = (&h.created.commit, h.archived.as_ref().and_then(|a| a.commit.as_ref())) else {
+            return false;
+        };
+        let paths: Vec<String> = nix_files.iter().map(|f| self.in_repo(f)).collect();
+        git::changed_between(repo, from, to, &paths).is_ok_and(|changed| !changed)
     }
 
     /// `spec check`'s findings about code: the Nix graph's, and from git

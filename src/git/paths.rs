@@ -198,6 +198,23 @@ impl PathTree {
     }
 }
 
+/// Whether one of the files `paths` (repository-relative) differs between
+/// the state before commit `from` (its first parent; nothing before a root
+/// commit) and commit `to`: did anything happen to them from `from` on,
+/// up to `to`? Compares tree entries by id, so no file is read.
+pub fn changed_between(repo: &Repository, from: &str, to: &str, paths: &[String]) -> Result<bool, NoHistory> {
+    let start = repo.find_commit(Oid::from_str(from)?)?;
+    let before = match first_parent(&start) {
+        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        None => None,
+    };
+    let after = repo.find_commit(Oid::from_str(to)?)?.tree()?;
+    let entry = |tree: Option<&git2::Tree<'_>>, p: &str| {
+        tree.and_then(|t| t.get_path(Path::new(p)).ok()).map(|e| (e.id(), e.filemode()))
+    };
+    Ok(paths.iter().any(|p| entry(before.as_ref(), p) != entry(Some(&after), p)))
+}
+
 /// For each `(commit, paths)`: whether one of the files `paths`
 /// (repository-relative) differs between the commit and the work tree
 /// (untracked files count). One status of all the paths tells those that

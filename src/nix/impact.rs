@@ -13,7 +13,9 @@
 //!   the host's build reads one of its files, switched on or not (or the
 //!   change has no code yet),
 //!
-//! and its text does not rule the host out. A change that is work on every
+//! and its text does not rule the host out. A change archived with tasks
+//! open whose files git shows unchanged from its creation to its archiving
+//! was never done: it is work on no host ([`ChangeCode::abandoned`]). A change that is work on every
 //! host, or whose only files are `flake.nix` or `flake.lock` and whose text
 //! names no host, is work on all hosts alike, listed once
 //! ([`Impact::shared`]) and not on each; with hosts ruled out, it is work
@@ -37,6 +39,10 @@ pub struct ChangeCode {
     pub nix_files: Vec<String>,
     /// What its text says about hosts.
     pub targets: Targets,
+    /// Archived with tasks open, and none of its `.nix` files changed from
+    /// its creation to its archiving (from git): planned, never done. Work
+    /// on no host.
+    pub abandoned: bool,
 }
 
 /// Which hosts a change is work on.
@@ -93,6 +99,10 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
         change.targets.named.iter().any(|n| n == h)
             && (files.is_empty() || files.iter().any(|f| graph.in_closure(f, h)))
     };
+    if change.abandoned {
+        let files = runs.into_iter().map(|(h, f)| (h.to_owned(), f)).collect();
+        return (Affected::Hosts(Vec::new()), files);
+    }
     let common =
         change.targets.named.is_empty() && runs.iter().any(|(_, on)| on.iter().any(|f| shared(f) && !entry(f)));
     let mut hosts: Vec<String> = runs
@@ -332,6 +342,7 @@ mod tests {
             tasks: Progress::default(),
             nix_files: files.iter().map(|f| f.to_string()).collect(),
             targets: Targets::default(),
+            abandoned: false,
         }
     }
 
@@ -340,10 +351,14 @@ mod tests {
         let g = graph();
         let mut dropped = change("dropped", ChangeStatus::Archived, &["modules/base.nix"]);
         dropped.tasks = Progress { done: 1, total: 3 };
+        let mut never = change("never", ChangeStatus::Archived, &["modules/desktop/niri.nix"]);
+        never.tasks = Progress { done: 0, total: 2 };
+        never.abandoned = true;
         let changes = [
             change("niri", ChangeStatus::InProgress, &["modules/desktop/niri.nix"]),
             change("base", ChangeStatus::Archived, &["modules/base.nix", "nowhere.nix"]),
             dropped,
+            never,
         ];
         let impact = host_impact(&g, &changes);
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -351,6 +366,7 @@ mod tests {
         // with open tasks is not done work: it is kept apart.
         assert_eq!(impact.shared.ids(), (ids(&[]), ids(&["base"]), ids(&["dropped"])));
         assert_eq!(impact.shared.done[0].files, ["modules/base.nix"]);
+        // Archived with its files never changed: on no host.
         let rows: Vec<_> = impact.hosts.iter().map(|h| (h.host.as_str(), h.ids())).collect();
         assert_eq!(rows, [("a", (ids(&["niri"]), ids(&[]), ids(&[]))), ("b", (ids(&[]), ids(&[]), ids(&[])))]);
         let folders = host_folders(&g, &impact);

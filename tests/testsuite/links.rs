@@ -441,3 +441,49 @@ fn a_generated_roadmap_is_output_not_code() {
     let overlaps = t.run(&["overlaps", "--json"]).json();
     assert_eq!(overlaps, serde_json::json!([{"a": "one", "b": "two", "kind": "file", "key": "docs/roadmap-notes.md"}]));
 }
+
+#[test]
+fn an_archived_change_whose_files_never_changed_is_work_on_no_host() {
+    let flake = "{ outputs = { nixpkgs, ... }: {
+  nixosConfigurations.web = nixpkgs.lib.nixosSystem { modules = [ ./hosts/web ]; };
+  nixosConfigurations.db = nixpkgs.lib.nixosSystem { modules = [ ./hosts/db ]; };
+}; }";
+    let change = |title: &str, file: &str| format!("## Why\n{title}\n\n## What Changes\n- Edit `{file}`\n");
+    let repo = GitRepo::new();
+    repo.write(&[
+        ("flake.nix", Some(flake)),
+        ("hosts/web/default.nix", Some("{ services.nginx.enable = true; }\n")),
+        ("hosts/db/default.nix", Some("{ services.postgresql.enable = true; }\n")),
+    ]);
+    repo.commit("01-01", "flake");
+    repo.write(&[
+        ("openspec/changes/tune-web/proposal.md", Some(&change("Tune nginx.", "hosts/web/default.nix"))),
+        ("openspec/changes/tune-web/tasks.md", Some("- [ ] 1.1 Tune it\n- [ ] 1.2 Test it\n")),
+        ("openspec/changes/tune-db/proposal.md", Some(&change("Tune postgres.", "hosts/db/default.nix"))),
+        ("openspec/changes/tune-db/tasks.md", Some("- [ ] 1.1 Tune it\n- [ ] 1.2 Test it\n")),
+    ]);
+    repo.commit("01-02", "propose tune-web and tune-db");
+    // Only the database's file is ever changed.
+    repo.write(&[("hosts/db/default.nix", Some("{ services.postgresql.enable = true; x = 1; }\n"))]);
+    repo.commit("01-03", "postgres settings");
+    repo.rename("openspec/changes/tune-web", "openspec/changes/archive/2024-01-04-tune-web");
+    repo.rename("openspec/changes/tune-db", "openspec/changes/archive/2024-01-04-tune-db");
+    repo.commit("01-04", "archive both, tasks left open");
+    let run = repo.run(&["impact", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let on = |host: &str| -> Vec<String> {
+        let h = json["hosts"].as_array().unwrap().iter().find(|h| h["host"] == host).unwrap();
+        h["unfinished"]
+            .as_array()
+            .map(|l| l.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(on("db"), ["tune-db"], "changed between proposal and archive: archived unfinished work on db");
+    assert!(on("web").is_empty(), "never changed: planned, not done, on no host: {json}");
+    // Without the history, what its documents name is all there is to go by.
+    let run = repo.run(&["impact", "--json", "--no-git"]);
+    let json = run.json();
+    let web = json["hosts"].as_array().unwrap().iter().find(|h| h["host"] == "web").unwrap().clone();
+    assert_eq!(web["unfinished"][0]["id"], "tune-web", "{json}");
+}
