@@ -15,6 +15,11 @@ fuzz_target!(|text: &str| {
         assert!(p.line >= 1 && p.line <= lines);
         assert!(!p.path.starts_with('/') && !p.path.split('/').any(|s| s == ".."), "{}", p.path);
     }
+    // Imports leaving the repository are reported, never followed.
+    for (line, path) in &facts.outside {
+        assert!(*line >= 1 && *line <= lines, "outside import line {line} of {lines}");
+        assert!(!facts.paths.iter().any(|p| p.path == *path), "{path}");
+    }
     let all: BTreeSet<String> = ["flake.nix", "hosts/a/default.nix"].map(String::from).into();
     let graph = spec::nix::build(&[("hosts/a/default.nix".into(), facts)], &all);
     for h in graph.hosts() {

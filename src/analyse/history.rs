@@ -2,6 +2,8 @@
 //! [`crate::git::walk`] found: when it was created, first had a
 //! task checked, was completed and archived, its series of task counts, and
 //! the burn-up (done and total over time) of each phase and of the project.
+//! Deleting a change lowers the scope by its open tasks; its checked tasks
+//! stay done (work that was done is not undone by dropping the rest).
 //!
 //! Pure: it takes [`Step`]s (commits with the change folders they changed)
 //! in order and follows each change through them. A change is known by its
@@ -136,7 +138,8 @@ pub struct History {
     /// Every change that ever had a folder, by id.
     pub changes: Vec<ChangeHistory>,
     /// Burn-up of the whole project (every change present at each point,
-    /// archived ones included, removed ones dropped).
+    /// archived ones included; a removed change keeps its checked tasks,
+    /// done and in the scope, and its open tasks leave the scope).
     pub project: Vec<BurnPoint>,
     pub phases: Vec<PhaseBurnup>,
 }
@@ -277,12 +280,14 @@ pub fn build(inputs: &Inputs<'_>) -> History {
     // Running sums: project, then per phase.
     let mut sums = (0u64, 0u64);
     let mut phase_sums = vec![(0u64, 0u64); inputs.phases.len()];
+    // What each change adds to the sums, by index into `t.changes`.
+    let mut counted: Vec<(u32, u32)> = Vec::new();
 
     for (n, step) in inputs.steps.iter().enumerate() {
         let at = Event::of(step.commit.as_ref());
         let first = n == 0 && inputs.shallow.is_some();
-        let before: HashMap<usize, (u32, u32)> =
-            step.changes.iter().filter_map(|d| t.live.get(&d.key)).map(|(i, s)| (*i, (s.done, s.total))).collect();
+        // Changes live before this point that it touches.
+        let mut touched: Vec<usize> = step.changes.iter().filter_map(|d| t.live.get(&d.key)).map(|(i, _)| *i).collect();
         // Folders that went away and came, to pair moves and renames.
         let mut gone: Vec<(FolderKey, usize, FolderState)> = Vec::new();
         let mut came: Vec<(FolderKey, FolderState)> = Vec::new();
@@ -297,7 +302,6 @@ pub fn build(inputs: &Inputs<'_>) -> History {
                 (None, None) => {}
             }
         }
-        let mut touched: Vec<usize> = before.keys().copied().collect();
         let left: Vec<(FolderKey, FolderState)> = gone.iter().map(|(k, _, s)| (k.clone(), *s)).collect();
         let continued = continues(&came, &left);
         for ((key, state), g) in came.into_iter().zip(&continued) {
@@ -329,13 +333,18 @@ pub fn build(inputs: &Inputs<'_>) -> History {
             c.completed = None;
         }
         // Burn-up: adjust the running sums by what changed for each change.
+        // A removed change keeps its checked tasks (done, and in the scope)
+        // and takes its open ones out of the scope: deleting planned work
+        // lowers the scope, it does not undo work that was done.
         touched.sort_unstable();
         touched.dedup();
+        counted.resize(t.changes.len(), (0, 0));
         let mut phase_hit = vec![false; inputs.phases.len()];
         for i in touched {
-            let old = before.get(&i).copied().unwrap_or((0, 0));
+            let old = counted[i];
             let c = &t.changes[i];
-            let new = if c.presence == Presence::Removed { (0, 0) } else { (c.done(), c.total()) };
+            let new = if c.presence == Presence::Removed { (c.done(), c.done()) } else { (c.done(), c.total()) };
+            counted[i] = new;
             let delta = |s: &mut (u64, u64)| {
                 s.0 = s.0 + u64::from(new.0) - u64::from(old.0);
                 s.1 = s.1 + u64::from(new.1) - u64::from(old.1);
@@ -498,6 +507,20 @@ mod tests {
         assert_eq!(b.presence, Presence::Removed);
         assert_eq!(day(&b.removed).as_deref(), Some("2024-01-03"));
         assert_eq!(h.project.last().map(|p| (p.done, p.total)), Some((1, 3)));
+    }
+
+    #[test]
+    fn a_deleted_change_lowers_the_scope_and_keeps_what_was_done() {
+        let h = run(&[
+            step(1, vec![(key(false, "a"), Some(state(1, 1, 2, 4))), (key(false, "b"), Some(state(5, 5, 1, 1)))]),
+            step(2, vec![(key(false, "a"), None)]),
+            // Back under the same name with one more task checked.
+            step(3, vec![(key(false, "a"), Some(state(2, 2, 3, 4)))]),
+            step(4, vec![(key(false, "a"), None), (key(false, "b"), None)]),
+        ]);
+        let burn: Vec<(u64, u64)> = h.project.iter().map(|b| (b.done, b.total)).collect();
+        assert_eq!(burn, [(3, 5), (3, 3), (4, 5), (4, 4)]);
+        assert_eq!(h.change("a").unwrap().presence, Presence::Removed);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! ([`mod@findings`]), the dependency graph ([`graph`]), the roadmap
 //! ([`roadmap`]), history ([`history`]), the comparison of two states
 //! ([`diff`]), code links ([`links`]) and overlapping changes ([`overlaps`]) where requirements came from
-//! ([`provenance`]) and when open work will finish ([`forecast`]). Nothing here reads a file or git.
+//! ([`provenance`]) and when open work will finish ([`forecast`]), the timeline's rows
+//! ([`timeline`]). Nothing here reads a file or git.
 
 pub mod diff;
 pub mod findings;
@@ -19,6 +20,7 @@ pub mod overlaps;
 pub mod provenance;
 pub mod roadmap;
 pub mod status;
+pub mod timeline;
 pub mod validate;
 
 pub use findings::findings;

@@ -107,7 +107,140 @@ pub struct Roadmap {
     pub date: Option<Day>,
 }
 
+/// What a finished project did: one group of archived changes per phase
+/// (then those in no phase), or per month of archiving without a roadmap
+/// file, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneSummary {
+    pub changes: usize,
+    pub tasks: Progress,
+    /// Archived with tasks still open.
+    pub unfinished: usize,
+    pub first: Option<Day>,
+    pub last: Option<Day>,
+    /// `true`: the groups are phases (and "not in a phase"); else months.
+    pub by_phase: bool,
+    pub groups: Vec<DoneGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneGroup {
+    /// A phase's title, `None` for changes in no phase; or the month, `YYYY-MM`
+    /// (`undated` for archive folders without a date).
+    pub title: Option<String>,
+    pub changes: usize,
+    pub tasks: Progress,
+    pub first: Option<Day>,
+    pub last: Option<Day>,
+}
+
+/// `first – last`, one day alone, or `undated`.
+fn span(first: Option<Day>, last: Option<Day>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if f == l => f.to_string(),
+        (Some(f), Some(l)) => format!("{f} – {l}"),
+        _ => "undated".to_owned(),
+    }
+}
+
+/// ` on DAY` or ` from FIRST to LAST` for archive days; empty when undated.
+pub fn archived_when(first: Option<Day>, last: Option<Day>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if f == l => format!(" on {f}"),
+        (Some(f), Some(l)) => format!(" from {f} to {l}"),
+        _ => String::new(),
+    }
+}
+
+impl DoneSummary {
+    /// One sentence: nothing is open, how many changes were archived, when,
+    /// and the tasks checked (and how many were archived unfinished).
+    pub fn sentence(&self) -> String {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let unfinished = match self.unfinished {
+            0 => String::new(),
+            n => format!(" ({n} archived with tasks still open)"),
+        };
+        let when = archived_when(self.first, self.last);
+        let (all, were) = if self.changes == 1 { ("the", "was") } else { ("all", "were") };
+        format!(
+            "No change is open: {all} {} change{} {were} archived{when}, with {} of {} task{} checked{unfinished}.",
+            self.changes,
+            plural(self.changes),
+            self.tasks.done,
+            self.tasks.total,
+            plural(self.tasks.total)
+        )
+    }
+}
+
+impl DoneGroup {
+    /// When its changes were archived: `first – last`, one day, or `undated`.
+    pub fn span(&self) -> String {
+        span(self.first, self.last)
+    }
+
+    fn of<'a>(title: Option<String>, changes: impl Iterator<Item = &'a ChangeView>) -> Self {
+        let mut g = DoneGroup { title, changes: 0, tasks: Progress::default(), first: None, last: None };
+        for c in changes {
+            g.changes += 1;
+            g.tasks.add(c.tasks);
+            if let Some(d) = c.archived_on {
+                g.first = Some(g.first.map_or(d, |f| f.min(d)));
+                g.last = Some(g.last.map_or(d, |l| l.max(d)));
+            }
+        }
+        g
+    }
+}
+
 impl Roadmap {
+    /// What was done, when nothing is open: no active change and at least
+    /// one archived. `None` while work is open (or nothing was ever done).
+    pub fn done(&self) -> Option<DoneSummary> {
+        if self.changes_total > 0 || self.archived.is_empty() {
+            return None;
+        }
+        let all = DoneGroup::of(None, self.archived.iter());
+        let mut groups = Vec::new();
+        if self.planned {
+            let mut placed = BTreeSet::new();
+            for p in &self.phases {
+                let ids: BTreeSet<&str> = p.changes.iter().map(|c| c.id.as_str()).collect();
+                let mine: Vec<&ChangeView> = self.archived.iter().filter(|c| ids.contains(c.id.as_str())).collect();
+                placed.extend(mine.iter().map(|c| c.id.as_str()));
+                if !mine.is_empty() {
+                    groups.push(DoneGroup::of(Some(p.title.clone()), mine.into_iter()));
+                }
+            }
+            let rest: Vec<&ChangeView> = self.archived.iter().filter(|c| !placed.contains(c.id.as_str())).collect();
+            if !rest.is_empty() {
+                groups.push(DoneGroup::of(None, rest.into_iter()));
+            }
+        } else {
+            // `archived` is newest first: months come out newest first.
+            let mut months: Vec<(String, Vec<&ChangeView>)> = Vec::new();
+            for c in &self.archived {
+                let month = c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()[..7].to_owned());
+                match months.last_mut() {
+                    Some((m, list)) if *m == month => list.push(c),
+                    _ => months.push((month, vec![c])),
+                }
+            }
+            groups = months.into_iter().map(|(m, list)| DoneGroup::of(Some(m), list.into_iter())).collect();
+        }
+        let unfinished = self.archived.iter().filter(|c| c.tasks.done < c.tasks.total).count();
+        Some(DoneSummary {
+            changes: all.changes,
+            tasks: all.tasks,
+            unfinished,
+            first: all.first,
+            last: all.last,
+            by_phase: self.planned,
+            groups,
+        })
+    }
+
     /// Flag the changes that history says are stale.
     pub fn mark_stale(&mut self, history: &super::history::History) {
         let stale: std::collections::BTreeSet<&str> =

@@ -409,7 +409,26 @@ fn file_list(dir: &Path, list: Option<&Path>, repo: Option<&git2::Repository>) -
         },
         (None, None) => (discover::code::walk(dir), FilesFrom::Walk),
     };
-    Ok((discover::code::without_sites(files, crate::output::MANIFEST), from))
+    let files = discover::code::without_sites(files, crate::output::MANIFEST);
+    Ok((without_roadmaps(dir, files), from))
+}
+
+/// Without the roadmaps `spec roadmap` wrote: Markdown files named like a
+/// roadmap that hold its `<!-- spec:begin -->` marker are its output, not
+/// code a change touches (every change would otherwise "touch" ROADMAP.md).
+fn without_roadmaps(dir: &Path, files: Vec<String>) -> Vec<String> {
+    let named = |f: &String| {
+        let name = f.rsplit('/').next().unwrap_or(f).to_ascii_lowercase();
+        name.ends_with(".md") && name.contains("roadmap")
+    };
+    let candidates: Vec<String> = files.iter().filter(|f| named(f)).cloned().collect();
+    if candidates.is_empty() {
+        return files;
+    }
+    let (read, _) = crate::discover::read_files(dir, &candidates);
+    let generated: BTreeSet<String> =
+        read.into_iter().filter(|f| f.text.contains(crate::model::roadmap::GENERATED_BEGIN)).map(|f| f.path).collect();
+    files.into_iter().filter(|f| !generated.contains(f)).collect()
 }
 
 /// Hosts from the flake; without Nix hosts, by folder:

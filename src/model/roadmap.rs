@@ -3,6 +3,10 @@
 //! `parse::roadmap`, which rejects unknown keys and dates that are not
 //! calendar days, with their line.
 
+/// The marker that opens the block `spec roadmap` writes (and that tells
+/// a generated ROADMAP.md from a hand-written one).
+pub const GENERATED_BEGIN: &str = "<!-- spec:begin -->";
+
 use super::Day;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

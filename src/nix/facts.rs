@@ -44,6 +44,11 @@ pub struct NixFacts {
     pub helpers: Vec<HelperDef>,
     /// Frameworks that make hosts out of folders by convention, that this file sets up.
     pub conventions: Vec<Convention>,
+    /// Imports that leave the repository: an absolute path
+    /// (`/etc/nixos/hardware-configuration.nix`) or a relative one climbing
+    /// above the root (`../../x.nix`): line and the path as written. Not
+    /// followed.
+    pub outside: Vec<(usize, String)>,
 }
 
 /// A folder loaded wholesale.

@@ -1,5 +1,5 @@
 //! What `spec check` says about a flake's Nix files: imports of paths that
-//! do not exist and syntax errors (warnings), files encrypted with git-crypt
+//! do not exist or lie outside the repository, and syntax errors (warnings), files encrypted with git-crypt
 //! and modules no host imports (info).
 
 use super::NixGraph;
@@ -13,6 +13,15 @@ pub fn findings(graph: &NixGraph) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(file, Some(line), format!("imports `{missing}`, which does not exist"))
                 .with_help("fix the path, or create the module"),
+        );
+    }
+    for (file, line, path) in graph.outside() {
+        let what = if path.starts_with('/') { "an absolute path" } else { "a path above the repository's root" };
+        out.push(
+            Diagnostic::warning(file.clone(), Some(*line), format!("imports `{path}`, {what}: spec does not follow it"))
+                .with_help(
+                    "the hosts that import it depend on a file outside the repository, so their closure and impact miss what it imports; move it into the repository and import it by a relative path",
+                ),
         );
     }
     for (file, line, message) in graph.errors() {

@@ -73,6 +73,8 @@ pub struct NixGraph {
     active: Vec<Bits>,
     orphans: Vec<String>,
     dangling: Vec<(String, usize, String)>,
+    /// Imports leaving the repository: file, line, the path as written.
+    outside: Vec<(String, usize, String)>,
     errors: Vec<(String, usize, String)>,
     encrypted: Vec<String>,
     inputs: Vec<String>,
@@ -164,6 +166,12 @@ impl NixGraph {
         self.dangling.clone()
     }
 
+    /// Imports of paths outside the repository (absolute, or climbing
+    /// above its root): file, line, the path as written; sorted.
+    pub fn outside(&self) -> &[(String, usize, String)] {
+        &self.outside
+    }
+
     /// Syntax errors: file, line, message; sorted.
     pub fn errors(&self) -> Vec<(String, usize, String)> {
         self.errors.clone()
@@ -217,6 +225,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut imports: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut dangling = Vec::new();
+    let mut outside = Vec::new();
     let mut errors = Vec::new();
     let mut encrypted = Vec::new();
     for (path, f) in files {
@@ -226,6 +235,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
             encrypted.push(path.clone());
         }
         errors.extend(f.errors.iter().map(|(line, m)| (path.clone(), *line, m.clone())));
+        outside.extend(f.outside.iter().map(|(line, p)| (path.clone(), *line, p.clone())));
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for p in &f.paths {
             match resolver.resolve(&p.path) {
@@ -373,6 +383,8 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
 
     dangling.sort();
     dangling.dedup();
+    outside.sort();
+    outside.dedup();
     errors.sort();
     errors.dedup();
     let inputs = flake.and_then(|f| facts[f as usize]).map(|f| f.inputs.clone()).unwrap_or_default();
@@ -398,6 +410,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
         active,
         orphans,
         dangling,
+        outside,
         errors,
         encrypted,
         inputs,

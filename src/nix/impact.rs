@@ -25,7 +25,7 @@ use super::NixGraph;
 use super::targets::Targets;
 use crate::model::{ChangeStatus, Progress, Stage};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A change and the `.nix` files its code links stand for.
 #[derive(Debug, Clone)]
@@ -246,6 +246,67 @@ pub fn host_folders(graph: &NixGraph, impact: &Impact) -> Vec<HostFolders> {
         .collect()
 }
 
+/// Module folders that the same hosts run, for the architecture diagrams:
+/// hosts are grouped by the folders they share, and each group of folders
+/// is drawn once, with one edge per host that runs it (one for all hosts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderGroup {
+    /// Indices of the hosts that run these folders, ascending.
+    pub hosts: Vec<usize>,
+    /// Every host runs them (and there are two hosts or more).
+    pub all: bool,
+    /// The folders by their first path segment (`modules`, `.` for the
+    /// root), sorted, each with the work in it across the hosts (see
+    /// [`HostFolders`]): open work wins over finished work.
+    pub levels: Vec<(String, Vec<FolderWork>)>,
+}
+
+/// A module folder and the work in it (see [`HostFolders`]).
+pub type FolderWork = (String, Option<bool>);
+
+/// The top-level folder a module folder is in: `modules` for
+/// `modules/desktop`, itself for a top-level folder, `.` for the root.
+pub fn folder_level(folder: &str) -> &str {
+    folder.split('/').next().unwrap_or(folder)
+}
+
+/// The folders of the hosts grouped by the set of hosts that run each: the
+/// group every host runs first, then the others by their hosts (in the
+/// order given). Deterministic: folders are sorted within a group.
+pub fn folder_groups(hosts: &[HostFolders]) -> Vec<FolderGroup> {
+    let mut runs: BTreeMap<&str, (Vec<usize>, Option<bool>)> = BTreeMap::new();
+    for (i, h) in hosts.iter().enumerate() {
+        for (f, work) in &h.folders {
+            let e = runs.entry(f.as_str()).or_insert((Vec::new(), None));
+            if e.0.last() != Some(&i) {
+                e.0.push(i);
+            }
+            e.1 = match (e.1, *work) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                _ => None,
+            };
+        }
+    }
+    let every = hosts.len() >= 2;
+    // Keyed by (not every host, hosts), so every host's group comes first;
+    // each a map of levels.
+    type Levels<'a> = BTreeMap<&'a str, Vec<FolderWork>>;
+    let mut groups: BTreeMap<(bool, Vec<usize>), Levels> = BTreeMap::new();
+    for (f, (on, work)) in runs {
+        let all = every && on.len() == hosts.len();
+        groups.entry((!all, on)).or_default().entry(folder_level(f)).or_default().push((f.to_owned(), work));
+    }
+    groups
+        .into_iter()
+        .map(|((not_all, hosts), levels)| FolderGroup {
+            hosts,
+            all: !not_all,
+            levels: levels.into_iter().map(|(l, fs)| (l.to_owned(), fs)).collect(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +393,49 @@ mod tests {
         assert_eq!(hosts(&niri), v(&["a"]));
         niri.targets.excluded = vec!["a".into()];
         assert_eq!(hosts(&niri), v(&[]));
+    }
+
+    #[test]
+    fn folders_are_grouped_by_the_hosts_that_run_them() {
+        let h = |name: &str, folders: &[(&str, Option<bool>)]| HostFolders {
+            host: name.into(),
+            folders: folders.iter().map(|(f, w)| (f.to_string(), *w)).collect(),
+        };
+        let hosts = [
+            h(
+                "a",
+                &[("hosts/a", None), ("modules/base", Some(false)), ("modules/desktop", Some(true)), ("home", None)],
+            ),
+            h("b", &[("hosts/b", None), ("modules/base", Some(true)), ("home", None)]),
+            h("c", &[("hosts/c", None), ("modules/base", None), ("home", None), ("modules/desktop", None)]),
+        ];
+        let groups = folder_groups(&hosts);
+        type Shape<'a> = (bool, Vec<usize>, Vec<(&'a str, Vec<&'a str>)>);
+        let shape: Vec<Shape> = groups
+            .iter()
+            .map(|g| {
+                let levels =
+                    g.levels.iter().map(|(l, fs)| (l.as_str(), fs.iter().map(|(f, _)| f.as_str()).collect())).collect();
+                (g.all, g.hosts.clone(), levels)
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (true, vec![0, 1, 2], vec![("home", vec!["home"]), ("modules", vec!["modules/base"])]),
+                (false, vec![0], vec![("hosts", vec!["hosts/a"])]),
+                (false, vec![0, 2], vec![("modules", vec!["modules/desktop"])]),
+                (false, vec![1], vec![("hosts", vec!["hosts/b"])]),
+                (false, vec![2], vec![("hosts", vec!["hosts/c"])]),
+            ]
+        );
+        // Open work on any host wins.
+        assert_eq!(groups[0].levels[1].1, [("modules/base".to_owned(), Some(true))]);
+        assert_eq!(groups[2].levels[0].1, [("modules/desktop".to_owned(), Some(true))]);
+        // One host: its folders, not "every host".
+        let one = folder_groups(&hosts[..1]);
+        assert_eq!(one.len(), 1);
+        assert!(!one[0].all);
+        assert_eq!(folder_level("."), ".");
     }
 }

@@ -20,7 +20,10 @@ mod wiring;
 
 pub use facts::{HostDef, HostKind, NixFacts, PathRef};
 pub use graph::{Host, InputModule, NixGraph, build};
-pub use impact::{ALL_HOSTS, Affected, ChangeCode, HostFolders, HostImpact, Impact, ImpactChange};
+pub use impact::{
+    ALL_HOSTS, Affected, ChangeCode, FolderGroup, HostFolders, HostImpact, Impact, ImpactChange, folder_groups,
+    folder_level,
+};
 
 use crate::source::SourceFile;
 use rayon::prelude::*;

@@ -207,7 +207,8 @@ struct HostReport<'a> {
     closure: Vec<String>,
 }
 
-/// `spec hosts --json`: hosts, orphans, dangling imports, syntax errors,
+/// `spec hosts --json`: hosts, orphans, dangling imports, imports outside
+/// the repository, syntax errors,
 /// the root flake's inputs and the modules taken from them.
 pub fn hosts(graph: &NixGraph) -> String {
     let hosts: Vec<HostReport<'_>> =
@@ -222,10 +223,16 @@ pub fn hosts(graph: &NixGraph) -> String {
         .into_iter()
         .map(|(file, line, message)| serde_json::json!({ "file": file, "line": line, "message": message }))
         .collect();
+    let outside: Vec<serde_json::Value> = graph
+        .outside()
+        .iter()
+        .map(|(file, line, path)| serde_json::json!({ "file": file, "line": line, "path": path }))
+        .collect();
     to_string(&serde_json::json!({
         "hosts": hosts,
         "orphans": graph.orphans(),
         "dangling": dangling,
+        "outside": outside,
         "errors": errors,
         "encrypted": graph.encrypted(),
         "inputs": graph.inputs(),

@@ -7,12 +7,12 @@
 use super::{escape, mermaid};
 use crate::analyse::forecast::{Estimate, Forecast};
 use crate::analyse::overlaps::Kind;
-use crate::analyse::roadmap::{ChangeView, MilestoneView, PhaseView, Roadmap};
+use crate::analyse::roadmap::{ChangeView, DoneSummary, MilestoneView, PhaseView, Roadmap};
 use crate::model::roadmap::PhaseStatus;
 use crate::model::{ChangeStatus, Progress, Stage};
 use askama::Template;
 
-pub const BEGIN: &str = "<!-- spec:begin -->";
+pub const BEGIN: &str = crate::model::roadmap::GENERATED_BEGIN;
 pub const END: &str = "<!-- spec:end -->";
 
 #[derive(Template)]
@@ -26,10 +26,11 @@ struct RoadmapMd {
     summary: Option<String>,
     goals: Vec<String>,
     non_goals: Vec<String>,
+    done: Option<DoneMd>,
     progress: Vec<ProgressRow>,
     phases: Vec<PhaseMd>,
     unplanned: Vec<String>,
-    graph: String,
+    graph: Option<String>,
     critical_path: Option<String>,
     critical_weight: String,
     gantt: Option<String>,
@@ -42,6 +43,30 @@ struct RoadmapMd {
     archived_summary: String,
     archived: Vec<String>,
     end: &'static str,
+}
+
+/// The lead of a finished project: what was done, by phase or by month.
+struct DoneMd {
+    sentence: String,
+    by: &'static str,
+    rows: Vec<[String; 4]>,
+}
+
+impl DoneMd {
+    fn of(d: &DoneSummary) -> Self {
+        let rows = d
+            .groups
+            .iter()
+            .map(|g| {
+                let name = match &g.title {
+                    Some(t) => inline(t),
+                    None => "*Not in a phase*".to_owned(),
+                };
+                [name, g.changes.to_string(), fraction(g.tasks), g.span()]
+            })
+            .collect();
+        DoneMd { sentence: d.sentence(), by: if d.by_phase { "Phase" } else { "Month" }, rows }
+    }
 }
 
 struct ProgressRow {
@@ -325,10 +350,12 @@ pub fn render(
         summary: roadmap.summary.as_deref().map(|s| escape::markdown_block(s.trim())),
         goals: roadmap.goals.iter().map(|g| inline(g)).collect(),
         non_goals: roadmap.non_goals.iter().map(|g| inline(g)).collect(),
+        done: roadmap.done().as_ref().map(DoneMd::of),
         progress,
         phases: roadmap.phases.iter().enumerate().map(|(i, p)| phase_md(i, p, roadmap.planned)).collect(),
         unplanned: roadmap.unplanned.iter().map(change_line).collect(),
-        graph: mermaid::graph(roadmap, None),
+        graph: (roadmap.phases.iter().any(|p| !p.changes.is_empty()) || !roadmap.unplanned.is_empty())
+            .then(|| mermaid::graph(roadmap, None)),
         critical_path: (!roadmap.critical_path.is_empty())
             .then(|| roadmap.critical_path.iter().map(|c| code(c)).collect::<Vec<_>>().join(" → ")),
         critical_weight: format!(

@@ -5,9 +5,10 @@
 
 use crate::analyse::graph::EdgeKind;
 use crate::analyse::roadmap::{ChangeView, Roadmap};
+use crate::analyse::timeline::{self, RowKind};
 use crate::model::ChangeStatus;
 use crate::model::roadmap::PhaseStatus;
-use crate::nix::HostFolders;
+use crate::nix::{HostFolders, folder_groups};
 use crate::render::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -297,116 +298,135 @@ pub fn gantt(roadmap: &Roadmap) -> Option<String> {
     Some(out)
 }
 
-/// The timeline from git history: per phase (then unplanned, then
-/// archived), each change from its creation to its completion or archiving
-/// (`done`), or to its last commit (`active`; `crit` when stale), beside the
-/// phase's planned span when the roadmap file gives one. `None` when no
-/// change has a dated commit.
+/// The timeline from git history ([`timeline::rows`]): per phase its
+/// planned span, its open changes from creation to their last commit
+/// (`active`; `crit` when stale) and its finished ones folded into one
+/// `done` row; then unplanned open work; then finished work outside phases,
+/// a row per month, newest first. At most [`timeline::MAX_ROWS`] rows.
+/// `None` when no change has a dated commit.
 pub fn gantt_actual(roadmap: &Roadmap, history: &crate::analyse::history::History) -> Option<String> {
-    use crate::analyse::history::Presence;
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    let mut placed = std::collections::BTreeSet::new();
-    let row = |c: &crate::analyse::history::ChangeHistory, n: usize| -> Option<String> {
-        let start = c.created.day?;
-        let finished = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
-        let (tag, end) = match finished {
-            Some(end) => ("done, ", end),
-            None => (if c.stale { "crit, " } else { "active, " }, c.last_activity.day.unwrap_or(start)),
-        };
-        // A bar needs a length: one that starts and ends on a day lasts that day.
-        let end = if end <= start { "1d".to_owned() } else { end.to_string() };
-        Some(format!("  {} :{tag}c{n}, {start}, {end}", gantt_text(&c.id)))
-    };
-    let mut n = 0;
-    for (i, p) in roadmap.phases.iter().enumerate() {
-        let mut lines = Vec::new();
-        if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            lines.push(format!("  {} (planned) :p{i}, {}, {}", gantt_text(&p.title), s, e));
-        }
-        for v in &p.changes {
-            if let Some(c) = history.change(&v.id).filter(|c| c.presence != Presence::Removed) {
-                placed.insert(c.id.clone());
-                n += 1;
-                lines.extend(row(c, n));
-            }
-        }
-        if !lines.is_empty() {
-            sections.push((gantt_text(&p.title), lines));
-        }
-    }
-    for (title, archived) in [("Unplanned", false), ("Archived", true)] {
-        let mut lines = Vec::new();
-        for c in &history.changes {
-            if c.presence == Presence::Removed
-                || placed.contains(&c.id)
-                || (c.presence == Presence::Archived) != archived
-            {
-                continue;
-            }
-            n += 1;
-            lines.extend(row(c, n));
-        }
-        if !lines.is_empty() {
-            sections.push((title.to_owned(), lines));
-        }
-    }
-    if sections.is_empty() {
+    let rows = timeline::rows(&timeline::phases(roadmap), history);
+    if rows.is_empty() {
         return None;
     }
     let mut out = String::new();
     let _ =
         writeln!(out, "gantt\n  title {}\n  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m-%d", gantt_text(&roadmap.title));
-    for (title, lines) in sections {
-        let _ = writeln!(out, "  section {title}");
-        for l in lines {
-            out.push_str(&l);
-            out.push('\n');
+    let mut section = None;
+    for (n, r) in rows.iter().enumerate() {
+        if section != Some(&r.section) {
+            let _ = writeln!(out, "  section {}", gantt_text(&r.section));
+            section = Some(&r.section);
         }
+        let tag = match &r.kind {
+            RowKind::Planned => "",
+            RowKind::Open { stale: true, .. } => "crit, ",
+            RowKind::Open { .. } | RowKind::Folded { open: true, .. } => "active, ",
+            RowKind::Folded { .. } => "done, ",
+        };
+        // A bar needs a length: one that starts and ends on a day lasts that day.
+        let end = if r.end <= r.start { "1d".to_owned() } else { r.end.to_string() };
+        let _ = writeln!(out, "  {} :{tag}r{n}, {}, {end}", gantt_text(&r.label), r.start);
     }
     Some(out)
 }
 
-/// The architecture: hosts on the left, the module folders their builds run
-/// on the right, folders coloured by open work (in progress) or finished
-/// work (complete). `None` when there is no host.
+/// The architecture: the hosts in a box on the left; on the right a box per
+/// group of module folders that the same hosts run ([`folder_groups`]),
+/// with a box per top-level folder in it (or one node when it holds one
+/// folder); one arrow from each host to each group it runs, one from the
+/// hosts' box to the folders every host runs. Folders are coloured by open
+/// work (in progress), finished work (complete) or none (untouched, white),
+/// and a legend names every colour used. `None` when there is no host.
 pub fn architecture(hosts: &[HostFolders]) -> Option<String> {
     if hosts.is_empty() {
         return None;
     }
-    let mut out = String::from("flowchart LR\n");
-    let mut folders: BTreeMap<&str, (usize, Option<bool>)> = BTreeMap::new();
-    for h in hosts {
-        for (f, work) in &h.folders {
-            let n = folders.len();
-            let e = folders.entry(f.as_str()).or_insert((n, None));
-            e.1 = match (e.1, *work) {
-                (Some(true), _) | (_, Some(true)) => Some(true),
-                (Some(false), _) | (_, Some(false)) => Some(false),
-                _ => None,
-            };
-        }
-    }
-    let _ = writeln!(out, "  subgraph hosts [\"Hosts\"]");
+    let mut out = String::from(
+        "flowchart LR
+",
+    );
+    out.push_str("  subgraph hs [\"Hosts\"]\n");
     for (i, h) in hosts.iter().enumerate() {
         let _ = writeln!(out, "    h{i}[\"{}\"]", label(&h.host));
     }
     out.push_str("  end\n");
-    let _ = writeln!(out, "  subgraph modules [\"Module folders\"]");
-    for (f, (i, _)) in &folders {
-        let _ = writeln!(out, "    m{i}[\"{}\"]", label(f));
+    let groups = folder_groups(hosts);
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    members.insert("host", (0..hosts.len()).map(|i| format!("h{i}")).collect());
+    let mut m = 0;
+    for (g, group) in groups.iter().enumerate() {
+        let title = if group.all {
+            format!("every host ({})", hosts.len())
+        } else {
+            group.hosts.iter().map(|&i| hosts[i].host.as_str()).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(out, "  subgraph g{g} [\"{}\"]", label(&title));
+        for (l, (level, folders)) in group.levels.iter().enumerate() {
+            let top = if level == "." { "./".to_owned() } else { format!("{level}/") };
+            let single = folders.len() == 1;
+            if !single {
+                let _ = writeln!(out, "    subgraph g{g}l{l} [\"{}\"]", label(&top));
+            }
+            for (f, work) in folders {
+                let name = match f.strip_prefix(level.as_str()).and_then(|r| r.strip_prefix('/')) {
+                    Some(rest) if single => format!("{top}{rest}/"),
+                    Some(rest) => format!("{rest}/"),
+                    None if single => format!("{top}*.nix"),
+                    None => "*.nix".to_owned(),
+                };
+                let indent = if single { "    " } else { "      " };
+                let _ = writeln!(out, "{indent}m{m}[\"{}\"]", label(&name));
+                let class = match work {
+                    Some(true) => "inprogress",
+                    Some(false) => "complete",
+                    None => "untouched",
+                };
+                members.entry(class).or_default().push(format!("m{m}"));
+                m += 1;
+            }
+            if !single {
+                out.push_str("    end\n");
+            }
+        }
+        out.push_str("  end\n");
     }
-    out.push_str("  end\n");
-    for (i, h) in hosts.iter().enumerate() {
-        for (f, _) in &h.folders {
-            let _ = writeln!(out, "  h{i} --> m{}", folders[f.as_str()].0);
+    for (g, group) in groups.iter().enumerate() {
+        if group.all {
+            let _ = writeln!(out, "  hs --> g{g}");
+        } else {
+            for i in &group.hosts {
+                let _ = writeln!(out, "  h{i} --> g{g}");
+            }
         }
     }
-    for (class, style, _) in CLASSES.iter().filter(|(c, _, _)| *c == "inprogress" || *c == "complete") {
+    // The legend: one node per colour used.
+    const KEY: [(&str, &str, &str); 4] = [
+        ("host", "fill:#cfe2ff,stroke:#3a5a99,color:#0b1f44", "host"),
+        ("inprogress", "fill:#ffe066,stroke:#b08900,color:#3d2e00", "open work: a change still open touches it"),
+        ("complete", "fill:#b7e4c7,stroke:#2d6a4f,color:#081c15", "finished work: only finished changes touch it"),
+        ("untouched", "fill:#ffffff,stroke:#868e96,color:#343a40", "untouched: no change touches it"),
+    ];
+    // Tied to the last host by an invisible link, so that the layout puts
+    // it below the groups rather than beside the hosts (which it widens).
+    let _ = writeln!(out, "  h{} ~~~ key", hosts.len() - 1);
+    out.push_str("  subgraph key [\"Legend\"]\n");
+    let used: Vec<(usize, &str, &str)> = KEY
+        .iter()
+        .enumerate()
+        .filter(|(_, (c, _, _))| members.contains_key(c))
+        .map(|(k, (c, _, w))| (k, *c, *w))
+        .collect();
+    for (k, class, words) in used {
+        let _ = writeln!(out, "    k{k}[\"{words}\"]");
+        members.entry(class).or_default().push(format!("k{k}"));
+    }
+    out.push_str("  end\n");
+    for (class, style, _) in KEY.iter().filter(|(c, _, _)| members.contains_key(c)) {
         let _ = writeln!(out, "  classDef {class} {style}");
     }
-    for (class, want) in [("inprogress", Some(true)), ("complete", Some(false))] {
-        let ids: Vec<String> = folders.values().filter(|(_, w)| *w == want).map(|(i, _)| format!("m{i}")).collect();
-        if !ids.is_empty() {
+    for (class, _, _) in KEY {
+        if let Some(ids) = members.get(class) {
             let _ = writeln!(out, "  class {} {class}", ids.join(","));
         }
     }
@@ -418,20 +438,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn architecture_colours_folders_by_work() {
+    fn architecture_groups_folders_and_draws_an_arrow_per_host_group() {
         let hosts = [
             HostFolders {
                 host: "rog".into(),
-                folders: vec![("modules/services".into(), Some(true)), ("hosts/rog".into(), None)],
+                folders: vec![
+                    ("hosts/rog".into(), None),
+                    ("modules/desktop".into(), None),
+                    ("modules/services".into(), Some(true)),
+                ],
             },
-            HostFolders { host: "a\"b".into(), folders: vec![("modules/services".into(), Some(false))] },
+            HostFolders {
+                host: "a\"b".into(),
+                folders: vec![("hosts/ab".into(), None), ("modules/services".into(), Some(false))],
+            },
         ];
         let m = architecture(&hosts).unwrap();
         assert!(m.contains("h1[\"a#quot;b\"]"), "{m}");
-        assert!(m.contains("  h0 --> m0\n  h0 --> m1\n  h1 --> m0\n"), "{m}");
-        assert!(m.contains("class m0 inprogress"), "{m}");
-        assert!(!m.contains("class m1"), "{m}");
+        // The folders both hosts run, then each host's own; one node for a
+        // level with one folder, a box for a level with several.
+        assert!(m.contains("  subgraph g0 [\"every host (2)\"]\n    m0[\"modules/services/\"]\n  end\n"), "{m}");
+        assert!(
+            m.contains("  subgraph g1 [\"rog\"]\n    m1[\"hosts/rog/\"]\n    m2[\"modules/desktop/\"]\n  end\n"),
+            "{m}"
+        );
+        assert!(m.contains("  hs --> g0\n  h0 --> g1\n  h1 --> g2\n  h1 ~~~ key\n"), "{m}");
+        assert_eq!(m.matches("-->").count(), 3, "{m}");
+        assert!(m.contains("class m0,k1 inprogress"), "{m}");
+        assert!(m.contains("class m1,m2,m3,k3 untouched"), "{m}");
+        // A legend names every colour used, and only those.
+        assert!(m.contains("k1[\"open work: a change still open touches it\"]"), "{m}");
+        assert!(m.contains("k3[\"untouched: no change touches it\"]"), "{m}");
+        assert!(!m.contains("finished work"), "{m}");
+        assert!(m.contains("classDef untouched fill:#ffffff"), "{m}");
         assert_eq!(architecture(&[]), None);
+        // Several folders under one level: a box for the level.
+        let one = [HostFolders {
+            host: "h".into(),
+            folders: vec![("modules".into(), None), ("modules/a".into(), Some(false))],
+        }];
+        let m = architecture(&one).unwrap();
+        assert!(
+            m.contains("    subgraph g0l0 [\"modules/\"]\n      m0[\"*.nix\"]\n      m1[\"a/\"]\n    end\n"),
+            "{m}"
+        );
+        assert!(m.contains("  h0 --> g0\n"), "{m}");
     }
 
     #[test]
@@ -467,6 +518,6 @@ mod tests {
         }];
         let m = architecture(&hosts).unwrap();
         assert!(m.contains("    h0[\"h#quot;] click h0 call alert()#37;#37;{init: {}}#37;#37;\"]\n"), "{m}");
-        assert!(m.contains("    m0[\"m#lt;!-- spec:end --#gt;\"]\n"), "{m}");
+        assert!(m.contains("    m0[\"m#lt;!-- spec:end --#gt;/*.nix\"]\n"), "{m}");
     }
 }

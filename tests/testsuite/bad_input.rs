@@ -293,3 +293,56 @@ fn nix_import_cycles_huge_lists_and_deep_nesting_are_bounded() {
     let deep = |f: &str| (format!("hosts/a/{f}"), "nesting deeper than 200 levels; the file was not read".to_owned());
     assert_eq!(errors, [deep("deep.nix"), deep("deeper.nix")]);
 }
+
+#[test]
+fn nix_imports_outside_the_repository_are_named_and_not_followed() {
+    let t = SpecTest::new()
+        .dir("openspec/specs")
+        .file(
+            "flake.nix",
+            "{ outputs = { self, nixpkgs }: { nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./hosts/a /etc/nixos/hardware-configuration.nix ]; }; }; }\n",
+        )
+        .file("hosts/a/default.nix", "{ ... }: {\n  imports = [\n    ../../../outside.nix\n    ./ok.nix\n  ];\n  x = /etc/passwd;\n}\n")
+        .file("hosts/a/ok.nix", "{ ... }: { }\n");
+    let run = t.run(&["check"]);
+    assert_no_panic(&run);
+    assert!(
+        run.stdout.contains("flake.nix:1: warning: imports `/etc/nixos/hardware-configuration.nix`, an absolute path: spec does not follow it"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("hosts/a/default.nix:3: warning: imports `../../../outside.nix`, a path above the repository's root: spec does not follow it"),
+        "{}",
+        run.stdout
+    );
+    // A path that is not imported says nothing; the host still has what it can read.
+    assert!(!run.stdout.contains("/etc/passwd"), "{}", run.stdout);
+    let hosts = t.run(&["hosts", "--json"]).json();
+    assert_eq!(hosts["hosts"][0]["closure"], serde_json::json!(["flake.nix", "hosts/a/default.nix", "hosts/a/ok.nix"]));
+    assert_eq!(
+        hosts["outside"],
+        serde_json::json!([
+            { "file": "flake.nix", "line": 1, "path": "/etc/nixos/hardware-configuration.nix" },
+            { "file": "hosts/a/default.nix", "line": 3, "path": "../../../outside.nix" }
+        ])
+    );
+    assert!(hosts["dangling"].as_array().unwrap().is_empty(), "{hosts}");
+}
+
+#[test]
+fn the_hostile_nix_seeds_are_read_with_named_findings() {
+    // The fuzz seeds of tests/fixtures/nix-hostile, read as the flake they are.
+    let run =
+        crate::harness::run_in(&crate::harness::fixtures().join("nix-hostile"), &["--root", ".", "hosts", "--json"]);
+    assert_no_panic(&run);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let outside: Vec<&str> = json["outside"].as_array().unwrap().iter().map(|o| o["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        outside,
+        ["/etc/nixos/hardware-configuration.nix", "../../../../outside.nix", "./. + \"/../../../../x.nix\""]
+    );
+    assert_eq!(json["errors"][0]["message"], "nesting deeper than 200 levels; the file was not read");
+    assert_eq!(json["hosts"][0]["closure"].as_array().unwrap().len(), 6, "{json}");
+}

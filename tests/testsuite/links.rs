@@ -406,7 +406,7 @@ fn the_site_has_host_pages() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let hosts = std::fs::read_to_string(site.join("hosts.html")).unwrap();
     assert!(hosts.contains("<a href=\"hosts/rog.html\">rog</a>"), "{hosts}");
-    assert!(hosts.contains("class=\"spec-graph"), "the architecture is drawn: {hosts}");
+    assert!(hosts.contains("class=\"spec-hosts"), "the architecture is drawn: {hosts}");
     let rog = std::fs::read_to_string(site.join("hosts/rog.html")).unwrap();
     assert!(rog.contains("<a href=\"../changes/nightly-backups.html\"><code>nightly-backups</code></a>"), "{rog}");
     let yuki = std::fs::read_to_string(site.join("hosts/yuki.html")).unwrap();
@@ -422,4 +422,22 @@ fn the_site_has_host_pages() {
     assert!(ssh.contains("<a href=\"../hosts.html#shared\">all hosts</a>"), "{ssh}");
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains("<a href=\"hosts.html\">Hosts</a>"), "{index}");
+}
+
+#[test]
+fn a_generated_roadmap_is_output_not_code() {
+    // Two changes both say they update ROADMAP.md and docs/ROADMAP-notes.md;
+    // the first is spec's output (its marker), the second hand-written.
+    let proposal =
+        "# Change: X\n\n## Why\nBecause.\n\n## Impact\n- Affected code: `ROADMAP.md`, `docs/roadmap-notes.md`\n";
+    let t = crate::harness::SpecTest::new()
+        .file("openspec/changes/one/proposal.md", proposal)
+        .file("openspec/changes/two/proposal.md", proposal)
+        .file("ROADMAP.md", "<!-- spec:begin -->\n# R\n<!-- spec:end -->\n")
+        .file("docs/roadmap-notes.md", "# Notes by hand\n");
+    let report = t.run(&["links", "one", "--json"]).json();
+    let paths: Vec<&str> = report["links"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["docs/roadmap-notes.md"], "{report:#}");
+    let overlaps = t.run(&["overlaps", "--json"]).json();
+    assert_eq!(overlaps, serde_json::json!([{"a": "one", "b": "two", "kind": "file", "key": "docs/roadmap-notes.md"}]));
 }

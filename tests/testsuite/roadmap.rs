@@ -323,3 +323,65 @@ fn one_vocabulary_for_where_a_change_stands() {
     let archive = std::fs::read_to_string(t.path().join("site/archive.html")).unwrap();
     assert!(archive.contains("1/2 (archived unfinished)"), "{archive}");
 }
+
+/// A project whose every change is archived.
+fn finished(roadmap: Option<&str>) -> SpecTest {
+    let proposal = "# Change: A\n\n## Why\nBecause a thing is needed here now.\n\n## What Changes\n- a\n";
+    let mut t = SpecTest::new()
+        .file("openspec/changes/archive/2025-03-01-add-a/proposal.md", proposal)
+        .file("openspec/changes/archive/2025-03-01-add-a/tasks.md", "- [x] 1.1 do\n- [x] 1.2 do\n")
+        .file("openspec/changes/archive/2025-03-20-add-c/proposal.md", proposal)
+        .file("openspec/changes/archive/2025-03-20-add-c/tasks.md", "- [x] 1.1 do\n- [ ] 1.2 do\n")
+        .file("openspec/changes/archive/2025-04-02-add-b/proposal.md", proposal)
+        .file("openspec/changes/archive/2025-04-02-add-b/tasks.md", "- [x] 1.1 do\n");
+    if let Some(r) = roadmap {
+        t = t.file("roadmap/roadmap.yaml", r);
+    }
+    t
+}
+
+#[test]
+fn a_finished_project_leads_with_what_was_done() {
+    let t = finished(None);
+    let md = t.run(&["roadmap", "--stdout"]).stdout;
+    assert!(
+        md.contains(
+            "## Done\n\nNo change is open: all 3 changes were archived from 2025-03-01 to 2025-04-02, with 4 of 5 tasks checked (1 archived with tasks still open).\n\n| Month | Changes | Tasks | Archived |\n|---|---|---|---|\n| 2025-04 | 1 | 1/1 | 2025-04-02 |\n| 2025-03 | 2 | 3/4 | 2025-03-01 – 2025-03-20 |\n"
+        ),
+        "{md}"
+    );
+    // No empty sections: no progress of nothing, no Phases heading, no empty graph.
+    for gone in ["## Progress", "0/0", "## Phases", "```mermaid\ngraph TD"] {
+        assert!(!md.contains(gone), "{gone}: {md}");
+    }
+    assert!(md.contains("No change is open or planned in a phase, so nothing waits for anything."), "{md}");
+    let status = t.run(&["status"]).stdout;
+    assert!(
+        status.contains("Done  no change is open: 3 changes archived from 2025-03-01 to 2025-04-02, 4/5 tasks checked"),
+        "{status}"
+    );
+    assert!(status.contains("archived by month: 2025-04 1 · 2025-03 2"), "{status}");
+    assert!(!status.contains("0/0"), "{status}");
+    // The site's dashboard says the same.
+    assert_eq!(t.run(&["site"]).code, 0);
+    let index = std::fs::read_to_string(t.path().join("site/index.html")).unwrap();
+    assert!(index.contains("<h2 id=\"done\">Done</h2>"), "{index}");
+    assert!(
+        index.contains("<tr><td>2025-03</td><td>2</td><td>3/4</td><td>2025-03-01 – 2025-03-20</td></tr>"),
+        "{index}"
+    );
+    assert!(!index.contains("id=\"phases\"") && !index.contains("Where it stands"), "{index}");
+}
+
+#[test]
+fn a_finished_project_with_phases_groups_the_archive_by_phase() {
+    let roadmap = "title: Done\nphases:\n  - id: one\n    title: One\n    changes: [add-a, add-b]\n";
+    let md = finished(Some(roadmap)).run(&["roadmap", "--stdout"]).stdout;
+    assert!(
+        md.contains(
+            "| Phase | Changes | Tasks | Archived |\n|---|---|---|---|\n| One | 2 | 3/3 | 2025-03-01 – 2025-04-02 |\n| *Not in a phase* | 1 | 1/2 | 2025-03-20 |\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("## Phases\n\n### Phase 1: One"), "{md}");
+}

@@ -102,22 +102,38 @@ fn site_is_byte_identical_across_builds() {
     assert!(again.stderr.contains("(0 written,"), "{}", again.stderr);
 }
 
+/// The site of the corpus with the seed's roadmap file, built from this
+/// checkout: its folder (kept while the guard lives), the root it read.
+fn corpus_site() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let corpus = crate::harness::corpus("pantheros-fa3d6fa");
+    let (root, site) = (corpus.to_str().unwrap().to_owned(), out.path().join("site"));
+    let run = run_in(
+        crate_dir,
+        &[
+            "--root",
+            &root,
+            "site",
+            "--config",
+            "tests/fixtures/pantheros/roadmap.yaml",
+            "--out",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (out, site, root)
+}
+
 #[test]
 fn no_machine_path_reaches_the_site() {
     // A roadmap file outside the root is named as given, not by the absolute
     // path of this checkout: the same command gives the same site anywhere.
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let corpus = crate::harness::corpus("pantheros-fa3d6fa");
-    let (root, site) = (corpus.to_str().unwrap(), out.path().join("site"));
-    let run = run_in(
-        crate_dir,
-        &["--root", root, "site", "--config", "tests/fixtures/pantheros/roadmap.yaml", "--out", site.to_str().unwrap()],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_out, site, root) = corpus_site();
     let index = String::from_utf8(std::fs::read(site.join("index.html")).unwrap()).unwrap();
     assert!(index.contains("<code>tests/fixtures/pantheros/roadmap.yaml</code>"), "{index}");
-    let here = [crate_dir.to_string_lossy().into_owned(), root.to_owned()];
+    let here = [crate_dir.to_string_lossy().into_owned(), root];
     for (name, bytes) in read_tree(&site) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!here.iter().any(|p| text.contains(p.as_str())), "{name} names a path of this machine");
@@ -204,4 +220,31 @@ fn foreign_folders_are_refused_and_user_files_kept() {
     assert!(rebuilt.stderr.contains("1 removed"), "{}", rebuilt.stderr);
     assert!(!t.path().join("site/changes/draft-idea.html").exists());
     assert!(t.path().join("site/CNAME").is_file(), "a file spec did not write is never deleted");
+}
+
+#[test]
+fn the_graph_page_draws_what_it_can_fit() {
+    // The corpus roadmap chains eight changes deep: one drawing would shrink
+    // to half, so each phase gets its own; changes with no dependency are
+    // tiles under their phase, not boxes in a drawing.
+    let (_out, site, _) = corpus_site();
+    let graph = std::fs::read_to_string(site.join("graph.html")).unwrap();
+    assert!(graph.contains("<h2 id=\"deps-0\">Foundation</h2>"), "{graph}");
+    assert!(graph.matches("class=\"spec-graph\"").count() >= 4, "a drawing per phase: {graph}");
+    assert!(graph.contains("Outside this phase"), "{graph}");
+    assert!(graph.contains("<h2 id=\"independent\">Without dependencies</h2>"), "{graph}");
+    assert!(
+        graph.contains("<li class=\"tile tile-complete\"><a href=\"changes/add-opencode-ai.html\"><code>add-opencode-ai</code></a> <span class=\"progress-text\">5/5</span></li>"),
+        "{graph}"
+    );
+    for svg in graph.split("<svg ").skip(1) {
+        let root = svg.split('>').next().unwrap();
+        assert!(root.contains(" width=\"100%\"") && !root.contains(" height="), "scales to its column: {root}");
+    }
+    // A small graph is one drawing.
+    let t = SpecTest::fixture("basic");
+    assert_eq!(t.run(&["site"]).code, 0);
+    let graph = std::fs::read_to_string(t.path().join("site/graph.html")).unwrap();
+    assert_eq!(graph.matches("class=\"spec-graph\"").count(), 1, "{graph}");
+    assert!(!graph.contains("id=\"deps-0\""), "{graph}");
 }

@@ -1,8 +1,10 @@
 // End-to-end check of a built `spec site` in headless Chromium. Opens every
 // .html page from file:// and from a local HTTP server under a sub-path and
 // fails on console errors, uncaught exceptions, failed or non-local requests,
-// broken links and anchors, content script that runs, hostile markup and
-// missing accessibility basics. Exit 1 on any failure, 2 on bad usage.
+// broken links and anchors, content script that runs, hostile markup,
+// missing accessibility basics, and pages that do not fit a 1280 px window
+// or a 390 px phone (horizontal scrolling, an SVG wider than the viewport or
+// than the box that holds it). Exit 1 on any failure, 2 on bad usage.
 //
 //   node tools/site-check/check.mjs SITE_DIR [--screenshots OUT_DIR]
 //        [--hostile-marker NAME] [--jobs N] [--verbose]
@@ -27,8 +29,11 @@ const TABS = 5;
 const CATEGORIES = [
   'setup', 'load', 'console', 'page-error', 'request-failed', 'network', 'external-resource',
   'broken-link', 'missing-anchor', 'script-ran', 'hostile-markup', 'script-contract',
-  'style-contract', 'duplicate-id', 'a11y', 'keyboard', 'search',
+  'style-contract', 'duplicate-id', 'a11y', 'overflow', 'keyboard', 'search',
 ];
+// Widths every page must fit: a desktop window and a phone.
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
 
 // ---------------------------------------------------------------- arguments
 function parseArgs(argv) {
@@ -312,6 +317,51 @@ function collect(marker) {
   return out;
 }
 
+// Whether the page fits `width` CSS pixels: no horizontal scrolling
+// (`scrollWidth <= innerWidth`, and a phone's layout viewport not widened
+// past the screen to hold wide content), and no <svg> wider than the
+// viewport. Runs in the page.
+function measureFit(width) {
+  const problems = [];
+  const vw = window.innerWidth;
+  const limit = Math.min(vw, width);
+  const sw = Math.max(document.documentElement.scrollWidth, vw);
+  if (sw > width) {
+    // Name the element that sticks out furthest, so the cause is findable.
+    let far = null;
+    for (const e of document.body.querySelectorAll('*')) {
+      if (e.parentElement && e.parentElement.closest('svg')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.right > width + 0.5 && (!far || r.right > far[1])) far = [e, r.right];
+    }
+    const cls = far && far[0].getAttribute('class') ? ` class="${far[0].getAttribute('class')}"` : '';
+    const what = far ? `; furthest: <${far[0].localName}${cls}> to ${Math.round(far[1])}px` : '';
+    const grew = vw > width ? `; the layout viewport grew to ${vw}px` : '';
+    problems.push(`the page is ${sw}px wide at a ${width}px viewport: it scrolls horizontally${what}${grew}`);
+  }
+  const svgs = [...document.querySelectorAll('svg')].filter((e) => !(e.parentElement && e.parentElement.closest('svg')));
+  svgs.forEach((svg, i) => {
+    const r = svg.getBoundingClientRect();
+    const what = `<svg${svg.getAttribute('class') ? ` class="${svg.getAttribute('class')}"` : ''}> #${i + 1}`;
+    if (r.width > limit + 0.5) {
+      problems.push(`${what} is ${Math.round(r.width)}px wide at a ${width}px viewport`);
+      return;
+    }
+    // Narrower than the window but wider than the box that holds it: cut
+    // off, or scrolled sideways inside it.
+    for (let e = svg.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX === 'visible') continue;
+      const box = e.getBoundingClientRect();
+      const inner = box.left + e.clientLeft + e.clientWidth;
+      if (r.right > inner + 0.5 || e.scrollWidth > e.clientWidth + 0.5) {
+        problems.push(`${what} is ${Math.round(r.width)}px wide, wider than the <${e.localName}> holding it (${e.clientWidth}px) at a ${width}px viewport`);
+      }
+      break;
+    }
+  });
+  return problems;
+}
+
 // Fires what hostile content could hook: focus, hover and every on* handler.
 async function provoke(page) {
   const handlers = await page.$$('[data-site-check-h]');
@@ -364,7 +414,7 @@ function fail(category, page, message, mode) {
 }
 const notes = [];
 const external = new Map(); // url -> Set(pages)
-const stats = { attempts: 0, loads: 0, loadMs: 0, provoked: 0 };
+const stats = { attempts: 0, loads: 0, loadMs: 0, provoked: 0, phone: 0 };
 const started = Date.now();
 let browser = null;
 let profile = '?';
@@ -544,6 +594,9 @@ async function checkPage(w, rel) {
     for (const m of info.scriptContract) fail('script-contract', rel, m, mode);
     for (const m of info.styleContract) fail('style-contract', rel, m, mode);
     for (const m of info.duplicateIds) fail('duplicate-id', rel, m, mode);
+    for (const m of await timeout(page.evaluate(measureFit, DESKTOP.width), STEP_TIMEOUT, 'measuring the layout')) {
+      fail('overflow', rel, m, mode);
+    }
     if (info.handlers || info.jsUrls) {
       stats.provoked += await timeout(provoke(page), STEP_TIMEOUT * 2, 'provoking handlers');
       await markerCheck(w, 'after hovering, focusing and clicking hostile elements');
@@ -732,19 +785,51 @@ async function searchCheck(ctxs) {
   }
 }
 
-async function screenshots(fileCtx) {
+// Every page at a phone's width (390 px, touch, device-width viewport):
+// it must fit as it does on the desktop. Only the layout is checked here;
+// everything else was checked at 1280 px.
+async function phoneCheck(ctx) {
+  const queue = [...pages];
+  const worker = async () => {
+    const w = await newWorkerPage(ctx, 'phone');
+    while (queue.length) {
+      const rel = queue.shift();
+      w.state.rel = rel;
+      try {
+        await w.page.goto(urlOf('file', rel), { waitUntil: 'load', timeout: LOAD_TIMEOUT });
+        for (const m of await timeout(w.page.evaluate(measureFit, PHONE.width), STEP_TIMEOUT, 'measuring the layout')) {
+          fail('overflow', rel, m, 'phone');
+        }
+        stats.phone++;
+      } catch (e) {
+        fail('load', rel, `did not load at phone width: ${String(e.message).split('\n')[0]}`, 'phone');
+      }
+    }
+    await w.page.close().catch(() => {});
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, pages.length) }, worker));
+  if (opts.verbose) console.log(`phone: ${pages.length} pages measured at ${PHONE.width}px`);
+}
+
+async function screenshots(fileCtx, phone) {
   const out = resolve(opts.screenshots);
   mkdirSync(out, { recursive: true });
   const firstUnder = (dir) => {
     const under = pages.filter((p) => p.startsWith(`${dir}/`));
     return under.find((p) => !/(^|\/)index\.html?$/.test(p)) || under[0] || null;
   };
-  const targets = [['index', files.has('index.html') ? 'index.html' : null], ['change', firstUnder('changes')], ['spec', firstUnder('specs')]]
-    .filter(([, rel]) => rel);
-  const dark = await newContext('file', { colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
-  const phone = await newContext('file', { colorScheme: 'light', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = (rel) => (files.has(rel) ? rel : null);
+  // The overview pages at every width and scheme; one change and one spec
+  // page on the desktop.
+  const views = [['index', page('index.html')], ['timeline', page('timeline.html')], ['graph', page('graph.html')],
+    ['hosts', page('hosts.html')]].filter(([, rel]) => rel);
+  const details = [['change', firstUnder('changes')], ['spec', firstUnder('specs')]].filter(([, rel]) => rel);
+  const dark = await newContext('file', { colorScheme: 'dark', viewport: DESKTOP });
+  const phoneDark = await newContext('file', { colorScheme: 'dark', viewport: PHONE, isMobile: true, hasTouch: true });
   const shots = [];
-  for (const [label, ctx, list] of [['light', fileCtx, targets], ['dark', dark, targets], ['phone', phone, targets.slice(0, 1)]]) {
+  const plan = [['light', fileCtx, [...views, ...details]], ['dark', dark, [...views, ...details]],
+    ['phone', phone, views], ['phone-dark', phoneDark, views]];
+  for (const [label, ctx, list] of plan) {
     const w = await newWorkerPage(ctx, label);
     for (const [kind, rel] of list) {
       w.state.rel = rel;
@@ -753,10 +838,6 @@ async function screenshots(fileCtx) {
         await w.page.goto(urlOf('file', rel), { waitUntil: 'load', timeout: LOAD_TIMEOUT });
         await w.page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
         shots.push(`${relative(process.cwd(), file) || file}  (${rel})`);
-        if (label === 'phone') {
-          const wide = await w.page.evaluate(() => document.documentElement.scrollWidth);
-          if (wide > 390) notes.push(`phone: ${rel} is ${wide}px wide at a 390px viewport (horizontal scrolling)`);
-        }
       } catch (e) {
         fail('load', rel, `screenshot failed: ${String(e.message).split('\n')[0]}`, label);
       }
@@ -787,14 +868,16 @@ async function profileCheck() {
 
 try {
   await profileCheck();
-  const fileCtx = await newContext('file', { colorScheme: 'light', viewport: { width: 1280, height: 800 } });
-  const httpCtx = await newContext('http', { colorScheme: 'light', viewport: { width: 1280, height: 800 } });
+  const fileCtx = await newContext('file', { colorScheme: 'light', viewport: DESKTOP });
+  const httpCtx = await newContext('http', { colorScheme: 'light', viewport: DESKTOP });
+  const phoneCtx = await newContext('file', { colorScheme: 'light', viewport: PHONE, isMobile: true, hasTouch: true });
   await runAll({ file: fileCtx, http: httpCtx });
   checkMs = Date.now() - started;
+  await phoneCheck(phoneCtx);
   checkLinks();
   await keyboardCheck(fileCtx);
   await searchCheck({ file: fileCtx, http: httpCtx });
-  if (opts.screenshots) shots = await screenshots(fileCtx);
+  if (opts.screenshots) shots = await screenshots(fileCtx, phoneCtx);
 } finally {
   for (const c of contexts) await c.close().catch(() => {});
   await browser.close();
@@ -826,6 +909,7 @@ function report() {
     console.log(`pages checked:    ${pages.length} x 2 (file:// and ${httpBase}) = ${loads} loads${failedLoads ? ` (+${failedLoads} that did not load)` : ''}`);
     console.log(`time:             ${(checkMs / 1000).toFixed(1)}s for the loads with ${opts.jobs} in parallel`
       + ` (${loads ? (checkMs / loads).toFixed(0) : 0} ms per page load wall-clock, ${loads ? (stats.loadMs / loads).toFixed(0) : 0} ms average load); total ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    console.log(`widths:           every page at ${DESKTOP.width}px (both modes) and ${PHONE.width}px (phone, ${stats.phone} loads): no horizontal scrolling, no <svg> wider than the viewport`);
     console.log(`links checked:    ${linksChecked} (${fragmentsChecked} with a #fragment), over both modes`);
     if (blackholed) {
       // Mostly Chromium's own background traffic, which is no failure; what

@@ -11,9 +11,15 @@ bad() { echo "selftest: $*" >&2; status=1; }
 # The good site passes, from disk and from a sub-path, with all screenshots.
 if "$here/run.sh" "$here/selftest/good" --screenshots "$work/shots" > "$work/good.out" 2>&1; then
   grep -q '^OK: no failures$' "$work/good.out" || bad "good: no OK line"
-  grep -q '^pages checked: *5 x 2 ' "$work/good.out" || bad "good: expected 5 pages checked twice"
+  grep -q '^pages checked: *7 x 2 ' "$work/good.out" || bad "good: expected 7 pages checked twice"
+  grep -q '^widths: .*390px (phone, 7 loads)' "$work/good.out" || bad "good: expected 7 pages measured at phone width"
   grep -q '^  https://github.com/example/self-test  <- index.html$' "$work/good.out" || bad "good: external link not listed"
-  for s in index-light index-dark index-phone change-light change-dark spec-light spec-dark; do
+  for page in index timeline graph hosts; do
+    for s in light dark phone phone-dark; do
+      [ -s "$work/shots/$page-$s.png" ] || bad "good: screenshot $page-$s.png missing"
+    done
+  done
+  for s in change-light change-dark spec-light spec-dark; do
     [ -s "$work/shots/$s.png" ] || bad "good: screenshot $s.png missing"
   done
 else
@@ -46,17 +52,22 @@ expect=(
   'a11y: a11y.html: 2 <h1> elements (want exactly 1)'
   'a11y: a11y.html: <img src="assets/dot.svg"> has no alt attribute'
   'a11y: a11y.html: heading level skipped: h2 -> h4'
+  'overflow: overflow.html: <svg class="fixed"> #1 is 2000px wide at a 1280px viewport'
+  'overflow: overflow.html: <svg class="fixed"> #1 is 2000px wide at a 390px viewport [phone only]'
+  'overflow: overflow.html: <svg class="cut"> #2 is 900px wide, wider than the <div> holding it (600px) at a 1280px viewport'
+  'overflow: overflow.html: the page is 2240px wide at a 1280px viewport: it scrolls horizontally; furthest: <svg class="fixed"> to 2240px'
+  'overflow: phone.html: the page is 616px wide at a 390px viewport: it scrolls horizontally; furthest: <img> to 616px; the layout viewport grew to 616px [phone only]'
   'keyboard: index.html: 5 of 5 Tab stops show no focus indicator'
 )
 for e in "${expect[@]}"; do
   grep -qF -- "  $e" "$work/bad.out" || bad "bad: missing failure: $e"
 done
 for c in console page-error request-failed network external-resource broken-link missing-anchor script-ran \
-  hostile-markup script-contract style-contract duplicate-id a11y keyboard; do
+  hostile-markup script-contract style-contract duplicate-id a11y overflow keyboard; do
   grep -q "^  $c: [0-9]" "$work/bad.out" || bad "bad: category $c not in the summary"
 done
 # Nothing else: the pages of the bad site that have no planted problem stay clean.
-grep -q '^pages: *0 clean, 7 with failures$' "$work/bad.out" || bad "bad: expected all 7 pages to fail"
+grep -q '^pages: *0 clean, 9 with failures$' "$work/bad.out" || bad "bad: expected all 9 pages to fail"
 if grep -E '^  (setup|load):' "$work/bad.out" >&2; then bad "bad: unexpected setup/load failure"; fi
 
 if [ "$status" -ne 0 ]; then
@@ -64,4 +75,4 @@ if [ "$status" -ne 0 ]; then
   echo "--- bad" >&2; cat "$work/bad.out" >&2
   exit 1
 fi
-echo "selftest: ok (good site passes; bad site fails with ${#expect[@]} expected problems in 14 categories)"
+echo "selftest: ok (good site passes; bad site fails with ${#expect[@]} expected problems in 15 categories)"

@@ -196,31 +196,44 @@ impl<'a> Cx<'a> {
     fn collect(&self, root: &SyntaxNode, text: &str, facts: &mut NixFacts) {
         let selects = text.contains("odules");
         let rooted = text.contains("self");
-        let mut kinds = vec![NODE_PATH_REL];
+        let mut kinds = vec![NODE_PATH_REL, NODE_PATH_ABS];
         if selects {
             kinds.extend([NODE_SELECT, NODE_WITH]);
         }
         if rooted {
-            kinds.extend([NODE_PATH_ABS, NODE_STRING]);
+            kinds.push(NODE_STRING);
         }
         for node in find(root, &kinds) {
             let start = match node.kind() {
                 NODE_PATH_ABS | NODE_STRING => match paths::rooted_start(&node) {
                     Some(start) => Some(start),
-                    None => continue,
+                    None => {
+                        // `/etc/nixos/x.nix` imported: outside the repository.
+                        if node.kind() == NODE_PATH_ABS && import_context(&path_expr(&node)).is_some() {
+                            facts.outside.push((self.line(&node), path_expr(&node).text().to_string()));
+                        }
+                        continue;
+                    }
                 },
                 _ => None,
             };
             match node.kind() {
                 NODE_PATH_REL | NODE_PATH_ABS | NODE_STRING => {
                     let expr = path_expr(start.as_ref().unwrap_or(&node));
-                    if let Some(path) = self.path_of(&expr) {
-                        let in_imports = import_context(&expr).is_some();
-                        let line = self.line(&node);
-                        if let Some(tree) = self.tree(&expr, &path, line) {
-                            facts.trees.push(tree);
+                    let in_imports = import_context(&expr).is_some();
+                    let line = self.line(&node);
+                    match self.path_of(&expr) {
+                        Some(path) => {
+                            if let Some(tree) = self.tree(&expr, &path, line) {
+                                facts.trees.push(tree);
+                            }
+                            facts.paths.push(PathRef { path, line, in_imports });
                         }
-                        facts.paths.push(PathRef { path, line, in_imports });
+                        // A relative path that climbs above the root.
+                        None if in_imports && self.leaves_root(&expr) => {
+                            facts.outside.push((line, expr.text().to_string()));
+                        }
+                        None => {}
                     }
                 }
                 NODE_WITH => {

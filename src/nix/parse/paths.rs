@@ -24,6 +24,13 @@ impl<'a> Cx<'a> {
             None => resolve(self.dir, &raw),
         }
     }
+
+    /// Does a path expression that [`Cx::path_of`] could not resolve climb
+    /// above the repository's root (rather than hold an interpolation it
+    /// cannot evaluate)?
+    pub(super) fn leaves_root(&self, expr: &SyntaxNode) -> bool {
+        self.eval_path(expr, 0).is_some_and(|raw| !raw.starts_with('/') && resolve(self.dir, &raw).is_none())
+    }
 }
 
 /// Join a relative path to a folder, `/`-separated, with `.` and `..`

@@ -323,6 +323,9 @@ fn history(c: &ChangeHistory) -> HistoryView {
         dates,
         renamed_from: (!c.renamed_from.is_empty()).then(|| c.renamed_from.join(" → ")),
         stale: c.stale,
-        chart: (points.len() > 1).then(|| svg::burnup(&points, &format!("Tasks of {} over time", c.id))),
+        chart: (points.len() > 1).then(|| {
+            let caption = format!("Tasks of {} over time", c.id);
+            super::common::wide_and_narrow(svg::burnup(&points, &caption), svg::burnup_narrow(&points, &caption))
+        }),
     }
 }

@@ -95,6 +95,14 @@ pub(super) mod filters {
     }
 }
 
+/// A diagram drawn twice, wide and for a phone (`svg::gantt` and
+/// `svg::gantt_narrow`, ...): the stylesheet shows the one that suits the
+/// screen (`.wide`, `.narrow`); the other is `display: none`, for screen
+/// readers too. Both are SVG from `render::svg`, which escapes its text.
+pub(super) fn wide_and_narrow(wide: String, narrow: String) -> String {
+    format!("<div class=\"wide\">{wide}</div>\n<div class=\"narrow\">{narrow}</div>")
+}
+
 /// A progress bar: `percent` wide, with a text label; the `bar` macro of
 /// `templates/site/partials/macros.html` draws it.
 pub(super) struct Bar {

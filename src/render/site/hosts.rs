@@ -1,11 +1,12 @@
 //! `hosts.html` and `hosts/<name>.html`: which hosts run which module
 //! folders, and each host's changes and modules.
 
-use super::common::{ChangeLink, Layout, Links, filters, host_path, layout};
+use super::common::{ChangeLink, Layout, Links, filters, host_path, layout, wide_and_narrow};
 use super::{SiteHost, SiteHosts, SiteInput};
-use crate::render::svg::{self, SvgEdge, SvgGroup, SvgNode};
+use crate::nix::{HostFolders, folder_groups};
+use crate::render::svg::{self, MapCard, MapFolder, MapHost};
 use askama::Template;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 #[derive(Template)]
 #[template(path = "site/hosts.html")]
@@ -13,6 +14,8 @@ struct HostsPage<'a> {
     layout: Layout,
     /// Hosts and module folders, as SVG.
     drawing: String,
+    /// The colours the drawing uses: class, words, wide drawing only.
+    legend: Vec<(&'static str, &'static str, bool)>,
     rows: Vec<HostRow>,
     /// Changes that are work on every host alike, under their headings.
     shared: Vec<(&'static str, HostChanges<'a>)>,
@@ -39,58 +42,75 @@ struct HostPage<'a> {
 /// Changes whose code a host runs, each with the files of it the host runs.
 type HostChanges<'a> = Vec<(ChangeLink, &'a [String])>;
 
+/// The colours of the hosts drawing: class, words, and whether only the
+/// wide drawing has it (the phone's has no host boxes), in the legend's order.
+const LEGEND: [(&str, &str, bool); 4] = [
+    ("planned", "host (select one to open its page)", true),
+    ("inprogress", "open work: a change still open touches the folder", false),
+    ("complete", "finished work: only finished changes touch it", false),
+    ("untouched", "untouched: no change touches it", false),
+];
+
+/// A folder's colour and what it means.
+fn folder_class(work: Option<bool>) -> (&'static str, &'static str) {
+    match work {
+        Some(true) => ("inprogress", "open work"),
+        Some(false) => ("complete", "finished work"),
+        None => ("untouched", "no change touches it"),
+    }
+}
+
+/// The hosts and their folders as the drawing shows them: the hosts, then a
+/// card per group of folders the same hosts run, a row per top-level
+/// folder in it. Also the classes it uses.
+fn drawing(architecture: &[HostFolders]) -> (Vec<MapHost>, Vec<MapCard>, BTreeSet<&'static str>) {
+    let hosts: Vec<MapHost> =
+        architecture.iter().map(|h| MapHost { label: h.host.clone(), href: Some(host_path(&h.host)) }).collect();
+    let mut used = BTreeSet::from(["planned"]);
+    let cards = folder_groups(architecture)
+        .into_iter()
+        .map(|g| {
+            let title = if g.all {
+                format!("every host ({})", architecture.len())
+            } else {
+                g.hosts.iter().map(|&i| architecture[i].host.as_str()).collect::<Vec<_>>().join(", ")
+            };
+            let rows = g
+                .levels
+                .iter()
+                .map(|(level, folders)| {
+                    let chips = folders
+                        .iter()
+                        .map(|(f, work)| {
+                            let (class, meaning) = folder_class(*work);
+                            used.insert(class);
+                            let label = match f.strip_prefix(level.as_str()).and_then(|r| r.strip_prefix('/')) {
+                                Some(rest) => format!("{rest}/"),
+                                None => "*.nix".to_owned(),
+                            };
+                            let path = if f == "." { "the repository root".to_owned() } else { format!("{f}/") };
+                            MapFolder { label, class, title: format!("{path}: {meaning}") }
+                        })
+                        .collect();
+                    (if level == "." { "./".to_owned() } else { format!("{level}/") }, chips)
+                })
+                .collect();
+            MapCard { title, hosts: if g.all { Vec::new() } else { g.hosts }, rows }
+        })
+        .collect();
+    (hosts, cards, used)
+}
+
 /// `hosts.html`: the architecture drawn as SVG and a row per host.
 pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links, hosts: &SiteHosts) -> String {
-    let mut nodes: Vec<SvgNode> = Vec::new();
-    let mut edges: Vec<SvgEdge> = Vec::new();
-    let mut folder_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let groups = vec![SvgGroup { title: "Hosts".into() }, SvgGroup { title: "Module folders".into() }];
-    for h in &hosts.architecture {
-        nodes.push(SvgNode {
-            label: h.host.clone(),
-            sublabel: String::new(),
-            class: "planned",
-            href: Some(host_path(&h.host)),
-            group: Some(0),
-            title: format!("host {}", h.host),
-        });
-    }
-    for (i, h) in hosts.architecture.iter().enumerate() {
-        for (folder, work) in &h.folders {
-            let n = *folder_index.entry(folder.as_str()).or_insert_with(|| {
-                nodes.push(SvgNode {
-                    label: format!("{folder}/"),
-                    sublabel: String::new(),
-                    class: "archived",
-                    href: None,
-                    group: Some(1),
-                    title: String::new(),
-                });
-                nodes.len() - 1
-            });
-            match work {
-                Some(true) => nodes[n].class = "inprogress",
-                Some(false) if nodes[n].class != "inprogress" => nodes[n].class = "complete",
-                _ => {}
-            }
-            edges.push(SvgEdge { from: i, to: n, dashed: false });
-        }
-    }
-    for n in nodes.iter_mut().filter(|n| n.group == Some(1)) {
-        n.title = format!(
-            "{}: {}",
-            n.label,
-            match n.class {
-                "inprogress" => "open work",
-                "complete" => "finished work",
-                _ => "no change touches it",
-            }
-        );
-    }
-    let drawing = svg::dependency_graph(&nodes, &edges, &groups, "Hosts and the module folders their builds run");
+    let (map_hosts, cards, used) = drawing(&hosts.architecture);
+    let caption = "Hosts and the module folders their builds run";
+    let drawing =
+        wide_and_narrow(svg::host_map(&map_hosts, &cards, caption), svg::host_map_narrow(&map_hosts, &cards, caption));
     HostsPage {
         layout: layout("", name, &input.source, true, "hosts.html"),
         drawing,
+        legend: LEGEND.iter().filter(|(class, _, _)| used.contains(class)).copied().collect(),
         rows: hosts
             .hosts
             .iter()

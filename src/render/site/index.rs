@@ -26,6 +26,16 @@ struct IndexPage {
     /// A change and the changes it waits for.
     blocked: Vec<(ChangeLink, Vec<ChangeLink>)>,
     recent: Vec<Entry>,
+    /// What was done, when no change is open.
+    done: Option<DoneView>,
+}
+
+/// A finished project's lead: a sentence, then a row per phase or month.
+struct DoneView {
+    sentence: String,
+    by: &'static str,
+    /// Name, changes, tasks, when archived.
+    rows: Vec<[String; 4]>,
 }
 
 struct PhaseCard {
@@ -88,7 +98,20 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         text: None,
         note: format!("({} {})", c.word(), c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string())),
     }));
+    let done = r.done().map(|d| DoneView {
+        sentence: d.sentence(),
+        by: if d.by_phase { "Phase" } else { "Month" },
+        rows: d
+            .groups
+            .iter()
+            .map(|g| {
+                let name = g.title.clone().unwrap_or_else(|| "Not in a phase".to_owned());
+                [name, g.changes.to_string(), format!("{}/{}", g.tasks.done, g.tasks.total), g.span()]
+            })
+            .collect(),
+    });
     IndexPage {
+        done,
         layout: layout("", name, &input.source, input.hosts.is_some(), "index.html"),
         title: r.title.clone(),
         summary: r.summary.clone(),

@@ -2,11 +2,21 @@
 //! history.
 
 use super::SiteInput;
-use super::common::{Entry, Layout, Links, filters, layout, slug};
-use crate::analyse::history::{BurnPoint, Presence};
+use super::common::{Entry, Layout, Links, filters, layout, slug, wide_and_narrow};
+use crate::analyse::history::BurnPoint;
+use crate::analyse::timeline::{self, RowKind};
 use crate::render::svg::{self, BurnupPoint, GanttRow};
 use askama::Template;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The colours of the timeline's bars, in the legend's order.
+const LEGEND: [(&str, &str); 5] = [
+    ("complete", "complete"),
+    ("inprogress", "in progress"),
+    ("planned", "planned: no tasks yet, or a phase's planned dates"),
+    ("archived", "archived"),
+    ("forecast", "forecast, p50 to p80"),
+];
 
 #[derive(Template)]
 #[template(path = "site/timeline.html")]
@@ -17,6 +27,8 @@ struct TimelinePage {
     project_chart: String,
     phases: Vec<(String, String, String)>,
     gantt: Option<String>,
+    /// The colours the timeline uses: class and words.
+    legend: Vec<(&'static str, &'static str)>,
     stale: Vec<Entry>,
     stale_days: u32,
     reference: String,
@@ -36,6 +48,7 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
         project_chart: String::new(),
         phases: Vec::new(),
         gantt: None,
+        legend: Vec::new(),
         stale: Vec::new(),
         stale_days: 0,
         reference: String::new(),
@@ -61,56 +74,39 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => String::new(),
         }
     );
-    page.project_chart = svg::burnup(&burnup_points(&h.project), &format!("Burn-up of {name}"));
+    let chart = |points: &[BurnupPoint], caption: &str| {
+        wide_and_narrow(svg::burnup(points, caption), svg::burnup_narrow(points, caption))
+    };
+    page.project_chart = chart(&burnup_points(&h.project), &format!("Burn-up of {name}"));
     page.phases = h
         .phases
         .iter()
         .filter(|p| !p.series.is_empty())
         .map(|p| {
-            let chart = svg::burnup(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
+            let chart = chart(&burnup_points(&p.series), &format!("Burn-up of the phase {}", p.title));
             (format!("phase-{}", slug(&p.id)), p.title.clone(), chart)
         })
         .collect();
-    // Rows: each phase's planned span, then its changes by start date.
+    // Rows (analyse::timeline): open work row by row, finished work folded.
     let r = input.roadmap;
-    let phase_of: BTreeMap<&str, &str> =
-        r.phases.iter().flat_map(|p| p.changes.iter().map(move |c| (c.id.as_str(), p.title.as_str()))).collect();
-    let mut rows: Vec<(usize, String, GanttRow)> = Vec::new();
-    for (i, p) in r.phases.iter().enumerate() {
-        if let (Some(s), Some(e)) = (&p.start, &p.end) {
-            rows.push((
-                i,
-                String::new(),
-                GanttRow {
-                    label: format!("{} (planned)", p.title),
-                    start: *s,
-                    end: *e,
-                    class: "planned",
+    let phase_slug: BTreeMap<&str, String> = r.phases.iter().map(|p| (p.title.as_str(), slug(&p.id))).collect();
+    // Beside each phase with open work, its forecast: a band from p50 to p80.
+    let mut bands: BTreeMap<&str, GanttRow> = BTreeMap::new();
+    if let Some(f) = input.forecast {
+        for p in &r.phases {
+            let Some(fp) = f.phases.iter().find(|x| x.id == p.id && x.open > 0) else { continue };
+            if let (Some(p50), Some(p80)) = (fp.estimate.p50, fp.estimate.p80) {
+                let row = GanttRow {
+                    label: format!("{} (forecast p50–p80)", p.title),
+                    start: p50,
+                    end: p80,
+                    class: "forecast",
                     milestone: false,
                     href: Some(format!("index.html#phase-{}", slug(&p.id))),
                     section: p.title.clone(),
-                },
-            ));
-        }
-    }
-    // Beside each phase with open work, its forecast: a band from p50 to p80.
-    if let Some(f) = input.forecast {
-        for (i, p) in r.phases.iter().enumerate() {
-            let Some(fp) = f.phases.iter().find(|x| x.id == p.id && x.open > 0) else { continue };
-            if let (Some(p50), Some(p80)) = (fp.estimate.p50, fp.estimate.p80) {
-                rows.push((
-                    i,
-                    String::new(),
-                    GanttRow {
-                        label: format!("{} (forecast p50–p80)", p.title),
-                        start: p50,
-                        end: p80,
-                        class: "forecast",
-                        milestone: false,
-                        href: Some(format!("index.html#phase-{}", slug(&p.id))),
-                        section: p.title.clone(),
-                    },
-                ));
+                    note: format!("forecast for {}: p50 {p50}, p80 {p80}", p.title),
+                };
+                bands.insert(p.title.as_str(), row);
             }
         }
         page.forecast = Some(match &f.throughput {
@@ -122,42 +118,59 @@ pub(super) fn page(input: &SiteInput<'_>, name: &str, links: &Links) -> String {
             None => format!("No forecast: {}.", f.project.basis),
         });
     }
-    let order: BTreeMap<&str, usize> = r.phases.iter().enumerate().map(|(i, p)| (p.title.as_str(), i)).collect();
-    for c in h.changes.iter().filter(|c| c.presence != Presence::Removed) {
-        let Some(start) = c.created.day else { continue };
-        let end = [&c.archived, &c.completed].into_iter().flatten().find_map(|e| e.day);
-        let class = match (c.presence, &c.completed) {
-            (Presence::Archived, _) => "archived",
-            (_, Some(_)) => "complete",
-            // Tasks written, checked or not: in progress, as everywhere else.
-            _ if c.first_checked.is_some() || c.series.last().is_some_and(|p| p.total > 0) => "inprogress",
-            _ => "planned",
+    let mut rows: Vec<GanttRow> = Vec::new();
+    let mut section: Option<String> = None;
+    for t in timeline::rows(&timeline::phases(r), h) {
+        let phase_href = phase_slug.get(t.section.as_str()).map(|s| format!("index.html#phase-{s}"));
+        // The state is the bar's colour (and the legend's); the tooltip says it.
+        let (class, note, href) = match &t.kind {
+            RowKind::Planned => ("planned", "planned dates".to_owned(), phase_href.clone()),
+            RowKind::Open { id, tasks, stale } => {
+                let (class, note) = match (tasks, stale) {
+                    (false, _) => ("planned", "planned, no tasks yet"),
+                    (true, true) => ("inprogress", "in progress, stale"),
+                    (true, false) => ("inprogress", "in progress"),
+                };
+                (class, note.to_owned(), links.by_id.get(id).cloned())
+            }
+            RowKind::Folded { count, open: true } => (
+                "inprogress",
+                format!("{count} open changes worked on longest ago, folded (the dashboard lists them)"),
+                phase_href.clone(),
+            ),
+            RowKind::Folded { count, .. } => (
+                "complete",
+                format!("{count} finished, folded (the archive lists them)"),
+                Some(phase_href.clone().unwrap_or_else(|| "archive.html".to_owned())),
+            ),
         };
-        let end = end.or(c.last_activity.day).unwrap_or(start);
-        let section = match phase_of.get(c.id.as_str()) {
-            Some(t) => (*t).to_owned(),
-            None if c.presence == Presence::Archived => "Archived".to_owned(),
-            None => "Unplanned".to_owned(),
+        let row = GanttRow {
+            label: t.label.clone(),
+            start: t.start,
+            end: t.end,
+            class,
+            milestone: false,
+            href,
+            section: t.section.clone(),
+            note,
         };
-        let rank = order.get(section.as_str()).copied().unwrap_or(usize::MAX - usize::from(section == "Archived"));
-        let open = c.completed.is_none() && c.presence == Presence::Active;
-        rows.push((
-            rank,
-            start.to_string(),
-            GanttRow {
-                label: if open { format!("{} (active)", c.id) } else { c.id.clone() },
-                start,
-                end,
-                class,
-                milestone: false,
-                href: links.by_id.get(&c.id).cloned(),
-                section,
-            },
-        ));
+        // A phase's band goes after its planned span, or first in its section.
+        let entering = section.as_deref() != Some(row.section.as_str());
+        section = Some(row.section.clone());
+        let planned = t.kind == RowKind::Planned;
+        if entering && !planned {
+            rows.extend(bands.remove(row.section.as_str()));
+        }
+        rows.push(row);
+        if planned {
+            rows.extend(bands.remove(t.section.as_str()));
+        }
     }
-    rows.sort_by(|a, b| (a.0, &a.1, &a.2.label).cmp(&(b.0, &b.1, &b.2.label)));
-    let rows: Vec<GanttRow> = rows.into_iter().map(|r| r.2).collect();
-    page.gantt = (!rows.is_empty()).then(|| svg::gantt(&rows, "When each change was worked on, from git history"));
+    let caption = "When each change was worked on, from git history";
+    page.gantt =
+        (!rows.is_empty()).then(|| wide_and_narrow(svg::gantt(&rows, caption), svg::gantt_narrow(&rows, caption)));
+    let used: BTreeSet<&str> = rows.iter().map(|r| r.class).collect();
+    page.legend = LEGEND.iter().filter(|(class, _)| used.contains(class)).copied().collect();
     page.stale = h
         .changes
         .iter()

@@ -14,12 +14,14 @@
 //! # Drawing
 //!
 //! A fixed `viewBox` of 720 × 260 with `width="100%"` and no height, so the
-//! chart scales down with a phone's screen and keeps its aspect ratio. Each
+//! chart scales down with the page and keeps its aspect ratio; 400 × 260
+//! for a phone ([`burnup_narrow`]). Each
 //! point is a column one calendar day wide, `x` linear in days from the first
 //! point's day to the end of the last point's day: a value holds until the
 //! next point (step lines), and one point, or all on one day, fill a single
-//! column. Done is a filled step area (`--bar`) with a line on top, the scope
-//! (total) a step line (`--scope`). The `y` axis has 3 to 6 ticks at 1, 2 or
+//! column. Done and the scope (total) are two step lines, done solid
+//! (`--bar`), the scope dashed (`--scope`): work taken out of the scope
+//! lowers the scope line and leaves done where it was. The `y` axis has 3 to 6 ticks at 1, 2 or
 //! 5 × 10^k from 0; the `x` axis ticks days or weeks (`03-14`), months
 //! (`2024-03`) or years (`2024`), whichever is the finest whose labels stay
 //! apart. A legend names the two series and the last values are written at
@@ -31,8 +33,8 @@
 //! `<style data-spec="">` rules wrapped in `:where(#id …)` (zero specificity,
 //! this SVG only) read `--bar`, `--scope`, `--text`, `--muted` and `--grid`,
 //! with fallbacks that suit light and dark pages. Essential paint (lines
-//! stroked and text filled in `currentColor`, transparent hit areas, a faint
-//! done area) is also given as presentation attributes, which any style rule
+//! stroked and text filled in `currentColor`, transparent hit areas) is
+//! also given as presentation attributes, which any style rule
 //! overrides, so the chart still reads if the style is stripped. The root is
 //! `role="group"`, labelled by a `<title>` (the caption) and described by a
 //! `<desc>` that sums the data up in words. Each point's column is an invisible
@@ -40,7 +42,8 @@
 //! [`MAX_TITLED`] points an evenly thinned subset is titled (always the first
 //! and the last), each rect covering the columns up to the next titled point.
 
-use super::{Fnv, base_css, clean, month_starts, nothing, num, text_px};
+use super::axis::{TICK_PX, date_ticks};
+use super::{Fnv, NARROW_WIDTH, base_css, clean, nothing, num, text_px};
 use crate::model::Day;
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -65,16 +68,13 @@ const HEIGHT: f64 = 260.0;
 const MARGIN: f64 = 12.0;
 const PLOT_TOP: f64 = 36.0;
 const PLOT_BOTTOM: f64 = 232.0;
-/// Pixels per terminal cell: 11px tick labels (dates), 12px text; numbers
-/// are estimated wider (a digit is about 0.64 em, 0.7 em in bold).
-const TICK_PX: f64 = 6.6;
+/// Pixels per terminal cell of 12px text; numbers are estimated wider (a
+/// digit is about 0.64 em, 0.7 em in bold).
 const TEXT_PX: f64 = 7.2;
 const TICK_DIGIT_PX: f64 = 7.0;
 const BOLD_DIGIT_PX: f64 = 8.4;
 /// The plot stays at least this wide, whatever the labels.
 const MIN_PLOT_W: f64 = 160.0;
-/// Minimum distance between two date ticks.
-const MIN_TICK_GAP: f64 = 64.0;
 const CAPTION: &str = "Burn-up chart";
 
 /// A point of the cleaned series.
@@ -118,91 +118,6 @@ fn nice_ticks(max: u64) -> (u128, u128) {
         }
         magnitude *= 10;
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Day,
-    Week,
-    Month,
-    Year,
-}
-
-/// Date tick steps, finest first.
-const DATE_STEPS: &[(Unit, i64)] = &[
-    (Unit::Day, 1),
-    (Unit::Day, 2),
-    (Unit::Week, 1),
-    (Unit::Week, 2),
-    (Unit::Month, 1),
-    (Unit::Month, 2),
-    (Unit::Month, 3),
-    (Unit::Month, 6),
-    (Unit::Year, 1),
-    (Unit::Year, 2),
-    (Unit::Year, 5),
-    (Unit::Year, 10),
-    (Unit::Year, 20),
-    (Unit::Year, 50),
-    (Unit::Year, 100),
-    (Unit::Year, 200),
-    (Unit::Year, 500),
-    (Unit::Year, 1000),
-    (Unit::Year, 2000),
-    (Unit::Year, 5000),
-];
-
-/// Ticks for the days `lo..hi` at `ppd` pixels a day: (day, label) for the
-/// finest step of [`DATE_STEPS`] whose ticks stay far enough apart for their
-/// labels (shortest month and year counted). Days and weeks (on Mondays) are
-/// labelled `MM-DD`, months `YYYY-MM` (on the first), years `YYYY`.
-fn date_ticks(lo: Day, hi: Day, ppd: f64) -> Vec<(Day, String)> {
-    let (unit, step) = DATE_STEPS
-        .iter()
-        .copied()
-        .find(|&(unit, step)| {
-            let (days, cells) = match unit {
-                Unit::Day => (1, 5),
-                Unit::Week => (7, 5),
-                Unit::Month => (28, 7),
-                Unit::Year => (365, 4),
-            };
-            (days * step) as f64 * ppd >= (cells as f64 * TICK_PX + 16.0).max(MIN_TICK_GAP)
-        })
-        .unwrap_or((Unit::Year, 10_000));
-    let mut ticks = Vec::new();
-    match unit {
-        Unit::Day | Unit::Week => {
-            // Weeks start on Mondays, every `step` weeks from Monday
-            // 1970-01-05.
-            let monday = Day::from_number(4);
-            let (first, stride) =
-                if unit == Unit::Day { (lo, step) } else { (lo.plus(monday.since(lo).rem_euclid(7 * step)), 7 * step) };
-            let mut d = first;
-            while d < hi {
-                ticks.push((d, format!("{:02}-{:02}", d.month(), d.day_of_month())));
-                d = d.plus(stride);
-            }
-        }
-        Unit::Month => {
-            ticks.extend(month_starts(lo, hi, step).map(|d| (d, format!("{:04}-{:02}", d.year(), d.month()))));
-        }
-        Unit::Year => {
-            let y0 = lo.year();
-            let mut y = y0 + (-y0).rem_euclid(step);
-            loop {
-                let d = Day::from_ymd(y, 1, 1).expect("January 1st is a day");
-                if d >= hi {
-                    break;
-                }
-                if d >= lo {
-                    ticks.push((d, format!("{y:04}")));
-                }
-                y += step;
-            }
-        }
-    }
-    ticks
 }
 
 /// The data in one sentence, for `<desc>`.
@@ -273,18 +188,16 @@ fn step_path(x0: f64, y0: f64, runs: impl Iterator<Item = (f64, f64)>) -> String
     d
 }
 
-fn burnup_css(id: &str) -> String {
-    let mut css = base_css(id);
+fn burnup_css(id: &str, width: f64) -> String {
+    let mut css = base_css(id, width);
     let _ = write!(
         css,
         ":where(#{id} .grid){{stroke:var(--grid,rgba(128,128,128,.25));stroke-width:1}}\n\
          :where(#{id} .axis-line){{stroke:var(--muted,#868e96);stroke-width:1}}\n\
          :where(#{id} .tick){{font-size:11px;fill:var(--muted,currentColor)}}\n\
          :where(#{id} .tick-mark){{stroke:var(--muted,#868e96);stroke-width:1}}\n\
-         :where(#{id} .done-area){{fill:var(--bar,#2f9e44);fill-opacity:.3;stroke:none}}\n\
-         :where(#{id} .done-line){{fill:none;stroke:var(--bar,#2f9e44);stroke-width:2}}\n\
-         :where(#{id} .scope-line){{fill:none;stroke:var(--scope,#6f86b3);stroke-width:2}}\n\
-         :where(#{id} .swatch-done){{fill:var(--bar,#2f9e44);fill-opacity:.3;stroke:var(--bar,#2f9e44);stroke-width:2}}\n\
+         :where(#{id} .done-line){{fill:none;stroke:var(--bar,#2f9e44);stroke-width:2.5}}\n\
+         :where(#{id} .scope-line){{fill:none;stroke:var(--scope,#6f86b3);stroke-width:2;stroke-dasharray:6 3}}\n\
          :where(#{id} .end-label){{font-weight:600}}\n\
          :where(#{id} .hit){{fill:transparent;stroke:none}}\n\
          :where(#{id} .hit:hover){{fill:rgba(128,128,128,.18)}}\n"
@@ -292,19 +205,31 @@ fn burnup_css(id: &str) -> String {
     css
 }
 
-/// A burn-up chart: the total (scope) as a step line, done as a filled step
-/// area beneath it, x = days (linear in calendar days between first and last
-/// point), y = tasks. See the documentation of `svg/burnup.rs`; with no
-/// point, a small SVG says "No history yet".
+/// A burn-up chart: the total (scope) and done as two step lines, x = days
+/// (linear in calendar days between first and last point), y = tasks. See
+/// the documentation of `svg/burnup.rs`; with no point, a small SVG says
+/// "No history yet".
 pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
+    draw(points, caption, WIDTH)
+}
+
+/// The same chart for a phone: [`NARROW_WIDTH`] wide, so its text stays
+/// readable there; fewer date ticks. Its ids differ from
+/// [`burnup`](fn@burnup)'s, so a page can hold both and show one.
+pub fn burnup_narrow(points: &[BurnupPoint], caption: &str) -> String {
+    draw(points, caption, NARROW_WIDTH)
+}
+
+fn draw(points: &[BurnupPoint], caption: &str, width: f64) -> String {
+    let kind = if width < WIDTH { "burnup-narrow" } else { "burnup" };
     let caption = if clean(caption).is_empty() { CAPTION } else { caption };
     let s = series(points);
     let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
-        return nothing("burnup", caption, "No history yet");
+        return nothing("burnup", caption, "No history yet", kind);
     };
 
     let mut hash = Fnv::new();
-    hash.add("burnup");
+    hash.add(kind);
     hash.add(caption);
     let mut buf = String::new();
     for p in &s {
@@ -319,7 +244,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
     let (y_step, y_top) = nice_ticks(max_total);
     let end_label = format!("{} / {}", last.done, last.total);
     let left = (MARGIN + text_px(&y_top.to_string(), TICK_DIGIT_PX) + 8.0).ceil();
-    let right = (WIDTH - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
+    let right = (width - MARGIN - text_px(&end_label, BOLD_DIGIT_PX) - 8.0).floor().max(left + MIN_PLOT_W);
     let (lo, hi) = (first.day, last.day.plus(1));
     let ppd = (right - left) / hi.since(lo) as f64;
     let x = |day: Day| left + day.since(lo) as f64 * ppd;
@@ -334,11 +259,11 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
          width=\"100%\" fill=\"currentColor\" role=\"group\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\">\n\
          <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n\
          <style data-spec=\"\">\n{}</style>\n",
-        num(WIDTH),
+        num(width),
         num(HEIGHT),
         escape::svg(&clean(caption)),
         escape::svg(&describe(&s)),
-        burnup_css(&id)
+        burnup_css(&id, width)
     );
 
     // Axes and grid.
@@ -372,7 +297,7 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
             num(PLOT_BOTTOM),
             num(PLOT_BOTTOM + 4.0)
         );
-        if cx - half >= 0.0 && cx + half <= WIDTH {
+        if cx - half >= 0.0 && cx + half <= width {
             let _ = write!(
                 out,
                 "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
@@ -392,33 +317,31 @@ pub fn burnup(points: &[BurnupPoint], caption: &str) -> String {
 
     // The series.
     let done_runs = || s.iter().enumerate().map(|(i, p)| (y(p.done), end_of(i)));
-    let area = step_path(x(lo), PLOT_BOTTOM, done_runs());
     let done_line = step_path(x(lo), y(first.done), done_runs());
     let scope_line = step_path(x(lo), y(first.total), s.iter().enumerate().map(|(i, p)| (y(p.total), end_of(i))));
     let _ = write!(
         out,
         "<g class=\"series\" aria-hidden=\"true\">\n\
-         <path class=\"done-area\" d=\"{area}V{}Z\" fill-opacity=\"0.3\"/>\n\
-         <path class=\"done-line\" d=\"{done_line}\" fill=\"none\" stroke=\"currentColor\"/>\n\
-         <path class=\"scope-line\" d=\"{scope_line}\" fill=\"none\" stroke=\"currentColor\"/>\n</g>\n",
-        num(PLOT_BOTTOM)
+         <path class=\"scope-line\" d=\"{scope_line}\" fill=\"none\" stroke=\"currentColor\" stroke-dasharray=\"6 3\"/>\n\
+         <path class=\"done-line\" d=\"{done_line}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2.5\"/>\n</g>\n"
     );
 
     // Legend, and the last values at the right end.
     let lx = left;
-    let scope_x = lx + 20.0 + text_px("Done", TEXT_PX) + 18.0;
+    let scope_x = lx + 20.0 + text_px("Done", TEXT_PX) + 16.0;
     let _ = writeln!(
         out,
         "<g class=\"legend\">\
-         <rect class=\"swatch-done\" x=\"{}\" y=\"11\" width=\"14\" height=\"10\" fill-opacity=\"0.3\"/>\
+         <line class=\"done-line\" x1=\"{}\" y1=\"16\" x2=\"{}\" y2=\"16\" stroke=\"currentColor\" stroke-width=\"2.5\"/>\
          <text x=\"{}\" y=\"20\">Done</text>\
-         <line class=\"scope-line\" x1=\"{}\" y1=\"16\" x2=\"{}\" y2=\"16\" stroke=\"currentColor\"/>\
+         <line class=\"scope-line\" x1=\"{}\" y1=\"16\" x2=\"{}\" y2=\"16\" stroke=\"currentColor\" stroke-dasharray=\"6 3\"/>\
          <text x=\"{}\" y=\"20\">Scope</text></g>",
         num(lx),
+        num(lx + 14.0),
         num(lx + 20.0),
         num(scope_x),
-        num(scope_x + 14.0),
-        num(scope_x + 20.0)
+        num(scope_x + 18.0),
+        num(scope_x + 24.0)
     );
     let label_y = (y(last.done) + 4.0).clamp(PLOT_TOP + 8.0, PLOT_BOTTOM);
     let _ = writeln!(
@@ -570,13 +493,15 @@ mod tests {
         assert_eq!(titles(&svg), ["2024-03-14: 40 of 120 tasks done"]);
         assert!(svg.contains(">03-14</text>"));
         assert!(svg.contains(">40 / 120</text>"));
-        // The column spans the plot: the hit rect, the area and the lines reach the right end.
+        // The column spans the plot: the hit rect and both lines reach the right end.
         let right = svg.split("class=\"axis-line\" x1=\"").nth(1).unwrap();
         let (left, right) =
             (right.split('"').next().unwrap(), right.split("x2=\"").nth(1).unwrap().split('"').next().unwrap());
         assert!(svg.contains(&format!("<rect class=\"hit\" x=\"{left}\"")));
-        assert!(svg.contains(&format!("H{right}V232Z")));
-        assert!(svg.contains(&format!("class=\"scope-line\" d=\"M{left},")));
+        assert!(svg.contains(&format!("class=\"scope-line\" d=\"M{left},75.2H{right}\"")));
+        assert!(svg.contains(&format!("class=\"done-line\" d=\"M{left},179.7H{right}\"")));
+        // Two lines, no filled area.
+        assert!(!svg.contains("Z\""));
         // Several points on one day: the same single column, the last given.
         let svg = burnup(&[pt("2024-03-14", 1, 2), pt("2024-03-14", 40, 120)], "One");
         assert_eq!(titles(&svg), ["2024-03-14: 40 of 120 tasks done"]);
@@ -631,45 +556,6 @@ mod tests {
             }
             assert!([1, 2, 5].contains(&m), "{max}: step {step}");
         }
-    }
-
-    /// Ticks for the span `from..=to` at the chart's usual plot width.
-    fn ticks_for(from: (i64, u32, u32), to: (i64, u32, u32)) -> Vec<(Day, String)> {
-        let lo = ymd(from.0, from.1, from.2);
-        let hi = ymd(to.0, to.1, to.2).plus(1);
-        let ppd = 600.0 / hi.since(lo) as f64;
-        let ticks = date_ticks(lo, hi, ppd);
-        // Never overlapping: neighbours further apart than their labels.
-        for w in ticks.windows(2) {
-            let gap = w[1].0.since(w[0].0) as f64 * ppd;
-            assert!(gap >= (text_px(&w[0].1, TICK_PX) + text_px(&w[1].1, TICK_PX)) / 2.0 + 8.0, "{w:?}");
-        }
-        assert!(ticks.iter().all(|t| (lo..hi).contains(&t.0)));
-        ticks
-    }
-
-    #[test]
-    fn date_ticks_by_span() {
-        let labels = |t: Vec<(Day, String)>| t.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
-        // 5 days: every day.
-        assert_eq!(labels(ticks_for((2024, 3, 12), (2024, 3, 16))), ["03-12", "03-13", "03-14", "03-15", "03-16"]);
-        // 90 days: every other Monday.
-        let t = ticks_for((2024, 1, 3), (2024, 4, 1));
-        assert_eq!(labels(t.clone()), ["01-08", "01-22", "02-05", "02-19", "03-04", "03-18", "04-01"]);
-        assert!(t.iter().all(|(d, _)| (d.number() - 4).rem_euclid(7) == 0), "Mondays");
-        // 3 years: every six months.
-        assert_eq!(
-            labels(ticks_for((2022, 2, 10), (2025, 2, 9))),
-            ["2022-07", "2023-01", "2023-07", "2024-01", "2024-07", "2025-01"]
-        );
-        // A century: years.
-        let t = labels(ticks_for((1950, 6, 1), (2050, 1, 1)));
-        assert_eq!(t.first().map(String::as_str), Some("1960"));
-        assert!(t.iter().all(|l| l.len() == 4 && l.ends_with('0')));
-        // One day: one tick.
-        assert_eq!(labels(ticks_for((2024, 2, 29), (2024, 2, 29))), ["02-29"]);
-        // The widest span `Day::parse` allows.
-        assert!(!ticks_for((0, 1, 1), (9999, 12, 31)).is_empty());
     }
 
     #[test]
@@ -749,5 +635,17 @@ mod tests {
             "M10,100H30V50H40"
         );
         assert_eq!(step_path(0.0, 0.0, [(0.04, 0.01)].into_iter()), "M0,0");
+    }
+
+    #[test]
+    fn the_narrow_chart_has_its_own_ids() {
+        let (wide, narrow) = (burnup(&sample(), "B"), burnup_narrow(&sample(), "B"));
+        well_formed(&narrow);
+        assert!(narrow.contains("viewBox=\"0 0 400 260\""));
+        assert_ne!(id_of(&wide), id_of(&narrow));
+        assert_eq!(titles(&wide), titles(&narrow));
+        assert_ne!(id_of(&burnup(&[], "B")), id_of(&burnup_narrow(&[], "B")));
+        // Fewer date ticks, none cut at the right edge.
+        assert!(narrow.matches("class=\"tick\" x=").count() < wide.matches("class=\"tick\" x=").count());
     }
 }

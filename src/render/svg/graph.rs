@@ -4,7 +4,8 @@
 
 use super::layout::{LINE, PAD_TOP, group_title, layout};
 use super::{
-    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, class_name, clean, nothing, num, open_svg, safe_href,
+    Fnv, STATUS_CLASSES, SvgEdge, SvgGroup, SvgNode, base_css, box_css, class_name, clean, nothing, num, open_svg,
+    safe_href,
 };
 use crate::render::escape;
 use std::fmt::Write as _;
@@ -27,8 +28,8 @@ fn path_data(points: &[(f64, f64)]) -> String {
     d
 }
 
-fn graph_css(id: &str) -> String {
-    let mut css = base_css(id);
+fn graph_css(id: &str, width: f64) -> String {
+    let mut css = base_css(id, width);
     let _ = write!(
         css,
         ":where(#{id} .group-box){{fill:var(--group-bg,rgba(128,128,128,.08));\
@@ -42,13 +43,7 @@ fn graph_css(id: &str) -> String {
          :where(#{id} .label){{font-weight:600}}\n\
          :where(#{id} .sublabel){{font-size:11px}}\n"
     );
-    for (name, bg, border, fg) in STATUS_CLASSES {
-        let _ = writeln!(
-            css,
-            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
-             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
-        );
-    }
+    box_css(&mut css, id, STATUS_CLASSES);
     let _ = write!(
         css,
         ":where(#{id} .missing>.box){{stroke-dasharray:4 3}}\n\
@@ -62,8 +57,20 @@ fn graph_css(id: &str) -> String {
 /// dependency to the change that waits for it (dashed when asked), and a
 /// labelled band per group. The layout is described in `svg/layout.rs`.
 pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup], caption: &str) -> String {
+    dependency_graph_sized(nodes, edges, groups, caption).0
+}
+
+/// [`dependency_graph`] and the width of the drawing in user units (CSS
+/// pixels at full size): a page can tell from it how much the drawing would
+/// shrink to fit its column, and draw it in parts instead.
+pub fn dependency_graph_sized(
+    nodes: &[SvgNode],
+    edges: &[SvgEdge],
+    groups: &[SvgGroup],
+    caption: &str,
+) -> (String, f64) {
     if nodes.is_empty() {
-        return nothing("graph", caption, "Nothing to draw");
+        return (nothing("graph", caption, "Nothing to draw", "graph"), 240.0);
     }
     let mut hash = Fnv::new();
     hash.add("graph");
@@ -88,7 +95,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" \
          markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">\
          <path class=\"arrowhead\" d=\"M0,0L10,5L0,10z\"/></marker></defs>\n<style data-spec=\"\">\n{}</style>\n",
-        graph_css(&id)
+        graph_css(&id, lay.width)
     );
 
     if !lay.boxes.is_empty() {
@@ -96,10 +103,13 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         for b in &lay.boxes {
             let r = b.rect;
             let title = group_title(&groups[b.group]);
+            // Cut short: the whole title as the tooltip.
+            let full = clean(&groups[b.group].title);
+            let whole = if title == full { String::new() } else { format!("<title>{}</title>", escape::svg(&full)) };
             let _ = writeln!(
                 out,
                 "<g class=\"group\"><rect class=\"group-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>\
-                 <text class=\"group-title\" x=\"{}\" y=\"{}\">{}</text></g>",
+                 <text class=\"group-title\" x=\"{}\" y=\"{}\">{whole}{}</text></g>",
                 num(r.x),
                 num(r.y),
                 num(r.w),
@@ -175,7 +185,7 @@ pub fn dependency_graph(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup
         out.push('\n');
     }
     out.push_str("</g>\n</svg>");
-    out
+    (out, lay.width)
 }
 
 #[cfg(test)]
@@ -239,5 +249,17 @@ mod tests {
         let svg = dependency_graph(&nodes, &edges, &groups, "big");
         well_formed(&svg);
         assert_eq!(svg.matches("<g class=\"node ").count(), 1000);
+    }
+
+    #[test]
+    fn cut_titles_keep_their_text_as_a_tooltip() {
+        let (nodes, edges, mut groups) = sample();
+        let long = "A phase whose title goes on well past the sixty cells a band can show in its corner";
+        groups[0].title = long.into();
+        let svg = dependency_graph(&nodes, &edges, &groups, "D");
+        well_formed(&svg);
+        assert!(svg.contains("<text class=\"group-title\" x="), "{svg}");
+        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+        assert!(!svg.contains("<title>Phase 2</title>"), "a title shown whole has no tooltip");
     }
 }

@@ -6,7 +6,8 @@
 //! stand in the columns to its left. Left to right suits roadmaps, which are
 //! wide and shallow (many independent changes, few long chains), and labels
 //! like `refactor-enhance-infrastructure`: columns are as wide as their widest
-//! label and a crowded column grows downwards, where pages scroll.
+//! label, and what does not fit the width grows downwards, where pages
+//! scroll.
 //!
 //! 1. Edges with an endpoint out of range and self-loops are ignored;
 //!    duplicate edges are drawn once (solid if any copy is solid).
@@ -14,7 +15,12 @@
 //!    edge is reversed for the layout (its arrow still points from `from` to
 //!    `to`, and it gets the class `cycle` so a stylesheet can flag it).
 //! 3. Layers by longest path from the sources (a change with no dependency is
-//!    in column 0).
+//!    in the first column of its component).
+//!    Then the connected components are spread over as many columns as a
+//!    page column of `TARGET_WIDTH` holds, largest first, each shifted to
+//!    where its columns are least crowded: a roadmap of many short chains
+//!    and changes with no dependency at all fills the width as a compact
+//!    grid instead of a long column (`pack`).
 //! 4. An edge spanning several layers gets a virtual node in every layer it
 //!    crosses, so it is routed between the nodes of those columns.
 //! 5. Order within a layer: 8 rounds of barycenter sweeps (down, then up);
@@ -58,7 +64,10 @@ const PAD_BOTTOM: f64 = 7.0;
 pub(super) const LINE: f64 = 15.0;
 const SUB_LINE: f64 = 14.0;
 const MIN_W: f64 = 72.0;
-const COL_GAP: f64 = 80.0;
+const COL_GAP: f64 = 64.0;
+/// The width the drawing is laid out for (a page column): components are
+/// placed side by side in as many columns as it holds.
+const TARGET_WIDTH: f64 = 1100.0;
 const GROUP_PAD: f64 = 12.0;
 const GROUP_HEAD: f64 = 24.0;
 const BAND_GAP: f64 = 16.0;
@@ -208,6 +217,64 @@ fn legalise(want: &[f64], sep: &[f64], first_half: f64, blocks: &mut Vec<(f64, u
     }
 }
 
+/// Step 3b: shift whole components to the right so that they stand side
+/// by side rather than under each other. Components are placed largest
+/// first (then by their first node), each at the column offset, from 0 to
+/// `fit` less its depth (wider ones keep offset 0), that keeps the tallest
+/// column it lands in, within each band it has nodes in, lowest (the first
+/// such offset on a tie). A column's height is what its nodes and the edges
+/// passing through it need. Edges stay between their own columns, so
+/// neighbours never overlap: only the rows are shared.
+fn pack(dag: &[(usize, usize)], layer: &mut [usize], band: &[usize], h: &[f64], fit: usize, bands: usize) {
+    let n = layer.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(s, t) in dag {
+        out[s].push(t);
+        let (a, b) = (find(&mut parent, s), find(&mut parent, t));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for v in 0..n {
+        let root = find(&mut parent, v);
+        members.entry(root).or_default().push(v);
+    }
+    let mut comps: Vec<Vec<usize>> = members.into_values().collect();
+    comps.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    let depth = |c: &[usize], layer: &[usize]| c.iter().map(|&v| layer[v]).max().unwrap_or(0) + 1;
+    let columns = comps.iter().map(|c| depth(c, layer)).max().unwrap_or(1).max(fit);
+    let mut used = vec![vec![0.0f64; columns]; bands];
+    let mut need: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for comp in &comps {
+        need.clear();
+        for &v in comp {
+            *need.entry((band[v], layer[v])).or_default() += h[v] + 16.0;
+            for &t in &out[v] {
+                for l in layer[v] + 1..layer[t] {
+                    *need.entry((band[v], l)).or_default() += 12.0;
+                }
+            }
+        }
+        let cost = |o: usize| need.iter().map(|(&(b, l), &x)| used[b][o + l] + x).fold(0.0, f64::max);
+        let offset = (0..=columns - depth(comp, layer)).min_by(|&a, &b| cost(a).total_cmp(&cost(b))).unwrap_or(0);
+        for (&(b, l), &x) in &need {
+            used[b][offset + l] += x;
+        }
+        for &v in comp {
+            layer[v] += offset;
+        }
+    }
+}
+
 /// The geometry of a dependency graph; the steps are those of the module
 /// documentation.
 pub(super) fn layout(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup]) -> Layout {
@@ -287,11 +354,19 @@ pub(super) fn layout(nodes: &[SvgNode], edges: &[SvgEdge], groups: &[SvgGroup]) 
             }
         }
     }
-    let layer_count = layer.iter().max().map_or(0, |l| l + 1);
 
     // Bands: group index, ungrouped last.
     let ungrouped = groups.len();
     let node_band = |v: usize| nodes[v].group.filter(|&g| g < groups.len()).unwrap_or(ungrouped);
+
+    // 3b. Components side by side, in as many columns as the width holds.
+    let bands: Vec<usize> = (0..n).map(node_band).collect();
+    let widest = shapes.iter().map(|s| s.w).fold(MIN_W, f64::max);
+    let pad = if bands.iter().any(|&b| b != ungrouped) { GROUP_PAD } else { 0.0 };
+    let fit = ((TARGET_WIDTH - 2.0 * (MARGIN + pad) + COL_GAP) / (widest + COL_GAP)).floor().max(1.0) as usize;
+    let heights: Vec<f64> = shapes.iter().map(|s| s.h).collect();
+    pack(&dag, &mut layer, &bands, &heights, fit, groups.len() + 1);
+    let layer_count = layer.iter().max().map_or(0, |l| l + 1);
 
     // 4. Items: the real nodes, then virtual nodes; chains of items per edge.
     let mut item_layer: Vec<usize> = layer.clone();

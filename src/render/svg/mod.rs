@@ -1,6 +1,7 @@
 //! Diagrams drawn as static SVG for the HTML progress site: the dependency
-//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)) and the
-//! burn-up chart ([`burnup`](fn@burnup)). No JavaScript, no fonts, no
+//! graph ([`dependency_graph`]), the timeline ([`gantt`](fn@gantt)), the
+//! burn-up chart ([`burnup`](fn@burnup)) and the hosts of a flake with the
+//! module folders they run ([`host_map`]). No JavaScript, no fonts, no
 //! network: pure functions that return one `<svg>` element as a string,
 //! byte-identical for the same input.
 //!
@@ -14,8 +15,26 @@
 //! - `layout.rs`: the layered layout of the dependency graph (layers,
 //!   crossing reduction, placement, swimlanes, routes), documented there;
 //! - `graph.rs`: the dependency graph drawn from that layout;
+//! - `axis.rs`: the date ticks the timeline and the burn-up share;
 //! - `gantt.rs`: the timeline, one bar or diamond a row on a date axis;
-//! - `burnup.rs`: the burn-up chart of the timeline page.
+//! - `burnup.rs`: the burn-up chart of the timeline page;
+//! - `hosts.rs`: hosts and the groups of module folders they run.
+//!
+//! # Size
+//!
+//! Every diagram is drawn to a `viewBox` and takes the width of its
+//! container (`width="100%"`, no height: the `viewBox` gives the aspect
+//! ratio), capped by its own stylesheet at its natural width: it shrinks on
+//! a phone and is never wider than the page. Layouts aim at the site's page
+//! column, 1,100 px at full size.
+//!
+//! # Size
+//!
+//! Every diagram is drawn to a `viewBox` and takes the width of its
+//! container (`width="100%"`, no height: the `viewBox` gives the aspect
+//! ratio), capped by its own stylesheet at its natural width: it shrinks on
+//! a phone and is never wider than the page. Layouts aim at the site's page
+//! column, 1,100 px at full size.
 //!
 //! # Styling
 //!
@@ -42,17 +61,19 @@
 //! hashed from the caption and the content, so two diagrams on one page do
 //! not clash. No clock is read: "today" is not drawn.
 
+mod axis;
 mod burnup;
 mod gantt;
 mod graph;
+mod hosts;
 mod layout;
 
-pub use burnup::{BurnupPoint, burnup};
-pub use gantt::{GanttRow, gantt};
-pub use graph::dependency_graph;
+pub use burnup::{BurnupPoint, burnup, burnup_narrow};
+pub use gantt::{GanttRow, gantt, gantt_narrow};
+pub use graph::{dependency_graph, dependency_graph_sized};
+pub use hosts::{MapCard, MapFolder, MapHost, host_map, host_map_narrow};
 
 use super::escape;
-use crate::model::Day;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
@@ -107,6 +128,15 @@ pub const STATUS_CLASSES: &[(&str, &str, &str, &str)] = &[
 ];
 
 const FONT: &str = "system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif";
+
+/// Width of the phone variants of the diagrams ([`gantt_narrow`],
+/// [`burnup_narrow`], [`host_map_narrow`]): a page shows them instead of the
+/// wide ones on a narrow screen, where those would shrink to a third.
+pub const NARROW_WIDTH: f64 = 400.0;
+
+/// Pixels per terminal cell of a 12px semibold title (a section, a card): a
+/// little wider than [`CELL_PX`].
+const HEAD_PX: f64 = 7.6;
 
 /// Pixels per terminal cell of 12px text (a node label is 12px semibold).
 const CELL_PX: f64 = 7.2;
@@ -184,20 +214,11 @@ fn wrap(text: &str, max: usize, max_lines: usize) -> Vec<String> {
         }
         let fit = fit.max(1);
         // (end of this line, start of the next): at a space just after the
-        // prefix, else at the prefix's last break opportunity if it is not
-        // too close to the start, else mid-word.
-        let cut = if rest.get(fit) == Some(&' ') {
-            (fit, fit + 1)
-        } else {
-            (fit / 3..fit)
-                .rev()
-                .find_map(|i| match rest[i] {
-                    ' ' => Some((i, i + 1)),
-                    '-' | '_' | '/' | '.' => Some((i + 1, i + 1)),
-                    _ => None,
-                })
-                .unwrap_or((fit, fit))
-        };
+        // prefix, else at the prefix's last space, else its last other break
+        // opportunity, if not too close to the start; else mid-word.
+        let space = (fit / 3..fit).rev().find(|&i| rest[i] == ' ').map(|i| (i, i + 1));
+        let other = || (fit / 3..fit).rev().find(|&i| matches!(rest[i], '-' | '_' | '/' | '.')).map(|i| (i + 1, i + 1));
+        let cut = if rest.get(fit) == Some(&' ') { (fit, fit + 1) } else { space.or_else(other).unwrap_or((fit, fit)) };
         let line: String = rest[..cut.0].iter().collect();
         lines.push(line.trim_end().to_owned());
         rest = &rest[cut.1..];
@@ -259,54 +280,68 @@ impl Fnv {
     }
 }
 
-/// The opening `<svg>` tag and its `<title>`.
+/// The opening `<svg>` tag and its `<title>`. The drawing is `width` ×
+/// `height` user units; it takes the width of its container (`width="100%"`,
+/// the height following from the `viewBox`) and, through [`base_css`], is
+/// never drawn wider than `width` CSS pixels: it shrinks to fit a narrow
+/// page and does not grow past its own size on a wide one.
 fn open_svg(out: &mut String, id: &str, kind: &str, width: f64, height: f64, caption: &str) {
     let (w, h) = (num(width.ceil()), num(height.ceil()));
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"spec-{kind}\" viewBox=\"0 0 {w} {h}\" \
-         width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
+         width=\"100%\" role=\"group\" aria-labelledby=\"{id}-title\">\n\
          <title id=\"{id}-title\">{}</title>\n",
         escape::svg(&clean(caption))
     );
 }
 
-/// The small SVG for empty input, saying `message` (e.g. "Nothing to draw").
-fn nothing(kind: &str, caption: &str, message: &str) -> String {
+/// The small SVG for empty input, saying `message` (e.g. "Nothing to draw");
+/// `variant` tells apart the ids of two drawings of one input (`gantt`,
+/// `gantt-narrow`).
+fn nothing(kind: &str, caption: &str, message: &str, variant: &str) -> String {
     let mut h = Fnv::new();
-    h.add(kind);
+    h.add(variant);
     h.add(caption);
     let id = h.prefix(kind);
     let mut out = String::new();
     open_svg(&mut out, &id, kind, 240.0, 40.0, caption);
     let _ = write!(
         out,
-        "<style data-spec=\"\">:where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
+        "<style data-spec=\"\">:where(#{id}){{max-width:240px}}\
+         :where(#{id} text){{fill:var(--muted,currentColor);font:italic 13px {FONT}}}</style>\n\
          <text x=\"12\" y=\"25\">{message}</text>\n</svg>"
     );
     out
 }
 
-/// The shared part of the stylesheet.
-fn base_css(id: &str) -> String {
+/// The shared part of the stylesheet; `width` is the drawing's own width
+/// (see [`open_svg`]).
+fn base_css(id: &str, width: f64) -> String {
     format!(
-        ":where(#{id}){{font-family:{FONT};font-size:12px}}\n\
+        ":where(#{id}){{max-width:{}px;height:auto;font-family:{FONT};font-size:12px}}\n\
          :where(#{id} text){{fill:var(--text,currentColor)}}\n\
-         :where(#{id} a){{cursor:pointer}}\n"
+         :where(#{id} a){{cursor:pointer}}\n",
+        num(width.ceil())
     )
 }
 
-/// The first days of the months in `lo..hi` that are a multiple of `step`
-/// months from January of the year 0: the month ticks of a date axis.
-fn month_starts(lo: Day, hi: Day, step: i64) -> impl Iterator<Item = Day> {
-    std::iter::successors(Some(lo.month_start()), |d| Some(d.next_month_start()))
-        .take_while(move |&d| d < hi)
-        .filter(move |&d| d >= lo && (d.year() * 12 + i64::from(d.month()) - 1) % step == 0)
+/// The colours of boxes by status class (`<g class="node complete">` with
+/// a `.box` and text inside), for the given classes of [`STATUS_CLASSES`].
+fn box_css(css: &mut String, id: &str, classes: &[(&str, &str, &str, &str)]) {
+    for (name, bg, border, fg) in classes {
+        let _ = writeln!(
+            css,
+            ":where(#{id} .{name}>.box){{fill:var(--{name}-bg,{bg});stroke:var(--{name}-border,{border})}}\
+             :where(#{id} .{name}>text){{fill:var(--{name}-fg,{fg})}}"
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Day;
 
     /// A small XML well-formedness check: balanced, properly nested tags,
     /// quoted attributes without duplicates, entities only from the escaper's
@@ -369,6 +404,33 @@ mod tests {
         assert_eq!(roots, 1);
     }
 
+    /// The number written right after the first `marker` (`y="` …), up to
+    /// the closing quote.
+    pub(super) fn number_after(svg: &str, marker: &str) -> f64 {
+        let rest = svg.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker:?} in {svg}"));
+        rest.split('"').next().unwrap().parse().unwrap()
+    }
+
+    /// Width and height of the root's `viewBox`.
+    pub(super) fn view_box(svg: &str) -> (f64, f64) {
+        let v: Vec<f64> = svg
+            .split("viewBox=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .split(' ')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        (v[2], v[3])
+    }
+
+    /// The root's id.
+    pub(super) fn svg_id(svg: &str) -> String {
+        svg.split("id=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+    }
+
     pub(super) fn node(label: &str, class: &'static str, group: Option<usize>) -> SvgNode {
         SvgNode {
             label: label.into(),
@@ -411,6 +473,7 @@ mod tests {
             milestone,
             href: Some("phases/one.html".into()),
             section: section.into(),
+            note: String::new(),
         };
         vec![
             row("Foundations", "2025-01-06", "2025-02-28", false, "Phase 1"),
@@ -479,6 +542,7 @@ mod tests {
             milestone: false,
             href: Some("a?b=1&c=\"2\"".into()),
             section: evil.into(),
+            note: evil.into(),
         }];
         let g = gantt(&rows, evil);
         well_formed(&g);
@@ -520,6 +584,8 @@ mod tests {
         assert_eq!(wrap("x".repeat(30).as_str(), 26, 2), vec!["x".repeat(26), "xxxx".into()]);
         assert_eq!(wrap("add the user authentication flow", 26, 2), vec!["add the user", "authentication flow"]);
         assert_eq!(wrap("aaaaaaaaaaaaaaaaaaaaaaaaaa bb", 26, 2), vec!["a".repeat(26), "bb".into()]);
+        // A space wins over a later hyphen: names in a list stay whole.
+        assert_eq!(wrap("host-1, host-2, host-3", 18, 2), vec!["host-1, host-2,", "host-3"]);
         // CJK counts double.
         let cjk = "日本語のチェンジ名前がとても長い場合";
         assert!(wrap(cjk, 26, 2).iter().all(|l| cells(l) <= 26));

@@ -141,6 +141,37 @@ pub fn list_specs(specs: &[(&str, &Spec)], multi: bool, style: &Style) -> String
     out
 }
 
+/// A finished project's lead: nothing open, what was archived and when,
+/// and the archive by month (newest first, the last few).
+fn done_lead(out: &mut String, st: &Status, style: &Style) {
+    const MONTHS: usize = 6;
+    let mut tasks = crate::model::Progress::default();
+    let mut months: Vec<(String, usize)> = Vec::new();
+    for c in &st.archived {
+        tasks.add(c.tasks);
+        let month = c.archived_on.map_or_else(|| "undated".to_owned(), |d| d.to_string()[..7].to_owned());
+        match months.last_mut() {
+            Some((m, n)) if *m == month => *n += 1,
+            _ => months.push((month, 1)),
+        }
+    }
+    let days: Vec<_> = st.archived.iter().filter_map(|c| c.archived_on).collect();
+    let when = crate::analyse::roadmap::archived_when(days.iter().min().copied(), days.iter().max().copied());
+    let n = st.archived.len();
+    let _ = writeln!(
+        out,
+        "  {}  no change is open: {} archived{when}, {}/{} tasks checked",
+        style.good("Done"),
+        count(n, "change"),
+        tasks.done,
+        tasks.total
+    );
+    let shown: Vec<String> = months.iter().take(MONTHS).map(|(m, n)| format!("{m} {n}")).collect();
+    let more =
+        if months.len() > MONTHS { format!(" · {} earlier months", months.len() - MONTHS) } else { String::new() };
+    let _ = writeln!(out, "  {}", style.dim(&format!("archived by month: {}{more}", shown.join(" · "))));
+}
+
 /// `spec status`.
 pub fn status(st: &Status, style: &Style) -> String {
     let mut out = String::new();
@@ -156,14 +187,18 @@ pub fn status(st: &Status, style: &Style) -> String {
         count(t.active_changes, "active change"),
         t.archived_changes
     );
-    let _ = writeln!(
-        out,
-        "  Tasks  {}  {}/{} done ({}%) across active changes",
-        bar(t.tasks, 24),
-        t.tasks.done,
-        t.tasks.total,
-        t.tasks.percent()
-    );
+    if t.active_changes == 0 && !st.archived.is_empty() {
+        done_lead(&mut out, st, style);
+    } else {
+        let _ = writeln!(
+            out,
+            "  Tasks  {}  {}/{} done ({}%) across active changes",
+            bar(t.tasks, 24),
+            t.tasks.done,
+            t.tasks.total,
+            t.tasks.percent()
+        );
+    }
     let all: Vec<&ChangeSummary> = st.in_progress.iter().chain(&st.complete).chain(&st.draft).collect();
     let width = id_width(all.iter().map(|c| c.id.as_str()));
     if !st.in_progress.is_empty() {
