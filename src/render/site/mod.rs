@@ -1,6 +1,7 @@
 //! The static progress site: askama page templates (`templates/site/`),
 //! Markdown from the repository rendered with pulldown-cmark and sanitised
-//! with ammonia, diagrams drawn as SVG by [`super::svg`], and an offline
+//! with ammonia (or, without raw HTML, written as ammonia would write it:
+//! `direct`), diagrams drawn as SVG by [`super::svg`], and an offline
 //! search index. Pure: [`build`] returns every file's path and bytes; writing
 //! them is [`crate::output`]'s job.
 //!
@@ -26,6 +27,7 @@ use std::collections::BTreeMap;
 mod archive;
 mod change;
 mod common;
+mod direct;
 mod graph;
 mod hosts;
 mod index;
