@@ -104,8 +104,15 @@ pub fn pages(project: &Project) -> usize {
     project.changes.len() + project.specs.len() + 1
 }
 
-/// Every file of the site, sorted by path: `(path, contents)`.
-pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
+/// The site's search index (`assets/search-index.js`), which needs only
+/// the project: to be made while the rest of [`SiteInput`] is.
+pub fn search_index(project: &Project) -> String {
+    search::index(project)
+}
+
+/// Every file of the site, sorted by path: `(path, contents)`;
+/// `search_index` is [`search_index`]'s for the project.
+pub fn build(input: &SiteInput<'_>, search_index: String) -> Vec<(String, String)> {
     let project = &input.project;
     let name = input.roadmap.title.trim_end_matches(" Roadmap").to_owned();
     let links = Links::new(&project.changes);
@@ -115,7 +122,7 @@ pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
     // the pages of each change and spec.
     let (mut files, (changes, specs)) = rayon::join(
         || {
-            let mut files = vec![handed(input, ("assets/search-index.js".into(), search::index(project)))];
+            let mut files = vec![handed(input, ("assets/search-index.js".into(), search_index))];
             files.extend([
                 ("assets/style.css".into(), STYLE_CSS.into()),
                 ("assets/search.js".into(), SEARCH_JS.into()),
