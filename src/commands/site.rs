@@ -30,50 +30,72 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
     let mut out = Outcome::new().reading_problems(loaded);
     for l in loaded {
         let started = Instant::now();
-        let plan = Plan::of(l, config);
-        if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
-            return Err(Error::Diagnostics(render::diagnostic::text(error, &Style::plain())));
-        }
-        let roadmap = plan.roadmap(&l.project, None);
-        let mut source = vec![format!("{}/", l.project.openspec_dir)];
-        source.extend(plan.source.as_ref().map(|s| s.path.clone()));
-        let options = HistoryOptions { stale_after_days: plan.stale_after_days(), ..HistoryOptions::default() };
-        let read = history::read(l, Some(&roadmap), options);
-        let why = read.as_ref().err().map(ToString::to_string);
-        // Code links, when the project has files besides its plans.
-        let ctx = CodeContext::read(l, CodeSource::default(), Evidence::CoChange, read.ok())?;
-        let history = ctx.history().ok_or_else(|| why.unwrap_or_default());
-        let links: BTreeMap<String, Vec<Link>> = if ctx.files.is_empty() {
-            BTreeMap::new()
-        } else {
-            l.project.real_changes().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
-        };
-        let site_hosts = hosts(l, &ctx);
-        let overlaps = ctx.overlaps(l);
-        // As of the newest commit's day, so the same commit gives the same site.
-        let forecast = ctx.history().map(|h| {
-            let day = h.reference_day.unwrap_or_else(crate::model::Day::today);
-            history::forecast(l, &roadmap, &plan.graph, h, Some(day))
-        });
-        let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
-        if args.out.as_deref().is_some_and(output::is_stdout) {
-            return Err(Error::Usage("a site is a folder of files; --out takes a folder, not stdout".into()));
-        }
-        let dir = output::resolve(&given, &config.root)?;
-        // The folder is replaced whole: never the project's own, nor one above it.
-        let project = std::fs::canonicalize(&l.tree.dir).unwrap_or_else(|_| l.tree.dir.clone());
-        if project.starts_with(&dir) {
-            return Err(Error::Usage(format!(
-                "--out {} holds the project, and the site replaces its folder whole: choose a folder of its own, like site/",
-                given.display()
-            )));
-        }
-        // Each change and spec page is written as soon as it is rendered,
-        // while the others render; the rest, the manifest and the swap follow.
-        let writer = output::SiteWriter::begin(&dir, args.force, MAX_FILE_BYTES)?;
-        let progress = Progress::new(started);
-        progress.stage("building site", site::pages(&l.project));
-        let files = site::build(&SiteInput {
+        // The search index needs the project only: made while the plan,
+        // the history and the code links are read.
+        let line = std::thread::scope(|scope| {
+            let index = scope.spawn(|| site::search_index(&l.project));
+            build_one(l, config, args, started, index)
+        })?;
+        out.stderr.push_str(&line);
+    }
+    Ok(out)
+}
+
+/// The site of one project, `index` its search index being made; the line
+/// that says what was written.
+fn build_one(
+    l: &Loaded,
+    config: &Config,
+    args: &SiteArgs,
+    started: Instant,
+    index: std::thread::ScopedJoinHandle<'_, String>,
+) -> Result<String> {
+    let plan = Plan::of(l, config);
+    if let Some(error) = plan.diagnostics.iter().find(|d| d.level == Level::Error) {
+        return Err(Error::Diagnostics(render::diagnostic::text(error, &Style::plain())));
+    }
+    let roadmap = plan.roadmap(&l.project, None);
+    let mut source = vec![format!("{}/", l.project.openspec_dir)];
+    source.extend(plan.source.as_ref().map(|s| s.path.clone()));
+    let options = HistoryOptions { stale_after_days: plan.stale_after_days(), ..HistoryOptions::default() };
+    let read = history::read(l, Some(&roadmap), options);
+    let why = read.as_ref().err().map(ToString::to_string);
+    // Code links, when the project has files besides its plans.
+    let ctx = CodeContext::read(l, CodeSource::default(), Evidence::CoChange, read.ok())?;
+    let history = ctx.history().ok_or_else(|| why.unwrap_or_default());
+    let links: BTreeMap<String, Vec<Link>> = if ctx.files.is_empty() {
+        BTreeMap::new()
+    } else {
+        l.project.real_changes().map(|c| c.path.clone()).zip(ctx.all_links(l).iter().cloned()).collect()
+    };
+    let site_hosts = hosts(l, &ctx);
+    let overlaps = ctx.overlaps(l);
+    // As of the newest commit's day, so the same commit gives the same site.
+    let forecast = ctx.history().map(|h| {
+        let day = h.reference_day.unwrap_or_else(crate::model::Day::today);
+        history::forecast(l, &roadmap, &plan.graph, h, Some(day))
+    });
+    let given = out_path(args.out.as_ref(), l.tree.dir.join("site"))?;
+    if args.out.as_deref().is_some_and(output::is_stdout) {
+        return Err(Error::Usage("a site is a folder of files; --out takes a folder, not stdout".into()));
+    }
+    let dir = output::resolve(&given, &config.root)?;
+    // The folder is replaced whole: never the project's own, nor one above it.
+    let project = std::fs::canonicalize(&l.tree.dir).unwrap_or_else(|_| l.tree.dir.clone());
+    if project.starts_with(&dir) {
+        return Err(Error::Usage(format!(
+            "--out {} holds the project, and the site replaces its folder whole: choose a folder of its own, like site/",
+            given.display()
+        )));
+    }
+    // Each change and spec page is written as soon as it is rendered,
+    // while the others render; the rest, the manifest and the swap follow.
+    let writer = output::SiteWriter::begin(&dir, args.force, MAX_FILE_BYTES)?;
+    let progress = Progress::new(started);
+    progress.stage("building site", site::pages(&l.project));
+    let search_index = index.join().expect("the search index is made");
+    let files = site::build(
+        &SiteInput {
             project: &l.project,
             graph: &plan.graph,
             roadmap: &roadmap,
@@ -87,36 +109,36 @@ pub fn run(loaded: &[Loaded], config: &Config, args: &SiteArgs) -> Result<Outcom
                 writer.write(path, contents);
                 progress.tick();
             },
-        });
-        progress.stage("writing site", files.len().saturating_sub(site::pages(&l.project)));
-        let report = writer.finish(&files, &|| progress.tick());
-        drop(progress);
-        let report = report?;
-        let kept = match report.kept {
-            0 => String::new(),
-            n => format!(
-                "; kept {n} listed file{} spec cannot tell it wrote (changed since, or listed without a hash)",
-                plural(n)
-            ),
+        },
+        search_index,
+    );
+    progress.stage("writing site", files.len().saturating_sub(site::pages(&l.project)));
+    let report = writer.finish(&files, &|| progress.tick());
+    drop(progress);
+    let report = report?;
+    let kept = match report.kept {
+        0 => String::new(),
+        n => format!(
+            "; kept {n} listed file{} spec cannot tell it wrote (changed since, or listed without a hash)",
+            plural(n)
+        ),
+    };
+    let shown = crate::discover::relative(&config.root, &given);
+    let counts =
+        format!("{} written, {} unchanged, {} removed{kept}", report.written, report.unchanged, report.removed);
+    let ms = started.elapsed().as_millis();
+    Ok(if args.watch {
+        // What this rebuild changed, by name while the list is short.
+        let what = match report.written_pages.as_slice() {
+            [] if report.removed == 0 => "nothing changed".to_owned(),
+            [] => format!("removed {} files", report.removed),
+            pages if pages.len() <= WATCH_NAMES => format!("rebuilt {}", pages.join(", ")),
+            pages => format!("rebuilt {} files", pages.len()),
         };
-        let shown = crate::discover::relative(&config.root, &given);
-        let counts =
-            format!("{} written, {} unchanged, {} removed{kept}", report.written, report.unchanged, report.removed);
-        let ms = started.elapsed().as_millis();
-        out.stderr.push_str(&if args.watch {
-            // What this rebuild changed, by name while the list is short.
-            let what = match report.written_pages.as_slice() {
-                [] if report.removed == 0 => "nothing changed".to_owned(),
-                [] => format!("removed {} files", report.removed),
-                pages if pages.len() <= WATCH_NAMES => format!("rebuilt {}", pages.join(", ")),
-                pages => format!("rebuilt {} files", pages.len()),
-            };
-            format!("site: {what} in {shown} ({counts}) in {ms} ms\n")
-        } else {
-            format!("site: {} pages and assets in {shown} ({counts}) in {ms} ms\n", files.len())
-        });
-    }
-    Ok(out)
+        format!("site: {what} in {shown} ({counts}) in {ms} ms\n")
+    } else {
+        format!("site: {} pages and assets in {shown} ({counts}) in {ms} ms\n", files.len())
+    })
 }
 
 /// How long a build goes before its progress bar shows.

@@ -177,11 +177,29 @@ impl CodeContext {
 
     /// Pairs of active changes that name the same requirement or declare
     /// links to the same file ([`overlaps::overlaps`]).
+    /// Unless every change's links are known already, only the links the
+    /// overlaps read are resolved: for each id of an active change, those
+    /// of the last change of that id.
     pub fn overlaps(&self, l: &Loaded) -> Vec<Overlap> {
         let changes: Vec<&Change> = l.project.real_changes().collect();
-        let links = self.all_links(l);
+        if let Some(links) = self.all_links.get() {
+            let by_id: BTreeMap<&str, &[Link]> =
+                changes.iter().zip(links).map(|(c, links)| (c.id.as_str(), links.as_slice())).collect();
+            return overlaps::overlaps(&l.project, &by_id);
+        }
+        let mut last: BTreeMap<&str, &Change> = BTreeMap::new();
+        for c in &changes {
+            last.insert(c.id.as_str(), c);
+        }
+        let active: BTreeSet<&str> = changes.iter().filter(|c| !c.archived).map(|c| c.id.as_str()).collect();
+        let read: Vec<&Change> = l
+            .project
+            .real_changes()
+            .filter(|c| active.contains(c.id.as_str()) && std::ptr::eq(last[c.id.as_str()], *c))
+            .collect();
+        let links = self.links(l, &read);
         let by_id: BTreeMap<&str, &[Link]> =
-            changes.iter().zip(links).map(|(c, links)| (c.id.as_str(), links.as_slice())).collect();
+            read.iter().zip(&links).map(|(c, links)| (c.id.as_str(), links.as_slice())).collect();
         overlaps::overlaps(&l.project, &by_id)
     }
 

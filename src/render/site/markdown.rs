@@ -1,6 +1,9 @@
 //! Markdown from the repository as safe HTML: pulldown-cmark, headings
-//! fitted into the page's outline, then sanitised with ammonia.
+//! fitted into the page's outline, then sanitised with ammonia, or, when
+//! there is no raw HTML, written as ammonia would write it
+//! ([`super::direct`]).
 
+use super::direct;
 use crate::model::Requirement;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -46,20 +49,29 @@ fn stand_in(text: &str) -> String {
 /// skip a level (the page's outline stays valid); `drop_title` removes a
 /// leading `# ` heading that repeats the page title. Linear in the text:
 /// nesting is capped (32 levels), entities reach the sanitiser as
-/// stand-ins.
+/// stand-ins. Markdown without raw HTML is written as the sanitiser would
+/// write it, without the sanitiser (`direct`).
 pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
-    let stand_ins = !text.contains(STAND_INS.map(|s| s.0));
+    let events: Vec<Event<'_>> = fitted(text, base, drop_title).collect();
+    match direct::write(&events, text.len() * 3 / 2) {
+        Some(html) => html,
+        None => sanitised(text, events),
+    }
+}
+
+/// pulldown-cmark's events for `text`, headings fitted into the page's
+/// outline (see [`markdown`]) and nesting capped at [`MAX_NESTING`].
+fn fitted(text: &str, base: u8, drop_title: bool) -> impl Iterator<Item = Event<'_>> {
     // Per open tag: whether it was dropped for nesting too deep.
     let mut open: Vec<bool> = Vec::new();
     let mut containers = 0usize;
-    let mut in_image = 0usize;
     let mut last_md = 0u8;
     let mut last_out = base - 1;
     let mut skipping = false;
     let mut first = true;
     let events =
         Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS)
-            .filter_map(|event| {
+            .filter_map(move |event| {
                 let starts_block = matches!(event, Event::Start(_));
                 match event {
                     Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -98,13 +110,12 @@ pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
                     }
                 }
             });
-    let events = events.filter_map(|event| {
+    events.filter_map(move |event| {
         let container = |t: &Tag<'_>| matches!(t, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item);
         match &event {
             Event::Start(t) => {
                 let deep = container(t) && containers >= MAX_NESTING;
                 containers += usize::from(container(t) && !deep);
-                in_image += usize::from(matches!(t, Tag::Image { .. }));
                 open.push(deep);
                 (!deep).then_some(event)
             }
@@ -112,16 +123,31 @@ pub fn markdown(text: &str, base: u8, drop_title: bool) -> String {
                 let deep = open.pop().unwrap_or(false);
                 let is_container = matches!(t, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item);
                 containers -= usize::from(is_container && !deep && containers > 0);
-                in_image -= usize::from(matches!(t, TagEnd::Image) && in_image > 0);
                 (!deep).then_some(event)
-            }
-            // Text outside an image's alt (an attribute) goes in as stand-ins.
-            Event::Text(t) if stand_ins && in_image == 0 => Some(Event::Html(stand_in(t).into())),
-            Event::Code(t) if stand_ins && in_image == 0 => {
-                Some(Event::Html(format!("<code>{}</code>", stand_in(t)).into()))
             }
             _ => Some(event),
         }
+    })
+}
+
+/// [`markdown`]'s `events` of `text` through the sanitiser, text as
+/// stand-ins.
+fn sanitised(text: &str, events: Vec<Event<'_>>) -> String {
+    let stand_ins = !text.contains(STAND_INS.map(|s| s.0));
+    let mut in_image = 0usize;
+    let events = events.into_iter().map(|event| match event {
+        Event::Start(Tag::Image { .. }) => {
+            in_image += 1;
+            event
+        }
+        Event::End(TagEnd::Image) => {
+            in_image = in_image.saturating_sub(1);
+            event
+        }
+        // Text outside an image's alt (an attribute) goes in as stand-ins.
+        Event::Text(t) if stand_ins && in_image == 0 => Event::Html(stand_in(&t).into()),
+        Event::Code(t) if stand_ins && in_image == 0 => Event::Html(format!("<code>{}</code>", stand_in(&t)).into()),
+        _ => event,
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
@@ -294,5 +320,176 @@ mod tests {
         assert!(html.contains("<h4>B</h4>") && html.contains("<h4>C</h4>") && html.contains("<h5>D</h5>"), "{html}");
         let dropped = markdown("# Change: X\n\n## Why\ntext\n", 3, true);
         assert!(!dropped.contains("Change: X") && dropped.contains("<h3>Why</h3>"), "{dropped}");
+    }
+
+    /// Both paths of [`markdown`] for `text`: the direct one (when it
+    /// applies) and the sanitiser's.
+    fn both(text: &str, base: u8, drop_title: bool) -> (Option<String>, String) {
+        let events: Vec<Event<'_>> = fitted(text, base, drop_title).collect();
+        (direct::write(&events, 0), sanitised(text, events))
+    }
+
+    #[test]
+    fn direct_html_is_what_the_sanitiser_makes() {
+        // Blocks and inlines of every kind pulldown-cmark makes here, links
+        // of every scheme and shape, entities, characters the HTML parser
+        // treats apart; documents drawn from them by a fixed generator, and
+        // every Markdown file of the repository: wherever the direct path
+        // applies, it writes the sanitiser's bytes.
+        let blocks = [
+            "# Title",
+            "## Why",
+            "### Deep `code`",
+            "#### *four*",
+            "Setext\n===",
+            "Under\n---",
+            "plain text here",
+            "- item",
+            "- a\n- b\n  - nested\n    - deeper",
+            "1. one\n2. two",
+            "3. three\n4. four",
+            "- [ ] task",
+            "- [x] done *em*",
+            "* loose\n\n* list",
+            "> quote\n> more",
+            "> > nested\n> quote",
+            "```rust\nfn x() -> Vec<u8> { a && b }\n```",
+            "```\n\nleading blank\n```",
+            "~~~ info string\ncode\n~~~",
+            "    indented <code>",
+            "---",
+            "***",
+            "___",
+            "| a | b | c |\n|:--|--:|:-:|\n| 1 | *2* | `3` |\n| x |",
+            "| h |\n|---|",
+            "line one\nline two",
+            "hard  \nbreak",
+            "back\\\nslash",
+            "- item\n\n  para in item\n\n  ```\n  code in item\n  ```",
+            "1. x\n   > quote in item",
+            "cr\r\nlf\rcr",
+            "```\na\r\nb\rc\n```",
+            "| a |\r\n|---|\r\n| b |",
+            "[ref]: https://ref.example/path \"Ref title\"",
+            "",
+            "\n\n",
+        ];
+        let inlines = [
+            "*em*",
+            "**strong**",
+            "~~del~~",
+            "_under_",
+            "`code <&> \"q\"`",
+            "``a ` b``",
+            "[link](https://example.org/a?b=1&c='2')",
+            "[rel](./local.md)",
+            "[js](javascript:alert(1))",
+            "[JS](JAVASCRIPT:alert(1))",
+            "[vb](vbscript:x)",
+            "[data](data:text/html,<b>x</b>)",
+            "[m](mailto:a@b.example)",
+            "<https://auto.example/x?y=1&z=2>",
+            "<a@b.example>",
+            "<ftp://old.example>",
+            "[t](https://x.example \"title & <q> \\\" 'x'\")",
+            "[t](https://x.example 'single')",
+            "![img](x.png)",
+            "![alt *em* `c`](y.png \"t\")",
+            "[![i](a.png)](https://z.example)",
+            "[ref]",
+            "[Ref][ref]",
+            "&amp; &lt; &gt; &copy; &#x41; &quot;",
+            "&nbsp;x\u{a0}y",
+            "日本語",
+            "é",
+            "\"quotes\" 'single'",
+            "a & b < c > d",
+            "foo_bar_baz",
+            "http://bare.example",
+            "[x](<sp ace>)",
+            "[x](https://ex.example/%41%zz)",
+            "[x](//proto.example)",
+            "[x](#frag)",
+            "[x](?q)",
+            "[x](ftp://f.example)",
+            "[x](HTTPS://UP.EXAMPLE)",
+            "[x](http://[::1]/)",
+            "[x](https://ex.example/\u{e9}\u{a0})",
+            "[x](http://a.example/\"q\")",
+            "[x](https:)",
+            "[x](https://)",
+            "[x](http:/one)",
+            "[x](https://exa mple)",
+            "[x](mailto:)",
+            "[x](MailTo:a@b)",
+            "[x](tel:123)",
+            "[x](https://a.example/<b>)",
+            "[x]()",
+            "[](https://empty.example)",
+            "[x](https://a.example/&amp;b)",
+            "\ttab",
+            "\\*not em\\*",
+            "**[link in bold](https://l.example)**",
+            "~~`del code`~~",
+            "&#0;",
+            "&#13;",
+            "&#xFEFF;",
+            "&#xE000;",
+            "&#x7F;",
+            "&#xFFFE;",
+            "x\u{0C}y",
+            "trailing \\",
+            "<b>raw</b>",
+            "<!-- c -->",
+            "a <br> b",
+        ];
+        let mut docs: Vec<String> = Vec::new();
+        for b in &blocks {
+            docs.push((*b).to_owned());
+            for i in &inlines {
+                docs.push(format!("{b} {i}\n"));
+                docs.push(format!("{i}\n\n{b}\n"));
+            }
+        }
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..4000 {
+            let mut doc = String::new();
+            for _ in 0..1 + next(6) {
+                doc.push_str(blocks[next(blocks.len())]);
+                for _ in 0..next(4) {
+                    doc.push(' ');
+                    doc.push_str(inlines[next(inlines.len())]);
+                }
+                doc.push_str(["\n", "\n\n", "\n  ", " "][next(4)]);
+            }
+            docs.push(doc);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(root).into_iter().filter_entry(|e| e.file_name() != "target").flatten() {
+            if entry.path().extension().is_some_and(|x| x == "md")
+                && let Ok(text) = std::fs::read_to_string(entry.path())
+            {
+                docs.push(text);
+            }
+        }
+        let mut direct = 0;
+        for doc in &docs {
+            for (base, drop_title) in [(3, false), (2, true)] {
+                let (fast, full) = both(doc, base, drop_title);
+                if let Some(fast) = fast {
+                    direct += 1;
+                    assert_eq!(fast, full, "{doc:?}");
+                }
+            }
+        }
+        assert!(direct > docs.len(), "the direct path is taken: {direct} of {}", docs.len() * 2);
+        // Raw HTML and text the parser would change take the sanitiser's path.
+        for text in ["<b>x</b>", "a <i>b</i>", "<!-- c -->", "&#xE000;", "x\u{1}y", "a\u{FEFF}b"] {
+            assert!(both(text, 3, false).0.is_none(), "{text:?}");
+        }
     }
 }

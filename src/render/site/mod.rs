@@ -1,6 +1,7 @@
 //! The static progress site: askama page templates (`templates/site/`),
 //! Markdown from the repository rendered with pulldown-cmark and sanitised
-//! with ammonia, diagrams drawn as SVG by [`super::svg`], and an offline
+//! with ammonia (or, without raw HTML, written as ammonia would write it:
+//! `direct`), diagrams drawn as SVG by [`super::svg`], and an offline
 //! search index. Pure: [`build`] returns every file's path and bytes; writing
 //! them is [`crate::output`]'s job.
 //!
@@ -26,6 +27,7 @@ use std::collections::BTreeMap;
 mod archive;
 mod change;
 mod common;
+mod direct;
 mod graph;
 mod hosts;
 mod index;
@@ -60,8 +62,8 @@ pub struct SiteInput<'a> {
     /// When the open work will finish, when history allows a forecast.
     pub forecast: Option<&'a crate::analyse::forecast::Forecast>,
     /// Called with the path and contents of each page of a change or spec
-    /// ([`pages`] of them) as soon as it is rendered, from any thread: to
-    /// write it while the others render, and count it.
+    /// and of the search index ([`pages`] of them) as soon as it is made,
+    /// from any thread: to write it while the others render, and count it.
     pub page: &'a (dyn Fn(&str, &str) + Sync),
 }
 
@@ -96,43 +98,64 @@ pub struct SiteHost {
     pub closure: Vec<(String, bool)>,
 }
 
-/// How many pages [`build`] hands to [`SiteInput::page`]: one per change
-/// and per spec.
+/// How many files [`build`] hands to [`SiteInput::page`]: one page per
+/// change and per spec, and the search index.
 pub fn pages(project: &Project) -> usize {
-    project.changes.len() + project.specs.len()
+    project.changes.len() + project.specs.len() + 1
 }
 
-/// Every file of the site, sorted by path: `(path, contents)`.
-pub fn build(input: &SiteInput<'_>) -> Vec<(String, String)> {
+/// The site's search index (`assets/search-index.js`), which needs only
+/// the project: to be made while the rest of [`SiteInput`] is.
+pub fn search_index(project: &Project) -> String {
+    search::index(project)
+}
+
+/// Every file of the site, sorted by path: `(path, contents)`;
+/// `search_index` is [`search_index`]'s for the project.
+pub fn build(input: &SiteInput<'_>, search_index: String) -> Vec<(String, String)> {
     let project = &input.project;
     let name = input.roadmap.title.trim_end_matches(" Roadmap").to_owned();
     let links = Links::new(&project.changes);
-    let mut files: Vec<(String, String)> = vec![
-        ("assets/style.css".into(), STYLE_CSS.into()),
-        ("assets/search.js".into(), SEARCH_JS.into()),
-        ("index.html".into(), index::page(input, &name, &links)),
-        ("graph.html".into(), graph::page(input, &name, &links)),
-        ("archive.html".into(), archive::page(input, &name)),
-        ("timeline.html".into(), timeline::page(input, &name, &links)),
-        ("search.html".into(), search::page(input, &name)),
-    ];
     let lookup = lookup::Lookup::new(input);
-    let changes: Vec<(String, String)> = project
-        .changes
-        .par_iter()
-        .map(|c| handed(input, (change_path(c), change::page(input, &lookup, &name, &links, c))))
-        .collect();
+    // The search index (the largest file: handed first, to be written
+    // while the pages render) and the pages of the whole project, beside
+    // the pages of each change and spec.
+    let (mut files, (changes, specs)) = rayon::join(
+        || {
+            let mut files = vec![handed(input, ("assets/search-index.js".into(), search_index))];
+            files.extend([
+                ("assets/style.css".into(), STYLE_CSS.into()),
+                ("assets/search.js".into(), SEARCH_JS.into()),
+                ("index.html".into(), index::page(input, &name, &links)),
+                ("graph.html".into(), graph::page(input, &name, &links)),
+                ("archive.html".into(), archive::page(input, &name)),
+                ("timeline.html".into(), timeline::page(input, &name, &links)),
+                ("search.html".into(), search::page(input, &name)),
+            ]);
+            if let Some(hosts) = input.hosts {
+                files.push(("hosts.html".into(), hosts::page(input, &name, &links, hosts)));
+                for h in &hosts.hosts {
+                    files.push((common::host_path(&h.name), hosts::host_page(input, &name, &links, h)));
+                }
+            }
+            files
+        },
+        || {
+            let changes: Vec<(String, String)> = project
+                .changes
+                .par_iter()
+                .map(|c| handed(input, (change_path(c), change::page(input, &lookup, &name, &links, c))))
+                .collect();
+            let specs: Vec<(String, String)> = project
+                .specs
+                .par_iter()
+                .map(|s| handed(input, (spec_path(s), spec::page(input, &lookup, &name, s))))
+                .collect();
+            (changes, specs)
+        },
+    );
     files.extend(changes);
-    let specs: Vec<(String, String)> =
-        project.specs.par_iter().map(|s| handed(input, (spec_path(s), spec::page(input, &lookup, &name, s)))).collect();
     files.extend(specs);
-    files.push(("assets/search-index.js".into(), search::index(project)));
-    if let Some(hosts) = input.hosts {
-        files.push(("hosts.html".into(), hosts::page(input, &name, &links, hosts)));
-        for h in &hosts.hosts {
-            files.push((common::host_path(&h.name), hosts::host_page(input, &name, &links, h)));
-        }
-    }
     // Sorted, duplicates kept: two pages at one path are the writer's
     // error to report, never one page silently dropped.
     files.sort_by(|a, b| a.0.cmp(&b.0));
