@@ -25,14 +25,19 @@ pub fn clone_flake(name: &str, commit: Option<&str>) -> (tempfile::TempDir, Path
     (tmp, dir)
 }
 
-/// `spec hosts --json` in a clone: (kind, name) of every host, sorted.
-fn hosts(name: &str, commit: Option<&str>) -> Vec<(String, String)> {
+/// `spec hosts --json` in a clone, with no Nix syntax error reported.
+fn hosts_json(name: &str, commit: Option<&str>) -> serde_json::Value {
     let (_tmp, dir) = clone_flake(name, commit);
     let run = run_in(&dir, &["hosts", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
     let errors = json["errors"].as_array().unwrap();
     assert!(errors.is_empty(), "{name}: Nix syntax errors reported: {errors:?}");
+    json
+}
+
+/// (kind, name) of every host of `spec hosts --json`, sorted.
+fn kinds_and_names(json: &serde_json::Value) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = json["hosts"]
         .as_array()
         .unwrap()
@@ -42,6 +47,11 @@ fn hosts(name: &str, commit: Option<&str>) -> Vec<(String, String)> {
     found.sort();
     found.dedup();
     found
+}
+
+/// `spec hosts --json` in a clone: (kind, name) of every host, sorted.
+fn hosts(name: &str, commit: Option<&str>) -> Vec<(String, String)> {
+    kinds_and_names(&hosts_json(name, commit))
 }
 
 fn expect(kinds: &[(&str, &[&str])]) -> Vec<(String, String)> {
@@ -90,17 +100,8 @@ fn hosts_generated_from_a_directory_listing_through_library_helpers() {
     // `genAttrs hostNames (hostName: mkSystem hostName { deviceType = ...; })`
     // in a flake-parts partition module, the names from `readDir hosts/<type>`
     // through helpers of lib/builders, reached as `lib.builders.*`.
-    let (_tmp, dir) = clone_flake("DaRacci__nix-config", None);
-    let run = run_in(&dir, &["hosts", "--json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    let mut found: Vec<(String, String)> = json["hosts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h["kind"].as_str().unwrap().to_owned(), h["name"].as_str().unwrap().to_owned()))
-        .collect();
-    found.sort();
+    let json = hosts_json("DaRacci__nix-config", None);
+    let found = kinds_and_names(&json);
     let servers = ["nixai", "nixarr", "nixcloud", "nixdev", "nixio", "nixmon", "nixserv"];
     let nixos: Vec<&str> = std::iter::once("nixmi").chain(servers).collect();
     assert_eq!(found, expect(&[("home", &["racci"]), ("nixos", &nixos)]));

@@ -684,8 +684,7 @@ impl<'a> Cx<'a> {
     /// `import path`: the value of a file (a folder's `default.nix`).
     fn import(&self, path: &V) -> Option<V> {
         let path = self.dir_of(path)?;
-        let file = if path.ends_with(".nix") { path } else { format!("{path}/default.nix").replace("./", "") };
-        let file = file.strip_prefix("./").map(str::to_owned).unwrap_or(file);
+        let file = if path.ends_with(".nix") { path } else { resolve(&path, "default.nix")? };
         if let Some(v) = self.eval.imported.borrow().get(&file) {
             return Some(v.clone());
         }
