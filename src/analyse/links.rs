@@ -710,10 +710,18 @@ pub fn nix_files<'a>(links: &'a [Link], files: &'a Files) -> BTreeSet<&'a str> {
     out
 }
 
-/// The change ids a commit message names, as words.
+/// The change ids a commit message names, as words. In a merge's subject
+/// (`Merge branch 'main' into fix-x`) the branch merged into receives
+/// another's work: only what it merges from counts.
 pub fn ids_in_message<'a>(message: &str, ids: &'a BTreeSet<String>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = message
-        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+    let (subject, body) = message.split_once('\n').unwrap_or((message, ""));
+    let subject = match subject.strip_prefix("Merge ").and_then(|s| s.split_once(" into ")) {
+        Some((from, _)) => from,
+        None => subject,
+    };
+    let mut out: Vec<&str> = [subject, body]
+        .into_iter()
+        .flat_map(|part| part.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.')))
         .map(|w| w.trim_end_matches('.'))
         .filter_map(|w| ids.get(w).map(String::as_str))
         .collect();
@@ -978,5 +986,9 @@ mod tests {
     fn co_change_weights_split_over_the_changes_a_commit_works_on() {
         let ids: BTreeSet<String> = ["add-a".to_string(), "b".to_string()].into();
         assert_eq!(ids_in_message("Implement add-a (part 2); not add-ab. Closes b.", &ids), ["add-a", "b"]);
+        // Merging main into a change's branch is not work on the change.
+        assert!(ids_in_message("Merge branch 'main' into codex/add-a", &ids).is_empty());
+        assert_eq!(ids_in_message("Merge pull request #4 from me/add-a\n\nb", &ids), ["add-a", "b"]);
+        assert_eq!(ids_in_message("Merge branch 'add-a' into main", &ids), ["add-a"]);
     }
 }

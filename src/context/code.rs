@@ -265,8 +265,11 @@ impl CodeContext {
             .real_changes()
             .zip(self.all_links(l))
             .map(|(c, links)| {
-                let nix_files: Vec<String> =
+                let mut nix_files: Vec<String> =
                     links::nix_files(links, &self.files).into_iter().map(str::to_owned).collect();
+                if self.flake_edits_for_tools(c) {
+                    nix_files.retain(|f| f != "flake.nix");
+                }
                 ChangeCode {
                     id: c.id.clone(),
                     status: c.status,
@@ -278,6 +281,30 @@ impl CodeContext {
             })
             .collect();
         Some(nix::impact::host_impact(graph, &changes))
+    }
+
+    /// Is this change's work done (complete, or archived) and did every
+    /// commit of it that edited `flake.nix` edit only what no host
+    /// evaluates there (dev shells, the formatter, checks, comments:
+    /// [`nix::parse::reaches_hosts`])? Then `flake.nix` is not host code
+    /// for it. False without history, or when git does not say.
+    fn flake_edits_for_tools(&self, c: &Change) -> bool {
+        let stage = Stage::of(c.status, c.tasks);
+        if !(stage.finished() || stage == Stage::ArchivedUnfinished) {
+            return false;
+        }
+        let (Some(repo), Some(co)) = (&self.repo, self.co.get(&c.id).and_then(|m| m.get("flake.nix"))) else {
+            return false;
+        };
+        let path = self.in_repo("flake.nix");
+        !co.commits.is_empty()
+            && co.commits.iter().all(|(commit, _)| match git::file_edit(repo, commit, &path) {
+                Ok(Some(e)) => {
+                    !nix::parse::reaches_hosts(&e.after, &e.added) && !nix::parse::reaches_hosts(&e.before, &e.removed)
+                }
+                Ok(None) => true,
+                Err(_) => false,
+            })
     }
 
     /// Was this change archived with tasks open and none of its `.nix`
@@ -598,12 +625,36 @@ fn co_changes(
         if worked.is_empty() {
             continue;
         }
-        let changed = outside(git::changed_files(repo, &id)?);
-        if !changed.is_empty() {
-            commits.push(CommitWork { id, changes: worked, files: changed });
+        let all = git::changed_files(repo, &id)?;
+        // A merge takes another branch's work: it is a change's only when
+        // the change's folder came with it (a pull request merged);
+        // otherwise (the main line merged into the change's branch) only
+        // what the merge itself wrote is.
+        let groups = match git::merge_sides(repo, &id)? {
+            Some(sides) => {
+                let came = |c: &String| sides.taken.iter().any(|f| in_change_folder(f, &openspec_rel, c));
+                let (with, without): (Vec<String>, Vec<String>) = worked.into_iter().partition(came);
+                vec![(with, all), (without, sides.own)]
+            }
+            None => vec![(worked, all)],
+        };
+        for (worked, files) in groups {
+            let changed = outside(files);
+            if !worked.is_empty() && !changed.is_empty() {
+                commits.push(CommitWork { id: id.clone(), changes: worked, files: changed });
+            }
         }
     }
     Ok(links::co_changes(&commits, |f| files.not_code(f).is_some()))
+}
+
+/// Is `path` (repository-relative) inside the folder of change `id`
+/// under `openspec` (`openspec/changes/<id>/`, or archived as
+/// `openspec/changes/archive/<date>-<id>/`)?
+fn in_change_folder(path: &str, openspec: &str, id: &str) -> bool {
+    let Some(rest) = path.strip_prefix(openspec).and_then(|r| r.strip_prefix("changes/")) else { return false };
+    let rest = rest.strip_prefix("archive/").unwrap_or(rest);
+    rest.split_once('/').is_some_and(|(dir, _)| dir == id || dir.strip_suffix(id).is_some_and(|d| d.ends_with('-')))
 }
 
 #[cfg(test)]
@@ -662,6 +713,17 @@ mod tests {
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
             self.repo.commit(Some("HEAD"), &sig, &sig, "step", &tree, &parents).unwrap().to_string()
         }
+    }
+
+    #[test]
+    fn paths_in_a_change_folder() {
+        let inside = |p: &str| in_change_folder(p, "openspec/", "add-x");
+        assert!(inside("openspec/changes/add-x/tasks.md"));
+        assert!(inside("openspec/changes/archive/2024-01-02-add-x/specs/a/spec.md"));
+        assert!(!inside("openspec/changes/add-xy/tasks.md"));
+        assert!(!inside("openspec/changes/archive/2024-01-02-readd-x/tasks.md"));
+        assert!(!inside("openspec/specs/add-x/spec.md"));
+        assert!(!inside("src/add-x/main.rs"));
     }
 
     /// The bounded walk back finds the creation the whole history gives,

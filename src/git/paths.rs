@@ -198,6 +198,92 @@ impl PathTree {
     }
 }
 
+/// For a merge commit, the files it changed against its first parent
+/// split by where they came from: those that differ from every parent
+/// (what the merge itself wrote: conflict resolutions, edits) and those it
+/// took unchanged from another parent (that branch's work). `None` for a
+/// commit with one parent or none.
+pub fn merge_sides(repo: &Repository, commit: &str) -> Result<Option<MergeSides>, NoHistory> {
+    let commit = repo.find_commit(Oid::from_str(commit)?)?;
+    if commit.parent_count() < 2 {
+        return Ok(None);
+    }
+    let tree = commit.tree()?;
+    let parents: Vec<git2::Tree<'_>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+    let changed = |against: &git2::Tree<'_>| -> Result<BTreeSet<String>, NoHistory> {
+        let diff = repo.diff_tree_to_tree(Some(against), Some(&tree), None)?;
+        let mut out = BTreeSet::new();
+        for d in diff.deltas() {
+            for f in [d.old_file(), d.new_file()] {
+                if let Some(p) = f.path().and_then(Path::to_str) {
+                    out.insert(p.to_owned());
+                }
+            }
+        }
+        Ok(out)
+    };
+    let first = changed(&parents[0])?;
+    let mut own = first.clone();
+    for p in &parents[1..] {
+        let other = changed(p)?;
+        own.retain(|f| other.contains(f));
+    }
+    let taken = first.difference(&own).cloned().collect();
+    Ok(Some(MergeSides { own: own.into_iter().collect(), taken }))
+}
+
+/// A merge's changes by origin ([`merge_sides`]), each sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeSides {
+    pub own: Vec<String>,
+    pub taken: Vec<String>,
+}
+
+/// What a commit (abbreviated ids do) did to one file against its first
+/// parent: the text before and after (empty where the file was not, or is
+/// not UTF-8) and the 1-based numbers of the lines it removed (in the text
+/// before) and added (in the text after). `None` when it did not change it.
+pub fn file_edit(repo: &Repository, commit: &str, path: &str) -> Result<Option<FileEdit>, NoHistory> {
+    let commit = repo.revparse_single(commit)?.peel_to_commit()?;
+    let tree = commit.tree()?;
+    let parent = match first_parent(&commit) {
+        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        None => None,
+    };
+    let text = |tree: Option<&git2::Tree<'_>>| -> Result<String, NoHistory> {
+        let Some(entry) = tree.and_then(|t| t.get_path(Path::new(path)).ok()) else { return Ok(String::new()) };
+        let blob = repo.find_blob(entry.id())?;
+        Ok(std::str::from_utf8(blob.content()).unwrap_or_default().to_owned())
+    };
+    let (before, after) = (text(parent.as_ref())?, text(Some(&tree))?);
+    if before == after {
+        return Ok(None);
+    }
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    let patch = git2::Patch::from_buffers(before.as_bytes(), None, after.as_bytes(), None, None)?;
+    for h in 0..patch.num_hunks() {
+        for l in 0..patch.num_lines_in_hunk(h)? {
+            let line = patch.line_in_hunk(h, l)?;
+            match line.origin() {
+                '-' => removed.extend(line.old_lineno().map(|n| n as usize)),
+                '+' => added.extend(line.new_lineno().map(|n| n as usize)),
+                _ => {}
+            }
+        }
+    }
+    drop(patch);
+    Ok(Some(FileEdit { before, after, removed, added }))
+}
+
+/// One file's edit by one commit ([`file_edit`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileEdit {
+    pub before: String,
+    pub after: String,
+    pub removed: Vec<usize>,
+    pub added: Vec<usize>,
+}
+
 /// Whether one of the files `paths` (repository-relative) differs between
 /// the state before commit `from` (its first parent; nothing before a root
 /// commit) and commit `to`: did anything happen to them from `from` on,

@@ -27,6 +27,14 @@ pub struct NixFacts {
     /// Option paths this file sets to `true` (through `mkDefault`, `mkForce`,
     /// `mkIf`, `mkMerge` and nested attribute sets), sorted, without duplicates.
     pub sets: Vec<String>,
+    /// Read as a module, it sets configuration (`config.x = ...`, or
+    /// top-level attributes other than `imports`, `options` and the like).
+    /// False for an overlay (`final: prev: { ... }`), a package (`{ stdenv,
+    /// ... }: stdenv.mkDerivation { ... }`), and a module that only imports
+    /// or only declares options: editing those changes a host only through
+    /// what uses them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub configures: bool,
     /// The file is encrypted with git-crypt (it starts with `\0GITCRYPT`): not read.
     pub encrypted: bool,
     /// Folders whose files this file loads wholesale (`import-tree ./modules`,
@@ -146,6 +154,11 @@ pub struct PathRef {
     /// Inside an `imports` list, or the `modules` list of a system builder
     /// (`nixosSystem`, `homeManagerConfiguration`, `darwinSystem`).
     pub in_imports: bool,
+    /// The option an import depends on (`lib.optional cfg.develop ./develop.nix`,
+    /// `if config.x.enable then [ ./x.nix ] else [ ]`): the build reads the
+    /// file only where that option is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 impl HostDef {

@@ -18,6 +18,10 @@
 //!   folder with a `default.nix` (`import ./home.nix`, `callPackage ./pkgs/foo
 //!   { }`), except references to the file's own folder or a parent folder
 //!   (`src = ./.;`), which are source trees, not code the build evaluates.
+//! - An import that depends on an option (`lib.optional cfg.develop
+//!   ./develop.nix`, `if config.x.enable then [ ./x.nix ] else [ ]`,
+//!   [`PathRef::when`](super::facts::PathRef::when)) is followed for a
+//!   host only once an active file of it sets that option to `true`.
 //! - A host's closure is its defining file, the files that (transitively) import or reference
 //!   that file (how flake-parts reaches `parts/hosts.nix`), the root
 //!   `flake.nix`, and every file reachable over edges from its entry modules
@@ -33,6 +37,11 @@
 //!   (`mkEnableOption "x" // { default = true; }`, `mkOption { default =
 //!   true; }`), which the declaring module switches on wherever it is active;
 //!   `false` never switches one off.
+//! - Modules: the files some host's build reaches from its entry modules
+//!   and that some file imports (not only references, as `import
+//!   ./catalog.nix` or `callPackage ./pkg.nix { }` do). Configuring files:
+//!   the modules that set configuration ([`NixFacts::configures`]) and the
+//!   data files (an attribute set, or a function giving one) they read.
 //! - Orphans: `.nix` files reached neither from a host closure nor from a root
 //!   over edges. Roots: every `flake.nix` (sub-flakes and templates too), the
 //!   root `default.nix` and `shell.nix` (flake-compat and `nix-shell`), and every
@@ -73,6 +82,13 @@ pub struct NixGraph {
     /// Per host (same order as `hosts`): its closure and its active files.
     closures: Vec<Bits>,
     active: Vec<Bits>,
+    /// Files some host's build reads as a module: reached from its entry
+    /// modules, and imported (not only referenced) by some file or an entry.
+    modules: Bits,
+    /// Files reached from some host's entry modules over any edge.
+    reached_from_entries: Bits,
+    /// The modules that set configuration ([`NixFacts::configures`]).
+    configuring: Bits,
     orphans: Vec<String>,
     dangling: Vec<(String, usize, String)>,
     /// Imports leaving the repository: file, line, the path as written.
@@ -144,6 +160,27 @@ impl NixGraph {
             dir = parent;
         }
         None
+    }
+
+    /// Is the file a module some host's build reads (imported, and
+    /// reached from the host's entry modules)? The defining file of hosts,
+    /// `flake.nix`, flake-parts modules and files only referenced
+    /// (`import ./catalog.nix`, `callPackage ./pkg.nix { }`) are not.
+    pub fn is_module(&self, file: &str) -> bool {
+        self.index.get(file).is_some_and(|&f| self.modules.has(f as usize))
+    }
+
+    /// Is the file something a host's build reads from its entry modules
+    /// (a module, a package, data), rather than what defines the hosts
+    /// (`flake.nix`, the file listing them, flake-parts modules)?
+    pub fn is_host_code(&self, file: &str) -> bool {
+        self.index.get(file).is_some_and(|&f| self.reached_from_entries.has(f as usize))
+    }
+
+    /// Is the file a module that sets configuration (not an overlay, a
+    /// package, data, or a module that only imports or declares options)?
+    pub fn configures(&self, file: &str) -> bool {
+        self.index.get(file).is_some_and(|&f| self.configuring.has(f as usize))
     }
 
     /// In the host's closure, switched on there or not.
@@ -226,6 +263,8 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     let mut facts: Vec<Option<&NixFacts>> = vec![None; n];
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut imports: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // Imports that depend on an option: target and option, per file.
+    let mut gated: Vec<Vec<(u32, &str)>> = vec![Vec::new(); n];
     let mut dangling = Vec::new();
     let mut outside = Vec::new();
     let mut errors = Vec::new();
@@ -243,7 +282,10 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
             match resolver.resolve(&p.path) {
                 Ok(t) if p.in_imports => {
                     imports[i].push(t);
-                    edges[i].push(t);
+                    match &p.when {
+                        Some(option) => gated[i].push((t, option.as_str())),
+                        None => edges[i].push(t),
+                    }
                 }
                 Err(missing) if p.in_imports && !f.trees.iter().any(|t| t.dir == p.path) => {
                     dangling.push((path.clone(), p.line, missing))
@@ -340,21 +382,47 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
     defs.sort_by(|a, b| (&a.0.name, a.0.kind, &a.0.file, a.0.line).cmp(&(&b.0.name, b.0.kind, &b.0.file, b.0.line)));
     defs.dedup_by(|a, b| (&a.0.name, a.0.kind, &a.0.file) == (&b.0.name, b.0.kind, &b.0.file));
 
+    let mut is_imported = Bits::new(n);
+    for t in imports.iter().flatten() {
+        is_imported.set(*t as usize);
+    }
+    let mut reached_from_entries = Bits::new(n);
     let mut closures = Vec::with_capacity(defs.len());
     let mut active = Vec::with_capacity(defs.len());
     let mut hosts = Vec::with_capacity(defs.len());
-    for (host, entries, inline_sets, extra) in defs {
-        let modules = reach(n, &entries, &edges);
+    for (host, mut entries, inline_sets, extra) in defs {
         let defining = index[host.file.as_str()];
-        let mut closure = reach(n, &[defining], &reverse);
-        closure.union(&modules);
+        let mut around = reach(n, &[defining], &reverse);
         for f in extra {
-            closure.set(f as usize);
+            around.set(f as usize);
         }
         if let Some(f) = flake {
-            closure.set(f as usize);
+            around.set(f as usize);
         }
-        active.push(switched_on(&closure, &modules, &facts, &inline_sets));
+        // An import that depends on an option is followed once an active
+        // file sets it; what it brings may set more, so again until
+        // nothing changes (each round adds a file: bounded).
+        let (closure, on, modules) = loop {
+            let modules = reach(n, &entries, &edges);
+            let mut closure = around.clone();
+            closure.union(&modules);
+            let (on, options) = switched_on(&closure, &modules, &facts, &inline_sets);
+            let more: Vec<u32> = on
+                .iter()
+                .flat_map(|f| gated[f].iter())
+                .filter(|(t, option)| options.contains(option) && !modules.has(*t as usize))
+                .map(|(t, _)| *t)
+                .collect();
+            if more.is_empty() || entries.len() > n {
+                break (closure, on, modules);
+            }
+            entries.extend(more);
+        };
+        for &e in &entries {
+            is_imported.set(e as usize);
+        }
+        reached_from_entries.union(&modules);
+        active.push(on);
         closures.push(closure);
         hosts.push(host);
     }
@@ -370,7 +438,12 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
         })
         .map(|(i, _)| i as u32)
         .collect();
-    let mut reached = reach(n, &roots, &edges);
+    // A file imported under a condition no host meets is still no orphan.
+    let mut every_edge = edges.clone();
+    for (from, list) in gated.iter().enumerate() {
+        every_edge[from].extend(list.iter().map(|(t, _)| *t));
+    }
+    let mut reached = reach(n, &roots, &every_edge);
     for c in &closures {
         reached.union(c);
     }
@@ -403,7 +476,25 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
             })
         })
         .collect();
+    let mut modules = reached_from_entries.clone();
+    modules.intersect(&is_imported);
+    // Modules that set configuration, and the data they read: a file
+    // they reference that is an attribute set (or a function giving one),
+    // not a module, an overlay or a package.
+    let mut configuring = Bits::new(n);
+    let configures = |f: usize| facts[f].is_some_and(|x| x.configures);
+    for f in modules.iter().filter(|&f| configures(f)) {
+        configuring.set(f);
+    }
+    for f in reached_from_entries.iter().filter(|&f| !modules.has(f) && configures(f)) {
+        if reverse[f].iter().any(|&g| modules.has(g as usize) && configures(g as usize)) {
+            configuring.set(f);
+        }
+    }
     NixGraph {
+        modules,
+        configuring,
+        reached_from_entries,
         files: names,
         index,
         imports,
@@ -477,7 +568,13 @@ impl Resolver<'_> {
 }
 
 /// Which files of a closure are switched on (see the module comment).
-fn switched_on<'a>(closure: &Bits, modules: &Bits, facts: &[Option<&'a NixFacts>], inline: &'a [String]) -> Bits {
+/// Returns them and the options set to `true` there.
+fn switched_on<'a>(
+    closure: &Bits,
+    modules: &Bits,
+    facts: &[Option<&'a NixFacts>],
+    inline: &'a [String],
+) -> (Bits, HashSet<&'a str>) {
     let mut options: HashSet<&'a str> = inline.iter().map(String::as_str).collect();
     let mut on = Bits::new(closure.len);
     let mut pending = Vec::new();
@@ -507,7 +604,7 @@ fn switched_on<'a>(closure: &Bits, modules: &Bits, facts: &[Option<&'a NixFacts>
             }
         });
         if pending.len() == before {
-            return on;
+            return (on, options);
         }
     }
 }
@@ -556,6 +653,12 @@ impl Bits {
     fn union(&mut self, other: &Bits) {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a |= b;
+        }
+    }
+
+    fn intersect(&mut self, other: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
         }
     }
 
@@ -697,6 +800,34 @@ mod tests {
         assert_eq!(g.hosts().iter().map(|h| h.modules.len()).collect::<Vec<_>>(), [1, 0]);
         // The folder's file is imported by nobody.
         assert_eq!(g.orphans(), ["hosts/a/folder/x.nix"]);
+    }
+
+    #[test]
+    fn an_import_that_depends_on_an_option_runs_where_it_is_set() {
+        let flake = "{ outputs = { nixpkgs, ... }: {\n  nixosConfigurations.dev = nixpkgs.lib.nixosSystem { modules = [ ./hosts/dev ]; };\n  nixosConfigurations.srv = nixpkgs.lib.nixosSystem { modules = [ ./hosts/srv ]; };\n}; }";
+        let g = graph(
+            &[
+                ("flake.nix", flake),
+                ("hosts/dev/default.nix", "{ imports = [ ../../home ]; my.roles.develop = true; }"),
+                ("hosts/srv/default.nix", "{ imports = [ ../../home ]; my.roles.server = true; }"),
+                (
+                    "home/default.nix",
+                    "{ lib, config, ... }: let roles = config.my.roles; in {\n  imports = lib.optional (roles.develop or false) ./develop.nix\n    ++ lib.optional (roles.gaming or false) ./gaming.nix;\n}",
+                ),
+                ("home/develop.nix", "{ imports = [ ./editor.nix ]; my.editor.enable = true; }"),
+                ("home/editor.nix", "{ config, lib, ... }: { config = lib.mkIf config.my.editor.enable { }; }"),
+                ("home/gaming.nix", "{ }"),
+            ],
+            &[],
+        );
+        // Followed only where the option is set, with what it brings in turn.
+        for f in ["home/develop.nix", "home/editor.nix"] {
+            assert!(g.active_on(f, "dev") && !g.in_closure(f, "srv"), "{f}");
+        }
+        assert!(!g.in_closure("home/gaming.nix", "dev") && !g.in_closure("home/gaming.nix", "srv"));
+        // Imported under a condition no host meets: still no orphan.
+        assert!(g.orphans().is_empty(), "{:?}", g.orphans());
+        assert_eq!(g.imports("home/default.nix"), ["home/develop.nix", "home/gaming.nix"]);
     }
 
     #[test]

@@ -2,28 +2,32 @@
 //! files (found by the code links) run on a host when the host's build
 //! reads them and switches them on ([`NixGraph::active_on`]); a file not in
 //! the repository (planned, or deleted since) stands for the nearest
-//! `default.nix` above it. With two hosts or more, a file that runs on
-//! every host is shared. The change is work on a host when
+//! `default.nix` above it. The change is work on a host when
 //!
-//! - a file of it that is not shared runs there, or a shared module other
-//!   than `flake.nix` and `flake.lock` does and the text names no host
-//!   (then it is work on every host; a text that names hosts says which of
-//!   them the shared code is for, measured better on the labels), or
+//! - a file of it that is the host's code runs there: not `flake.nix`,
+//!   `flake.lock`, the files that define hosts or flake-parts modules
+//!   ([`NixGraph::is_host_code`]); and, when it is common code (every host
+//!   of its kinds runs it, two hosts or more), one that sets configuration
+//!   ([`NixGraph::configures`]): an overlay, a package, option declarations
+//!   or a list of imports there change a host only through what uses them,
+//!   which the change's other files say; or
 //! - its text names the host or the host's group ([`super::targets`]) and
 //!   the host's build reads one of its files, switched on or not (or the
 //!   change has no code yet),
 //!
 //! and its text does not rule the host out. A change archived with tasks
 //! open whose files git shows unchanged from its creation to its archiving
-//! was never done: it is work on no host ([`ChangeCode::abandoned`]). A change that is work on every
-//! host, or whose only files are `flake.nix` or `flake.lock` and whose text
-//! names no host, is work on all hosts alike, listed once
+//! was never done: it is work on no host ([`ChangeCode::abandoned`]). A
+//! change that is work on every host (two or more), or whose only files are
+//! ones every host runs that say nothing of which (`flake.nix`, an overlay)
+//! and whose text names no host, is work on all hosts alike, listed once
 //! ([`Impact::shared`]) and not on each; with hosts ruled out, it is work
 //! on the others. Open work is a change not complete; done work is
 //! complete, or archived with every task checked; a change archived with
 //! tasks still open is neither, and is kept apart ([`HostImpact::unfinished`]).
 
 use super::NixGraph;
+use super::facts::HostKind;
 use super::targets::Targets;
 use crate::model::{ChangeStatus, Progress, Stage};
 use serde::Serialize;
@@ -88,10 +92,12 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
         .map(|h| (*h, files.iter().filter(|f| graph.active_on(f, h)).cloned().collect::<Vec<_>>()))
         .collect();
     let shared = |f: &String| names.len() >= 2 && runs.iter().all(|(_, on)| on.contains(f));
-    // `flake.nix` and `flake.lock` are read by every build but are mostly
-    // about other things (inputs, dev shells): alone they say "all hosts"
-    // only when nothing else says which.
-    let entry = |f: &String| matches!(f.as_str(), "flake.nix" | "flake.lock");
+    // `flake.nix`, `flake.lock`, the files that define hosts and
+    // flake-parts modules are read by every build but are mostly about
+    // other things (inputs, dev shells, the host list): alone they say
+    // "all hosts" only when nothing else says which. What a host's build
+    // reads from its entry modules is its code.
+    let entry = |f: &String| matches!(f.as_str(), "flake.nix" | "flake.lock") || !graph.is_host_code(f);
     let excluded = |h: &str| change.targets.excluded.iter().any(|x| x == h);
     // A host the text names counts when the change has no code, or when
     // its build reads a file of the change (switched on or not).
@@ -103,11 +109,21 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
         let files = runs.into_iter().map(|(h, f)| (h.to_owned(), f)).collect();
         return (Affected::Hosts(Vec::new()), files);
     }
-    let common =
-        change.targets.named.is_empty() && runs.iter().any(|(_, on)| on.iter().any(|f| shared(f) && !entry(f)));
+    // Code every host of its kinds runs (two hosts or more) changes them
+    // all only when it sets configuration: an overlay, a package, an
+    // option declaration or a list of imports there changes a host only
+    // through what uses it, which the change's other files say.
+    let kinds_of =
+        |h: &str| -> BTreeSet<HostKind> { graph.hosts().iter().filter(|x| x.name == h).map(|x| x.kind).collect() };
+    let common = |f: &String| {
+        let on: Vec<&str> = runs.iter().filter(|(_, on)| on.contains(f)).map(|(h, _)| *h).collect();
+        let of: BTreeSet<HostKind> = on.iter().flat_map(|h| kinds_of(h)).collect();
+        on.len() >= 2 && names.iter().all(|h| on.contains(h) || kinds_of(h).is_disjoint(&of))
+    };
+    let counts = |f: &String| !entry(f) && (!common(f) || graph.configures(f));
     let mut hosts: Vec<String> = runs
         .iter()
-        .filter(|(h, on)| common || on.iter().any(|f| !shared(f)) || named(h))
+        .filter(|(h, on)| on.iter().any(counts) || named(h))
         .map(|(h, _)| (*h).to_owned())
         .filter(|h| !excluded(h))
         .collect();
@@ -394,7 +410,8 @@ mod tests {
         let hosts = |c: &ChangeCode| affected(&g, c).0;
         let v = |l: &[&str]| Affected::Hosts(l.iter().map(|s| s.to_string()).collect());
         assert_eq!(hosts(&named("plain", &[], &[])), Affected::Shared);
-        // A common module is work on every host, unless the text names hosts.
+        // A common module that sets nothing says nothing of which hosts:
+        // the text does.
         assert_eq!(hosts(&named("for-b", &["b"], &[])), v(&["b"]));
         // `flake.nix` alone says little: the hosts the text names decide.
         let mut inputs = named("inputs", &["b"], &[]);
@@ -409,6 +426,47 @@ mod tests {
         assert_eq!(hosts(&niri), v(&["a"]));
         niri.targets.excluded = vec!["a".into()];
         assert_eq!(hosts(&niri), v(&[]));
+    }
+
+    #[test]
+    fn common_code_counts_on_every_host_only_where_it_sets_configuration() {
+        let flake = "{ outputs = { nixpkgs, ... }: {\n  nixosConfigurations.a = nixpkgs.lib.nixosSystem { modules = [ ./hosts/a ]; };\n  nixosConfigurations.b = nixpkgs.lib.nixosSystem { modules = [ ./hosts/b ]; };\n}; }";
+        let files = [
+            ("flake.nix", flake),
+            ("hosts/a/default.nix", "{ imports = [ ../../modules ../../modules/develop.nix ]; }"),
+            ("hosts/b/default.nix", "{ imports = [ ../../modules ]; }"),
+            ("modules/default.nix", "{ imports = [ ./common.nix ./options.nix ]; }"),
+            (
+                "modules/common.nix",
+                "{ ... }: let catalog = import ../data/catalog.nix { }; in {\n  services.x.enable = true;\n  nixpkgs.overlays = [ (import ../overlays/tools.nix) ];\n  environment.etc.units.text = builtins.toJSON catalog;\n}",
+            ),
+            ("modules/options.nix", "{ lib, ... }: { options.x.enable = lib.mkEnableOption \"x\"; }"),
+            ("modules/develop.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.tool ]; }"),
+            ("overlays/tools.nix", "final: prev: { tool = prev.hello; }"),
+            ("data/catalog.nix", "{ }: { units = { a = 1; }; }"),
+        ];
+        let facts: Vec<_> = files.iter().map(|(p, t)| (p.to_string(), parse(p, t))).collect();
+        let g = build(&facts, &files.iter().map(|(p, _)| p.to_string()).collect());
+        let hosts = |files: &[&str], named: &[&str]| {
+            let mut c = change("c", ChangeStatus::InProgress, files);
+            c.targets.named = named.iter().map(|s| s.to_string()).collect();
+            affected(&g, &c).0
+        };
+        let a = Affected::Hosts(vec!["a".into()]);
+        // An overlay entry, an option declared, a list of imports: work on
+        // the hosts that use them, which the other files say.
+        assert_eq!(hosts(&["overlays/tools.nix", "modules/develop.nix"], &[]), a);
+        assert_eq!(hosts(&["modules/options.nix", "modules/default.nix", "modules/develop.nix"], &[]), a);
+        assert_eq!(hosts(&["overlays/tools.nix"], &[]), Affected::Shared);
+        // A common module that sets configuration, and the data it reads,
+        // change every host, whatever hosts the text names.
+        assert_eq!(hosts(&["modules/common.nix", "modules/develop.nix"], &["a"]), Affected::Shared);
+        assert_eq!(hosts(&["data/catalog.nix", "modules/develop.nix"], &[]), Affected::Shared);
+        assert!(g.configures("modules/common.nix") && g.configures("data/catalog.nix"));
+        assert!(!g.configures("overlays/tools.nix") && !g.configures("modules/options.nix"));
+        assert!(!g.configures("modules/default.nix"), "imports only");
+        // What defines the hosts is not host code.
+        assert!(!g.is_host_code("flake.nix") && g.is_host_code("modules/develop.nix"));
     }
 
     #[test]

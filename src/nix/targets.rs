@@ -86,6 +86,13 @@ const RULING_OUT: &[&str] = &["non-goal", "non goal", "out of scope", "not in sc
 /// (`modules/nixos/ai`) say nothing about which group a host is in.
 pub fn groups(name: &str, paths: &[&str]) -> Vec<String> {
     let mut out = BTreeSet::new();
+    let lower = name.to_lowercase();
+    let own = |path: &&&str| {
+        path.split('/')
+            .any(|s| s.to_lowercase() == lower || s.strip_suffix(".nix").is_some_and(|s| s.to_lowercase() == lower))
+    };
+    let named: Vec<&&str> = paths.iter().filter(own).collect();
+    let paths: Vec<&&str> = if named.is_empty() { paths.iter().collect() } else { named };
     for path in paths {
         let segments: Vec<&str> = path.split('/').collect();
         for s in &segments[..segments.len().saturating_sub(1)] {

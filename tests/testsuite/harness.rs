@@ -192,14 +192,18 @@ impl GitRepo {
 
     /// Merge branch `name` into the current one with a merge commit (no conflicts expected).
     pub fn merge(&self, name: &str, day: &str) -> git2::Oid {
+        self.merge_as(name, day, &format!("Merge {name}"))
+    }
+
+    /// [`GitRepo::merge`] with this commit message.
+    pub fn merge_as(&self, name: &str, day: &str, message: &str) -> git2::Oid {
         let ours = self.repo.head().unwrap().peel_to_commit().unwrap();
         let theirs = self.repo.revparse_single(&format!("refs/heads/{name}")).unwrap().peel_to_commit().unwrap();
         let mut index = self.repo.merge_commits(&ours, &theirs, None).unwrap();
         assert!(!index.has_conflicts(), "merge conflict");
         let tree = self.repo.find_tree(index.write_tree_to(&self.repo).unwrap()).unwrap();
         let sig = git2::Signature::new("Test", "test@example.org", &git2::Time::new(noon(day), 0)).unwrap();
-        let id =
-            self.repo.commit(Some("HEAD"), &sig, &sig, &format!("Merge {name}"), &tree, &[&ours, &theirs]).unwrap();
+        let id = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&ours, &theirs]).unwrap();
         self.repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force())).unwrap();
         id
     }

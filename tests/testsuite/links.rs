@@ -487,3 +487,88 @@ fn an_archived_change_whose_files_never_changed_is_work_on_no_host() {
     let web = json["hosts"].as_array().unwrap().iter().find(|h| h["host"] == "web").unwrap().clone();
     assert_eq!(web["unfinished"][0]["id"], "tune-web", "{json}");
 }
+
+#[test]
+fn a_flake_edit_only_to_dev_shells_is_work_on_no_host() {
+    let flake = |shell: &str, input: &str| {
+        format!(
+            "{{\n  inputs.nixpkgs.url = \"{input}\";\n  outputs = {{ nixpkgs, ... }}: {{\n    nixosConfigurations.web = nixpkgs.lib.nixosSystem {{ modules = [ ./hosts/web ]; }};\n    nixosConfigurations.db = nixpkgs.lib.nixosSystem {{ modules = [ ./hosts/db ]; }};\n    devShells.x86_64-linux.default = nixpkgs.legacyPackages.x86_64-linux.mkShell {{\n      packages = [ {shell} ];\n    }};\n  }};\n}}\n"
+        )
+    };
+    let proposal = "## Why\nFix it.\n\n## Impact\n- `flake.nix`\n";
+    let repo = GitRepo::new();
+    repo.write(&[
+        ("flake.nix", Some(&flake("git", "github:nixos/nixpkgs"))),
+        ("hosts/web/default.nix", Some("{ services.nginx.enable = true; }\n")),
+        ("hosts/db/default.nix", Some("{ services.postgresql.enable = true; }\n")),
+        ("openspec/changes/fix-shell/proposal.md", Some(proposal)),
+        ("openspec/changes/fix-shell/tasks.md", Some("- [ ] 1.1 Fix the dev shell\n")),
+        ("openspec/changes/bump-nixpkgs/proposal.md", Some(proposal)),
+        ("openspec/changes/bump-nixpkgs/tasks.md", Some("- [ ] 1.1 Bump nixpkgs\n")),
+    ]);
+    repo.commit("01-01", "flake and two proposals");
+    repo.write(&[
+        ("flake.nix", Some(&flake("git age", "github:nixos/nixpkgs"))),
+        ("openspec/changes/fix-shell/tasks.md", Some("- [x] 1.1 Fix the dev shell\n")),
+    ]);
+    repo.commit("01-02", "fix the dev shell");
+    repo.write(&[
+        ("flake.nix", Some(&flake("git age", "github:nixos/nixpkgs/nixos-unstable"))),
+        ("openspec/changes/bump-nixpkgs/tasks.md", Some("- [x] 1.1 Bump nixpkgs\n")),
+    ]);
+    repo.commit("01-03", "bump nixpkgs");
+    let run = repo.run(&["impact", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let shared: Vec<&str> =
+        json["shared"]["done"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    // An input every host builds from: all hosts alike.
+    assert_eq!(shared, ["bump-nixpkgs"], "{json}");
+    // The dev shell is no host's build.
+    assert!(!json.to_string().contains("fix-shell"), "{json}");
+    // Without the history there is no telling which part of flake.nix it edited.
+    let json = repo.run(&["impact", "--json", "--no-git"]).json();
+    assert!(json["shared"]["done"].to_string().contains("fix-shell"), "{json}");
+}
+
+#[test]
+fn a_merge_counts_for_a_change_only_with_the_work_it_brings() {
+    let repo = GitRepo::new();
+    repo.write(&[
+        ("flake.nix", Some("{ outputs = { nixpkgs, ... }: { nixosConfigurations.web = nixpkgs.lib.nixosSystem { modules = [ ./web.nix ]; }; }; }\n")),
+        ("web.nix", Some("{ }\n")),
+    ]);
+    repo.commit("01-01", "flake");
+    repo.branch("tune-web");
+    repo.write(&[
+        ("openspec/changes/tune-web/proposal.md", Some("## Why\nTune it.\n")),
+        ("openspec/changes/tune-web/tasks.md", Some("- [x] 1.1 Tune it\n")),
+        ("web.nix", Some("{ services.nginx.enable = true; }\n")),
+    ]);
+    repo.commit("01-02", "tune-web: tune nginx");
+    repo.checkout("main");
+    repo.write(&[("unrelated.nix", Some("{ }\n"))]);
+    repo.commit("01-03", "something else on main");
+    // The main line merged into the change's branch: main's work, not the change's.
+    repo.checkout("tune-web");
+    repo.merge_as("main", "01-04", "Merge branch 'main' into tune-web");
+    let run = repo.run(&["links", "tune-web", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let paths = |json: &serde_json::Value| -> Vec<String> {
+        json["links"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(paths(&run.json()), ["web.nix"]);
+    // The change's branch merged into main: the pull request brings its work.
+    repo.checkout("main");
+    repo.branch("tune-db");
+    repo.write(&[
+        ("openspec/changes/tune-db/proposal.md", Some("## Why\nTune it.\n")),
+        ("openspec/changes/tune-db/tasks.md", Some("- [x] 1.1 Tune it\n")),
+        ("db.nix", Some("{ services.postgresql.enable = true; }\n")),
+    ]);
+    repo.commit("01-05", "add a database");
+    repo.checkout("main");
+    repo.merge_as("tune-db", "01-06", "Merge pull request #2 from me/tune-db");
+    let json = repo.run(&["links", "tune-db", "--json"]).json();
+    assert_eq!(paths(&json), ["db.nix"], "{json}");
+}

@@ -28,9 +28,11 @@
 //! and where they are listed, `module` a module's gate and the options it
 //! sets, `inputs` a flake's inputs and the modules taken from them,
 //! `hosts` the hosts a file defines and what their builds read, `eval`
-//! the values it cannot read without evaluating;
+//! the values it cannot read without evaluating; `edit` which lines of a
+//! flake its hosts evaluate (for an edit's reach);
 //! `syntax` has the free helpers over rnix's tree they all use.
 
+mod edit;
 mod eval;
 mod hosts;
 mod inputs;
@@ -41,6 +43,7 @@ mod shape;
 mod syntax;
 mod wiring;
 
+pub use edit::reaches_hosts;
 pub use paths::resolve;
 
 use super::facts::{Aspect, NixFacts, PathRef};
@@ -142,6 +145,7 @@ fn read(path: &str, text: &str, fetch: &dyn Repo) -> NixFacts {
         } else {
             let mut sets = Vec::new();
             facts.gate = cx.module(top, &mut sets, 0);
+            facts.configures = cx.configures(top);
             facts.sets = sorted(sets);
         }
         // Every host form names its output (`nixosConfigurations`, ...)
@@ -257,13 +261,14 @@ impl<'a> Cx<'a> {
                 NODE_PATH_REL | NODE_PATH_ABS | NODE_STRING => {
                     let expr = path_expr(start.as_ref().unwrap_or(&node));
                     let in_imports = import_context(&expr).is_some();
+                    let when = if in_imports { self.import_condition(&expr) } else { None };
                     let line = self.line(&node);
                     match self.path_of(&expr) {
                         Some(path) => {
                             if let Some(tree) = self.tree(&expr, &path, line) {
                                 facts.trees.push(tree);
                             }
-                            facts.paths.push(PathRef { path, line, in_imports });
+                            facts.paths.push(PathRef { path, line, in_imports, when });
                         }
                         // A relative path that climbs above the root.
                         None if in_imports && self.leaves_root(&expr) => {

@@ -3,7 +3,7 @@
 
 use super::scope::Bound;
 use super::syntax::{apply, bin_op, body, head_name, ident, list_items, unwrap, value};
-use super::{Cx, MAX_DEPTH};
+use super::{Cx, MAX_CONTEXT, MAX_DEPTH};
 use rnix::{SyntaxKind::*, SyntaxNode};
 
 /// Module-system functions whose last argument is the value (`mkDefault x`).
@@ -59,6 +59,32 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Does a module set configuration? See [`NixFacts::configures`](crate::nix::facts::NixFacts::configures).
+    pub(super) fn configures(&self, top: &SyntaxNode) -> bool {
+        let mut expr = unwrap(top);
+        // `final: prev: { ... }` (and `self: super:`): an overlay.
+        let plain = |l: &SyntaxNode| l.children().next().is_some_and(|p| p.kind() == NODE_IDENT_PARAM);
+        if expr.kind() == NODE_LAMBDA
+            && plain(&expr)
+            && body(&expr).map(|b| unwrap(&b)).is_some_and(|b| b.kind() == NODE_LAMBDA && plain(&b))
+        {
+            return false;
+        }
+        for _ in 0..MAX_CONTEXT {
+            match expr.kind() {
+                NODE_LAMBDA | NODE_LET_IN | NODE_WITH | NODE_ASSERT => match body(&expr) {
+                    Some(b) => expr = unwrap(&b),
+                    None => return false,
+                },
+                NODE_ATTR_SET => {
+                    return self.entries(&expr).any(|(k, _)| k[0] == "config" || !NOT_CONFIG.contains(&k[0].as_str()));
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// `mkIf <cond> ...` → the option path `<cond>` reads.
     fn gate(&self, value: &SyntaxNode) -> Option<String> {
         let (head, args) = apply(&unwrap(value))?;
@@ -67,6 +93,37 @@ impl<'a> Cx<'a> {
         }
         let path = self.option_path(&args[0], 0)?;
         (!path.is_empty()).then(|| path.join("."))
+    }
+
+    /// The option an import depends on: on its way up to its `imports`
+    /// binding the path sits in the list of `optional(s) <cond> ...` or in
+    /// the `then` branch of `if <cond> then ... else ...`, and `<cond>`
+    /// reads an option ([`Self::option_path`]). An `else` branch, or a
+    /// condition that reads no option (`hostName == "x"`), is no condition.
+    pub(super) fn import_condition(&self, expr: &SyntaxNode) -> Option<String> {
+        let mut child = expr.clone();
+        for node in expr.ancestors().skip(1).take(MAX_CONTEXT) {
+            let within = |n: &SyntaxNode| n.text_range().contains_range(child.text_range());
+            let cond = match node.kind() {
+                NODE_ATTRPATH_VALUE => return None,
+                NODE_APPLY => apply(&node).and_then(|(head, args)| {
+                    let optional = matches!(head_name(&head).as_deref(), Some("optional" | "optionals"));
+                    (optional && args.len() == 2 && within(&args[1])).then(|| args[0].clone())
+                }),
+                NODE_IF_ELSE => {
+                    let mut kids = node.children();
+                    let cond = kids.next();
+                    kids.next().filter(within).and(cond)
+                }
+                _ => None,
+            };
+            if let Some(cond) = cond {
+                let path = self.option_path(&cond, 0)?;
+                return (!path.is_empty()).then(|| path.join("."));
+            }
+            child = node;
+        }
+        None
     }
 
     /// The option an expression reads: `config.a.b`, `cfg.enable` with
@@ -79,7 +136,8 @@ impl<'a> Cx<'a> {
         match expr.kind() {
             NODE_IDENT if self.step() => {
                 let name = ident(&expr)?;
-                if name == "config" {
+                // A home-manager module reads the system's options as `osConfig`.
+                if matches!(name.as_str(), "config" | "osConfig" | "nixosConfig") {
                     return Some(Vec::new());
                 }
                 match self.lookup(&name, &expr)? {
@@ -284,6 +342,46 @@ in
         assert_eq!(gate("{ config, lib, ... }: { config.x = lib.mkIf config.a.enable { }; }"), None);
         assert_eq!(gate("{ config, ... }: { config = mkIf (config.networking.hostName == \"rog\") { }; }"), None);
         assert_eq!(gate("{ config, ... }: { config = mkIf enabled { }; }"), None);
+    }
+
+    #[test]
+    fn imports_that_depend_on_an_option() {
+        let when = |text: &str| -> Vec<(String, Option<String>)> {
+            parse("home/nixos.nix", text).paths.into_iter().map(|p| (p.path, p.when)).collect()
+        };
+        let some = |p: &str, o: Option<&str>| (p.to_string(), o.map(str::to_string));
+        assert_eq!(
+            when(
+                "{ lib, osConfig, ... }: let roles = osConfig.my.roles or { }; in {\n  imports = [ ./base.nix ]\n    ++ lib.optional (roles.develop or false) ./develop.nix\n    ++ lib.optionals config.x.enable [ ./x.nix ];\n}"
+            ),
+            [
+                some("home/base.nix", None),
+                some("home/develop.nix", Some("my.roles.develop")),
+                some("home/x.nix", Some("x.enable"))
+            ]
+        );
+        assert_eq!(
+            when("{ config, ... }: { imports = if config.y.enable then [ ./y.nix ] else [ ./z.nix ]; }"),
+            [some("home/y.nix", Some("y.enable")), some("home/z.nix", None)]
+        );
+        // A condition that reads no option is none.
+        assert_eq!(
+            when("{ config, lib, ... }: { imports = lib.optional (config.networking.hostName == \"a\") ./a.nix; }"),
+            [some("home/a.nix", None)]
+        );
+    }
+
+    #[test]
+    fn what_sets_configuration() {
+        let configures = |text: &str| parse("m.nix", text).configures;
+        assert!(configures("{ pkgs, ... }: { environment.systemPackages = [ pkgs.git ]; }"));
+        assert!(configures("{ lib, config, ... }: { options.a = lib.mkOption { }; config.b = 1; }"));
+        assert!(configures("{ recipients }: { units = { }; }"), "data reads as setting");
+        assert!(!configures("final: prev: { tool = prev.hello; }"), "an overlay");
+        assert!(!configures("self: super: { }"));
+        assert!(!configures("{ stdenv, ... }: stdenv.mkDerivation { name = \"x\"; }"), "a package");
+        assert!(!configures("{ imports = [ ./a.nix ]; }"), "imports only");
+        assert!(!configures("{ lib, ... }: { options.x.enable = lib.mkEnableOption \"x\"; }"), "options only");
     }
 
     #[test]
