@@ -16,7 +16,7 @@ pub mod evidence;
 pub use evidence::{CoChange, CoChanges, CommitWork, DocKind, FLOOR, above_floor, co_changes, split_at_floor};
 
 use crate::parse::links::{Mention, MentionKind, Place};
-use evidence::{FAR, NOT_CODE_CAP, combine, glob_factor, near, planned, strength, tool_path};
+use evidence::{FAR, NOT_CODE_CAP, UNTOUCHED_FOLDER, combine, glob_factor, near, planned, strength, tool_path};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -672,12 +672,33 @@ pub fn resolve(change: &ChangeInput<'_>, files: &Files, fates: &Fates, hosts: &[
         }
         b.add(path.clone(), Source::Git, state, weight, evidence);
     }
+    // Done work leaves traces: a folder only a design or a delta spec
+    // names, under which none of the change's commits changed anything,
+    // was named as context.
+    let worked = change.co_changed.filter(|co| change.done && !co.is_empty());
+    let context_only = |evidence: &[Evidence]| {
+        evidence.iter().all(|e| matches!(e.file.rsplit('/').next(), Some("design.md" | "spec.md")))
+    };
     let mut links: Vec<Link> = b
         .links
         .into_iter()
         .map(|(path, acc)| {
             let mut confidence = combine(&acc.strength);
             let mut evidence = acc.evidence;
+            if let Some(co) = worked
+                && path.ends_with('/')
+                && acc.strength[Kind::Git as usize] == 0.0
+                && context_only(&evidence)
+                && !co.keys().any(|f| f.starts_with(path.as_str()))
+            {
+                confidence *= UNTOUCHED_FOLDER;
+                evidence.push(Evidence {
+                    file: "git".into(),
+                    line: None,
+                    text: "named only in the design or a spec, and none of the change's commits changed a file in it"
+                        .into(),
+                });
+            }
             if let Some(why) = files.not_code(&path) {
                 confidence = confidence.min(NOT_CODE_CAP);
                 evidence.push(Evidence { file: "rules".into(), line: None, text: why });
@@ -937,6 +958,33 @@ mod tests {
         // Once the change is done, a path it never wrote is no work left.
         let done = ChangeInput { done: true, ..input(vec![("tasks.md", tasks)]) };
         assert_eq!(floored(resolve(&done, &files(), &Fates::new(), &[])), []);
+    }
+
+    #[test]
+    fn a_folder_only_the_design_names_is_context_once_done_without_it() {
+        let design = "The niri module stays apart from `modules/proxy/`.\n";
+        let tasks = "- [x] 1.1 Tune `modules/niri/default.nix`\n";
+        let worked = co(&[("modules/niri/default.nix", 1.0)]);
+        let change = |done: bool, docs: Vec<(&'static str, &'static str)>| ChangeInput {
+            done,
+            co_changed: Some(&worked),
+            ..input(docs)
+        };
+        let paths = |c: &ChangeInput<'_>| -> Vec<String> {
+            floored(resolve(c, &files(), &Fates::new(), &[])).into_iter().map(|(p, _, _)| p).collect()
+        };
+        assert_eq!(
+            paths(&change(true, vec![("design.md", design), ("tasks.md", tasks)])),
+            ["modules/niri/default.nix"]
+        );
+        // Still open, or named in the tasks: work.
+        assert!(
+            paths(&change(false, vec![("design.md", design), ("tasks.md", tasks)])).contains(&"modules/proxy/".into())
+        );
+        let both = "- [x] 1.1 Tune `modules/niri/default.nix` and `modules/proxy/`\n";
+        assert!(
+            paths(&change(true, vec![("design.md", design), ("tasks.md", both)])).contains(&"modules/proxy/".into())
+        );
     }
 
     #[test]

@@ -12,8 +12,10 @@
 //!   or a list of imports there change a host only through what uses them,
 //!   which the change's other files say; or
 //! - its text names the host or the host's group ([`super::targets`]) and
-//!   the host's build reads one of its files, switched on or not (or the
-//!   change has no code yet),
+//!   the change has no code yet, or, while it is open, the host's build
+//!   reads one of its files, switched on or not, or, once it is finished,
+//!   the host's build switches on one of its files other than common code
+//!   that sets nothing (the work done shows where it runs),
 //!
 //! and its text does not rule the host out. A change archived with tasks
 //! open whose files git shows unchanged from its creation to its archiving
@@ -99,12 +101,6 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
     // reads from its entry modules is its code.
     let entry = |f: &String| matches!(f.as_str(), "flake.nix" | "flake.lock") || !graph.is_host_code(f);
     let excluded = |h: &str| change.targets.excluded.iter().any(|x| x == h);
-    // A host the text names counts when the change has no code, or when
-    // its build reads a file of the change (switched on or not).
-    let named = |h: &str| {
-        change.targets.named.iter().any(|n| n == h)
-            && (files.is_empty() || files.iter().any(|f| graph.in_closure(f, h)))
-    };
     if change.abandoned {
         let files = runs.into_iter().map(|(h, f)| (h.to_owned(), f)).collect();
         return (Affected::Hosts(Vec::new()), files);
@@ -119,6 +115,27 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
         let on: Vec<&str> = runs.iter().filter(|(_, on)| on.contains(f)).map(|(h, _)| *h).collect();
         let of: BTreeSet<HostKind> = on.iter().flat_map(|h| kinds_of(h)).collect();
         on.len() >= 2 && names.iter().all(|h| on.contains(h) || kinds_of(h).is_disjoint(&of))
+    };
+    // A host the text names counts when the change has no code; while it
+    // is open, when the host's build reads a file of it (switched on or
+    // not: the plan may switch it on); once finished, when the host's build
+    // switches on a file of it other than common code that sets nothing
+    // (the work done shows where it runs: a host named in a check, "passes
+    // on nixmi", is not work).
+    let finished = {
+        let stage = Stage::of(change.status, change.tasks);
+        stage.finished() || stage == Stage::ArchivedUnfinished
+    };
+    let named = |h: &str| {
+        change.targets.named.iter().any(|n| n == h)
+            && (files.is_empty()
+                || files.iter().any(|f| {
+                    if finished {
+                        graph.active_on(f, h) && (entry(f) || !common(f) || graph.configures(f))
+                    } else {
+                        graph.in_closure(f, h)
+                    }
+                }))
     };
     let counts = |f: &String| !entry(f) && (!common(f) || graph.configures(f));
     let mut hosts: Vec<String> = runs
@@ -465,6 +482,13 @@ mod tests {
         assert!(g.configures("modules/common.nix") && g.configures("data/catalog.nix"));
         assert!(!g.configures("overlays/tools.nix") && !g.configures("modules/options.nix"));
         assert!(!g.configures("modules/default.nix"), "imports only");
+        // A host the text names: while the change is open, any file of it
+        // its build reads; once done, only code of it that says something.
+        let mut named = change("c", ChangeStatus::InProgress, &["modules/options.nix", "modules/develop.nix"]);
+        named.targets.named = vec!["b".into()];
+        assert_eq!(affected(&g, &named).0, Affected::Shared);
+        named.status = ChangeStatus::Archived;
+        assert_eq!(affected(&g, &named).0, a);
         // What defines the hosts is not host code.
         assert!(!g.is_host_code("flake.nix") && g.is_host_code("modules/develop.nix"));
     }

@@ -151,6 +151,11 @@ pub fn combine(parts: &[f64]) -> f64 {
 /// text names.
 pub const FAR: f64 = 0.5;
 
+/// What a folder keeps of its confidence when only the design or a delta
+/// spec names it and the change is done without a commit changing a file
+/// in it: context, not work.
+pub const UNTOUCHED_FOLDER: f64 = 0.5;
+
 /// The folder of a path (`""` at the root); a folder path is its own.
 fn parent(path: &str) -> &str {
     if let Some(dir) = path.strip_suffix('/') {

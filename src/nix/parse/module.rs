@@ -77,7 +77,12 @@ impl<'a> Cx<'a> {
                     None => return false,
                 },
                 NODE_ATTR_SET => {
-                    return self.entries(&expr).any(|(k, _)| k[0] == "config" || !NOT_CONFIG.contains(&k[0].as_str()));
+                    let entries: Vec<_> = self.entries(&expr).collect();
+                    // `{ ai = import ./ai; base = ./base.nix; }`: a set of modules, not configuration.
+                    let modules =
+                        !entries.is_empty() && entries.iter().all(|(_, av)| value(av).is_some_and(|v| module_ref(&v)));
+                    return !modules
+                        && entries.iter().any(|(k, _)| k[0] == "config" || !NOT_CONFIG.contains(&k[0].as_str()));
                 }
                 _ => return false,
             }
@@ -85,14 +90,24 @@ impl<'a> Cx<'a> {
         false
     }
 
-    /// `mkIf <cond> ...` → the option path `<cond>` reads.
+    /// `mkIf <cond> ...` → the option path `<cond>` reads; `mkMerge [
+    /// (mkIf <cond> ...) ... ]` whose every part reads the same one
+    /// (`cfg.enable && cfg.sync.enable`, `cfg.enable && cfg.mcp.enable`) →
+    /// that one.
     fn gate(&self, value: &SyntaxNode) -> Option<String> {
         let (head, args) = apply(&unwrap(value))?;
-        if head_name(&head)? != "mkIf" || args.len() != 2 {
-            return None;
+        match head_name(&head)?.as_str() {
+            "mkIf" if args.len() == 2 => {
+                let path = self.option_path(&args[0], 0)?;
+                (!path.is_empty()).then(|| path.join("."))
+            }
+            "mkMerge" if args.len() == 1 => {
+                let parts: Vec<Option<String>> = list_items(&args[0]).iter().map(|p| self.gate(p)).collect();
+                let first = parts.first().cloned().flatten()?;
+                parts.iter().all(|p| p.as_deref() == Some(first.as_str())).then_some(first)
+            }
+            _ => None,
         }
-        let path = self.option_path(&args[0], 0)?;
-        (!path.is_empty()).then(|| path.join("."))
     }
 
     /// The option an import depends on: on its way up to its `imports`
@@ -257,6 +272,20 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// A path literal, or `import` of one: how a set of modules names them.
+fn module_ref(value: &SyntaxNode) -> bool {
+    let value = unwrap(value);
+    match value.kind() {
+        NODE_PATH_REL | NODE_PATH_ABS => true,
+        NODE_APPLY => apply(&value).is_some_and(|(head, args)| {
+            head_name(&head).as_deref() == Some("import")
+                && args.len() == 1
+                && matches!(unwrap(&args[0]).kind(), NODE_PATH_REL | NODE_PATH_ABS | NODE_STRING)
+        }),
+        _ => false,
+    }
+}
+
 /// What a walk down a value finds ([`Cx::members`]).
 pub(super) enum Members {
     /// An attribute set: its entries `a.b = value;`, names resolved.
@@ -337,8 +366,23 @@ in
             .as_deref(),
             Some("a.enable")
         );
+        // Every part of a merge behind the same option: gated by it.
+        assert_eq!(
+            gate("{ config, lib, ... }: let cfg = config.a; in { config = lib.mkMerge [ (lib.mkIf (cfg.enable && cfg.x) { }) (lib.mkIf cfg.enable { }) ]; }")
+                .as_deref(),
+            Some("a.enable")
+        );
         // Not a whole-module gate.
-        assert_eq!(gate("{ config, lib, ... }: { config = lib.mkMerge [ (lib.mkIf config.a.enable { }) ]; }"), None);
+        assert_eq!(
+            gate("{ config, lib, ... }: { config = lib.mkMerge [ (lib.mkIf config.a.enable { }) { } ]; }"),
+            None
+        );
+        assert_eq!(
+            gate(
+                "{ config, lib, ... }: { config = lib.mkMerge [ (lib.mkIf config.a.enable { }) (lib.mkIf config.b.enable { }) ]; }"
+            ),
+            None
+        );
         assert_eq!(gate("{ config, lib, ... }: { config.x = lib.mkIf config.a.enable { }; }"), None);
         assert_eq!(gate("{ config, ... }: { config = mkIf (config.networking.hostName == \"rog\") { }; }"), None);
         assert_eq!(gate("{ config, ... }: { config = mkIf enabled { }; }"), None);
@@ -381,6 +425,8 @@ in
         assert!(!configures("self: super: { }"));
         assert!(!configures("{ stdenv, ... }: stdenv.mkDerivation { name = \"x\"; }"), "a package");
         assert!(!configures("{ imports = [ ./a.nix ]; }"), "imports only");
+        assert!(!configures("{ ai = import ./ai; base = ./base.nix; }"), "a set of modules");
+        assert!(configures("{ ai = import ./ai; x.enable = true; }"));
         assert!(!configures("{ lib, ... }: { options.x.enable = lib.mkEnableOption \"x\"; }"), "options only");
     }
 
