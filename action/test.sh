@@ -45,7 +45,10 @@ SPEC_BIN=$spec SPEC_ROOT=. SPEC_STRICT=true SPEC_CHECKS=check "$run" checks > /d
 echo "-- checks on a stale copy: fail with an annotation"
 stale=$scratch/stale
 mkdir -p "$stale" && cp -r openspec roadmap ROADMAP.md "$stale/"
-printf -- '- [ ] 9.9 A task added after ROADMAP.md was written\n' >> "$(ls "$stale"/openspec/changes/*/tasks.md | head -n1)"
+# A change proposed after ROADMAP.md was written (the repository may have none open).
+mkdir -p "$stale/openspec/changes/added-after-roadmap"
+printf -- '## Why\nProposed after ROADMAP.md was written.\n' > "$stale/openspec/changes/added-after-roadmap/proposal.md"
+printf -- '- [ ] 1.1 A task added after ROADMAP.md was written\n' > "$stale/openspec/changes/added-after-roadmap/tasks.md"
 if SPEC_BIN=$spec SPEC_ROOT=$stale SPEC_CHECKS=roadmap "$run" checks > "$scratch/stale.log" 2>&1; then
   fail "a stale ROADMAP.md passed"
 fi

@@ -296,7 +296,9 @@ impl NextAction {
     pub fn what(&self) -> String {
         match self.status {
             ChangeStatus::Draft => "write its tasks".to_owned(),
-            _ if self.tasks.done == 0 => format!("start: {} tasks", self.tasks.total),
+            _ if self.tasks.done == 0 => {
+                format!("start: {} task{}", self.tasks.total, if self.tasks.total == 1 { "" } else { "s" })
+            }
             _ => format!("continue: {} of {} tasks done", self.tasks.done, self.tasks.total),
         }
     }
