@@ -828,12 +828,24 @@ pub fn impact(impact: &Impact, style: &Style) -> String {
                 "  {mark} {}  {:>9}  {note}{}",
                 pad(&c.id, width),
                 format!("{}/{}", c.tasks.done, c.tasks.total),
-                style.dim(&if c.files.is_empty() { "named in its text".to_owned() } else { join(&c.files, ", ") })
+                style.dim(&if c.files.is_empty() { "named in its text".to_owned() } else { some_files(&c.files) })
             );
         }
         out.push('\n');
     }
     out
+}
+
+/// How many of a change's files a line of `spec impact` shows; the rest
+/// are counted (`--json` has them all).
+const FILES_SHOWN: usize = 4;
+
+/// The first [`FILES_SHOWN`] files, joined, and how many more there are.
+fn some_files(files: &[String]) -> String {
+    match files.len().checked_sub(FILES_SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", join(&files[..FILES_SHOWN], ", ")),
+        _ => join(files, ", "),
+    }
 }
 
 /// `spec hosts`: the hosts, then what is wrong in the Nix graph, then the
@@ -970,6 +982,13 @@ fn project_column<'a>(names: impl Iterator<Item = &'a str>) -> impl Fn(&str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_impact_line_shows_a_few_files_and_counts_the_rest() {
+        let files: Vec<String> = (1..=6).map(|i| format!("m{i}.nix")).collect();
+        assert_eq!(some_files(&files[..4]), "m1.nix, m2.nix, m3.nix, m4.nix");
+        assert_eq!(some_files(&files), "m1.nix, m2.nix, m3.nix, m4.nix and 2 more");
+    }
 
     #[test]
     fn bars() {
