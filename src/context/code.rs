@@ -289,8 +289,7 @@ impl CodeContext {
     /// [`nix::parse::reaches_hosts`])? Then `flake.nix` is not host code
     /// for it. False without history, or when git does not say.
     fn flake_edits_for_tools(&self, c: &Change) -> bool {
-        let stage = Stage::of(c.status, c.tasks);
-        if !(stage.finished() || stage == Stage::ArchivedUnfinished) {
+        if !Stage::of(c.status, c.tasks).closed() {
             return false;
         }
         let (Some(repo), Some(co)) = (&self.repo, self.co.get(&c.id).and_then(|m| m.get("flake.nix"))) else {
@@ -625,7 +624,6 @@ fn co_changes(
         if worked.is_empty() {
             continue;
         }
-        let all = git::changed_files(repo, &id)?;
         // A merge takes another branch's work: it is a change's only when
         // the change's folder came with it (a pull request merged);
         // otherwise (the main line merged into the change's branch) only
@@ -634,9 +632,9 @@ fn co_changes(
             Some(sides) => {
                 let came = |c: &String| sides.taken.iter().any(|f| in_change_folder(f, &openspec_rel, c));
                 let (with, without): (Vec<String>, Vec<String>) = worked.into_iter().partition(came);
-                vec![(with, all), (without, sides.own)]
+                vec![(with, sides.all), (without, sides.own)]
             }
-            None => vec![(worked, all)],
+            None => vec![(worked, git::changed_files(repo, &id)?)],
         };
         for (worked, files) in groups {
             let changed = outside(files);

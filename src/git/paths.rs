@@ -13,19 +13,25 @@ pub fn changed_files(repo: &Repository, commit: &str) -> Result<Vec<String>, NoH
         Some(p) => Some(repo.find_commit(p)?.tree()?),
         None => None,
     };
-    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), None)?;
-    let mut out = Vec::new();
+    Ok(paths_between(repo, parent.as_ref(), &tree)?.into_iter().collect())
+}
+
+/// The paths that differ between two trees (everything in `new` when there
+/// is no `old`), both sides of a rename.
+fn paths_between(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: &git2::Tree<'_>,
+) -> Result<BTreeSet<String>, NoHistory> {
+    let diff = repo.diff_tree_to_tree(old, Some(new), None)?;
+    let mut out = BTreeSet::new();
     for d in diff.deltas() {
         for f in [d.old_file(), d.new_file()] {
-            if let Some(p) = f.path().and_then(Path::to_str)
-                && out.last().is_none_or(|l: &String| l != p)
-            {
-                out.push(p.to_owned());
+            if let Some(p) = f.path().and_then(Path::to_str) {
+                out.insert(p.to_owned());
             }
         }
     }
-    out.sort();
-    out.dedup();
     Ok(out)
 }
 
@@ -210,31 +216,21 @@ pub fn merge_sides(repo: &Repository, commit: &str) -> Result<Option<MergeSides>
     }
     let tree = commit.tree()?;
     let parents: Vec<git2::Tree<'_>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
-    let changed = |against: &git2::Tree<'_>| -> Result<BTreeSet<String>, NoHistory> {
-        let diff = repo.diff_tree_to_tree(Some(against), Some(&tree), None)?;
-        let mut out = BTreeSet::new();
-        for d in diff.deltas() {
-            for f in [d.old_file(), d.new_file()] {
-                if let Some(p) = f.path().and_then(Path::to_str) {
-                    out.insert(p.to_owned());
-                }
-            }
-        }
-        Ok(out)
-    };
-    let first = changed(&parents[0])?;
+    let first = paths_between(repo, Some(&parents[0]), &tree)?;
     let mut own = first.clone();
     for p in &parents[1..] {
-        let other = changed(p)?;
+        let other = paths_between(repo, Some(p), &tree)?;
         own.retain(|f| other.contains(f));
     }
     let taken = first.difference(&own).cloned().collect();
-    Ok(Some(MergeSides { own: own.into_iter().collect(), taken }))
+    Ok(Some(MergeSides { all: first.into_iter().collect(), own: own.into_iter().collect(), taken }))
 }
 
 /// A merge's changes by origin ([`merge_sides`]), each sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeSides {
+    /// Every file it changed against its first parent ([`changed_files`]).
+    pub all: Vec<String>,
     pub own: Vec<String>,
     pub taken: Vec<String>,
 }

@@ -103,6 +103,12 @@ impl Stage {
     pub fn finished(self) -> bool {
         matches!(self, Stage::Complete | Stage::Archived)
     }
+
+    /// No work is planned any more: finished, or archived unfinished. What
+    /// it did is what its commits show.
+    pub fn closed(self) -> bool {
+        self.finished() || self == Stage::ArchivedUnfinished
+    }
 }
 
 impl ChangeStatus {

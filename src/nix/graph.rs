@@ -82,9 +82,6 @@ pub struct NixGraph {
     /// Per host (same order as `hosts`): its closure and its active files.
     closures: Vec<Bits>,
     active: Vec<Bits>,
-    /// Files some host's build reads as a module: reached from its entry
-    /// modules, and imported (not only referenced) by some file or an entry.
-    modules: Bits,
     /// Files reached from some host's entry modules over any edge.
     reached_from_entries: Bits,
     /// The modules that set configuration ([`NixFacts::configures`]).
@@ -160,14 +157,6 @@ impl NixGraph {
             dir = parent;
         }
         None
-    }
-
-    /// Is the file a module some host's build reads (imported, and
-    /// reached from the host's entry modules)? The defining file of hosts,
-    /// `flake.nix`, flake-parts modules and files only referenced
-    /// (`import ./catalog.nix`, `callPackage ./pkg.nix { }`) are not.
-    pub fn is_module(&self, file: &str) -> bool {
-        self.index.get(file).is_some_and(|&f| self.modules.has(f as usize))
     }
 
     /// Is the file something a host's build reads from its entry modules
@@ -476,6 +465,7 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
             })
         })
         .collect();
+    // Modules: reached from an entry, and imported (not only referenced).
     let mut modules = reached_from_entries.clone();
     modules.intersect(&is_imported);
     // Modules that set configuration, and the data they read: a file
@@ -492,7 +482,6 @@ pub fn build(files: &[(String, NixFacts)], all_files: &BTreeSet<String>) -> NixG
         }
     }
     NixGraph {
-        modules,
         configuring,
         reached_from_entries,
         files: names,

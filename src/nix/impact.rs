@@ -109,12 +109,14 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
     // all only when it sets configuration: an overlay, a package, an
     // option declaration or a list of imports there changes a host only
     // through what uses it, which the change's other files say.
-    let kinds_of =
-        |h: &str| -> BTreeSet<HostKind> { graph.hosts().iter().filter(|x| x.name == h).map(|x| x.kind).collect() };
+    let mut kinds: BTreeMap<&str, BTreeSet<HostKind>> = BTreeMap::new();
+    for h in graph.hosts() {
+        kinds.entry(h.name.as_str()).or_default().insert(h.kind);
+    }
     let common = |f: &String| {
         let on: Vec<&str> = runs.iter().filter(|(_, on)| on.contains(f)).map(|(h, _)| *h).collect();
-        let of: BTreeSet<HostKind> = on.iter().flat_map(|h| kinds_of(h)).collect();
-        on.len() >= 2 && names.iter().all(|h| on.contains(h) || kinds_of(h).is_disjoint(&of))
+        let of: BTreeSet<HostKind> = on.iter().flat_map(|h| kinds[h].iter().copied()).collect();
+        on.len() >= 2 && names.iter().all(|h| on.contains(h) || kinds[h].is_disjoint(&of))
     };
     // A host the text names counts when the change has no code; while it
     // is open, when the host's build reads a file of it (switched on or
@@ -122,22 +124,16 @@ pub fn affected(graph: &NixGraph, change: &ChangeCode) -> (Affected, Vec<(String
     // switches on a file of it other than common code that sets nothing
     // (the work done shows where it runs: a host named in a check, "passes
     // on nixmi", is not work).
-    let finished = {
-        let stage = Stage::of(change.status, change.tasks);
-        stage.finished() || stage == Stage::ArchivedUnfinished
-    };
+    let says = |f: &String| !common(f) || graph.configures(f);
+    let finished = Stage::of(change.status, change.tasks).closed();
     let named = |h: &str| {
         change.targets.named.iter().any(|n| n == h)
             && (files.is_empty()
                 || files.iter().any(|f| {
-                    if finished {
-                        graph.active_on(f, h) && (entry(f) || !common(f) || graph.configures(f))
-                    } else {
-                        graph.in_closure(f, h)
-                    }
+                    if finished { graph.active_on(f, h) && (entry(f) || says(f)) } else { graph.in_closure(f, h) }
                 }))
     };
-    let counts = |f: &String| !entry(f) && (!common(f) || graph.configures(f));
+    let counts = |f: &String| !entry(f) && says(f);
     let mut hosts: Vec<String> = runs
         .iter()
         .filter(|(h, on)| on.iter().any(counts) || named(h))
@@ -364,6 +360,11 @@ mod tests {
             ("modules/desktop/niri.nix", "{ }"),
             ("modules/base.nix", "{ }"),
         ];
+        graph_of(&files)
+    }
+
+    /// The graph of these `.nix` files (path, text).
+    fn graph_of(files: &[(&str, &str)]) -> NixGraph {
         let facts: Vec<_> = files.iter().map(|(p, t)| (p.to_string(), parse(p, t))).collect();
         build(&facts, &files.iter().map(|(p, _)| p.to_string()).collect())
     }
@@ -462,8 +463,7 @@ mod tests {
             ("overlays/tools.nix", "final: prev: { tool = prev.hello; }"),
             ("data/catalog.nix", "{ }: { units = { a = 1; }; }"),
         ];
-        let facts: Vec<_> = files.iter().map(|(p, t)| (p.to_string(), parse(p, t))).collect();
-        let g = build(&facts, &files.iter().map(|(p, _)| p.to_string()).collect());
+        let g = graph_of(&files);
         let hosts = |files: &[&str], named: &[&str]| {
             let mut c = change("c", ChangeStatus::InProgress, files);
             c.targets.named = named.iter().map(|s| s.to_string()).collect();
